@@ -1,0 +1,33 @@
+"""The root command group; each sub-command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from undercut import __version__
+from undercut.cli import ingest
+
+app = typer.Typer(
+    name="undercut",
+    help="Formula 1 history in a local warehouse: ingest, analyse, predict, serve.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(ingest.app, name="ingest")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"undercut {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Formula 1 history in a local warehouse: ingest, analyse, predict, serve."""

@@ -1,0 +1,80 @@
+"""Options, consoles and output formats shared by every command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from undercut.config import Settings, get_settings
+
+HomeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--home",
+        help="Data home (lake, warehouse, models). Env: UNDERCUT_HOME. Default: ./.undercut",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.")
+]
+
+
+@cache
+def err_console() -> Console:
+    """Progress, summaries and errors go to stderr so stdout stays machine-readable."""
+    return Console(stderr=True)
+
+
+@cache
+def out_console() -> Console:
+    return Console()
+
+
+def settings_for(home: str | None, **overrides: Any) -> Settings:
+    return get_settings(home=home, **overrides)
+
+
+def emit(
+    rows: list[dict[str, Any]],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+    document: Any = None,
+) -> None:
+    """Print rows as a Rich table, CSV, or JSON (``document`` replaces rows for JSON)."""
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(document if document is not None else rows, default=str))
+        sys.stdout.write("\n")
+        return
+    if fmt is OutputFormat.csv:
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+        return
+    table = Table(title=title)
+    for column in rows[0] if rows else []:
+        table.add_column(str(column), overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    out_console().print(table)

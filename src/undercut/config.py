@@ -1,0 +1,109 @@
+"""Settings for every undercut process.
+
+Values come, lowest priority first, from defaults, an optional ``undercut.toml`` in the
+working directory, ``UNDERCUT_*`` environment variables, and finally explicit overrides
+(the CLI passes its flags as overrides so that flags always win).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PUBLIC_ARCHIVE_URL = (
+    "https://github.com/TracingInsights/RaceData/releases/latest/download/data.zip"
+)
+PUBLIC_JOLPICA_URL = "https://api.jolpi.ca/ergast/f1/"
+DEV_SECRET = "undercut-development-secret-change-me"
+
+
+def is_remote_url(location: str) -> bool:
+    """True for fsspec URLs such as ``s3://bucket/prefix`` (anything but a local path)."""
+    return "://" in location and not location.startswith("file://")
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; see the README's configuration table for each field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UNDERCUT_",
+        toml_file="undercut.toml",
+        extra="ignore",
+    )
+
+    home: str = Field(default=".undercut", description="Data home: lake, warehouse, models.")
+    database_url: str | None = Field(
+        default=None, description="App database; embedded SQLite in the home when unset."
+    )
+    redis_url: str | None = Field(default=None, description="Redis for limits/caches/queue.")
+    jolpica_url: str = Field(default=PUBLIC_JOLPICA_URL)
+    jolpica_limits: str = Field(default="4/s;500/h")
+    openf1_url: str = Field(default="https://api.openf1.org/v1/")
+    openmeteo_url: str = Field(default="https://archive-api.open-meteo.com/v1/")
+    archive: str = Field(default=PUBLIC_ARCHIVE_URL)
+    cache_dir: str | None = Field(
+        default=None, description="Local cache (DuckDB file for a remote home, HTTP cache)."
+    )
+    secret_key: str = Field(default=DEV_SECRET)
+    environment: str = Field(default="development")
+    log_level: str = Field(default="INFO")
+    http_timeout: float = Field(default=30.0)
+    http_retries: int = Field(default=4)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def home_is_remote(self) -> bool:
+        return is_remote_url(self.home)
+
+    @cached_property
+    def local_dir(self) -> Path:
+        """Local directory for files that must be on disk (DuckDB, SQLite, caches).
+
+        For a local home this is the home itself; for an object-store home it is a cache
+        directory keyed by the home URL so two remote homes never share a warehouse file.
+        """
+        if not self.home_is_remote:
+            return Path(self.home.removeprefix("file://")).expanduser().resolve()
+        base = Path(self.cache_dir or Path.home() / ".cache" / "undercut").expanduser()
+        key = hashlib.sha256(self.home.encode()).hexdigest()[:16]
+        return (base / key).resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.local_dir / "warehouse.duckdb"
+
+    @property
+    def app_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.local_dir / 'app.sqlite'}"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Build settings; ``None`` overrides are ignored so unset CLI flags do not mask env."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)
+
+
+def test_data_dir() -> Path:
+    """Where the shared real-data fixtures live (``UNDERCUT_TEST_DATA``)."""
+    return Path(os.environ.get("UNDERCUT_TEST_DATA", "../shared/data")).resolve()

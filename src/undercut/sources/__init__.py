@@ -1,0 +1,1 @@
+"""Clients and readers for every external source of data (one module per source)."""

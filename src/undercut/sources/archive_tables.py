@@ -1,0 +1,162 @@
+"""Declared layout of an Ergast-format CSV archive.
+
+The archive's own column names and types are declared here, explicitly, because CSV
+sniffing guesses wrong on this data (``races.csv`` has 2025 rows with 8 of 18 columns).
+Columns are matched by header name, not position (``sprint_results.csv`` orders its last
+columns differently from ``results.csv``). Type ``DURATION`` is a lap/session time such
+as ``1:27.452`` that silver stores both as text and as milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INT = "INTEGER"
+DBL = "DOUBLE"
+TXT = "VARCHAR"
+DATE = "DATE"
+TIME = "TIME"
+DURATION = "DURATION"
+
+
+@dataclass(frozen=True)
+class ArchiveTable:
+    """One CSV file of the archive."""
+
+    name: str
+    columns: dict[str, str]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: dict[str, str] = field(default_factory=dict)
+    not_null: tuple[str, ...] = ()
+    optional_columns: frozenset[str] = frozenset()
+    required: bool = True
+    min_rows: int = 1
+    encoding: str = "utf-8"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    def required_columns(self) -> list[str]:
+        return [c for c in self.columns if c not in self.optional_columns]
+
+
+_RACE_SESSIONS = (
+    "fp1_date", "fp1_time", "fp2_date", "fp2_time", "fp3_date", "fp3_time",
+    "quali_date", "quali_time", "sprint_date", "sprint_time",
+)
+
+_RESULT_COLUMNS = {
+    "resultId": INT, "raceId": INT, "driverId": INT, "constructorId": INT, "number": INT,
+    "grid": INT, "position": INT, "positionText": TXT, "positionOrder": INT, "points": DBL,
+    "laps": INT, "time": TXT, "milliseconds": INT, "fastestLap": INT, "rank": INT,
+    "fastestLapTime": DURATION, "fastestLapSpeed": DBL, "statusId": INT,
+}
+_RESULT_FKS = {
+    "raceId": "races", "driverId": "drivers", "constructorId": "constructors",
+    "statusId": "status",
+}
+
+TABLES: tuple[ArchiveTable, ...] = (
+    ArchiveTable(
+        "circuits",
+        {"circuitId": INT, "circuitRef": TXT, "name": TXT, "location": TXT, "country": TXT,
+         "lat": DBL, "lng": DBL, "alt": INT, "url": TXT},
+        primary_key=("circuitId",), not_null=("circuitRef", "name"),
+        optional_columns=frozenset({"alt", "url"}),
+    ),
+    ArchiveTable(
+        "constructors",
+        {"constructorId": INT, "constructorRef": TXT, "name": TXT, "nationality": TXT,
+         "url": TXT},
+        primary_key=("constructorId",), not_null=("constructorRef", "name"),
+        optional_columns=frozenset({"url"}),
+    ),
+    ArchiveTable(
+        "drivers",
+        {"driverId": INT, "driverRef": TXT, "number": INT, "code": TXT, "forename": TXT,
+         "surname": TXT, "dob": DATE, "nationality": TXT, "url": TXT},
+        primary_key=("driverId",), not_null=("driverRef", "surname"),
+        optional_columns=frozenset({"url"}),
+    ),
+    ArchiveTable("seasons", {"year": INT, "url": TXT}, primary_key=("year",), required=False),
+    ArchiveTable("status", {"statusId": INT, "status": TXT}, primary_key=("statusId",),
+                 not_null=("status",)),
+    ArchiveTable(
+        "races",
+        {"raceId": INT, "year": INT, "round": INT, "circuitId": INT, "name": TXT, "date": DATE,
+         "time": TIME, "url": TXT,
+         **{c: (DATE if c.endswith("_date") else TIME) for c in _RACE_SESSIONS}},
+        primary_key=("raceId",), foreign_keys={"circuitId": "circuits"},
+        not_null=("year", "round", "circuitId", "name", "date"),
+        optional_columns=frozenset({"time", "url", *_RACE_SESSIONS}),
+    ),
+    ArchiveTable("results", _RESULT_COLUMNS, primary_key=("resultId",),
+                 foreign_keys=_RESULT_FKS,
+                 not_null=("raceId", "driverId", "constructorId", "positionOrder", "statusId")),
+    ArchiveTable("sprint_results", _RESULT_COLUMNS, primary_key=("resultId",),
+                 foreign_keys=_RESULT_FKS,
+                 not_null=("raceId", "driverId", "constructorId", "positionOrder", "statusId"),
+                 optional_columns=frozenset({"rank", "fastestLapSpeed"}), required=False,
+                 min_rows=0),
+    ArchiveTable(
+        "qualifying",
+        {"qualifyId": INT, "raceId": INT, "driverId": INT, "constructorId": INT, "number": INT,
+         "position": INT, "q1": DURATION, "q2": DURATION, "q3": DURATION},
+        primary_key=("qualifyId",),
+        foreign_keys={"raceId": "races", "driverId": "drivers", "constructorId": "constructors"},
+        not_null=("raceId", "driverId", "constructorId"),
+    ),
+    ArchiveTable(
+        "pit_stops",
+        {"raceId": INT, "driverId": INT, "stop": INT, "lap": INT, "time": TIME,
+         "duration": DURATION, "milliseconds": INT},
+        primary_key=("raceId", "driverId", "stop"),
+        foreign_keys={"raceId": "races", "driverId": "drivers"},
+        not_null=("raceId", "driverId", "stop"), required=False, min_rows=0,
+    ),
+    ArchiveTable(
+        "lap_times",
+        {"raceId": INT, "driverId": INT, "lap": INT, "position": INT, "time": DURATION,
+         "milliseconds": INT},
+        primary_key=("raceId", "driverId", "lap"),
+        foreign_keys={"raceId": "races", "driverId": "drivers"},
+        not_null=("raceId", "driverId", "lap"), required=False, min_rows=0,
+    ),
+    ArchiveTable(
+        "driver_standings",
+        {"driverStandingsId": INT, "raceId": INT, "driverId": INT, "points": DBL,
+         "position": INT, "positionText": TXT, "wins": INT},
+        primary_key=("driverStandingsId",),
+        foreign_keys={"raceId": "races", "driverId": "drivers"},
+        not_null=("raceId", "driverId", "points"),
+    ),
+    ArchiveTable(
+        "constructor_standings",
+        {"constructorStandingsId": INT, "raceId": INT, "constructorId": INT, "points": DBL,
+         "position": INT, "positionText": TXT, "wins": INT},
+        primary_key=("constructorStandingsId",),
+        foreign_keys={"raceId": "races", "constructorId": "constructors"},
+        not_null=("raceId", "constructorId", "points"),
+    ),
+    ArchiveTable(
+        "constructor_results",
+        {"constructorResultsId": INT, "raceId": INT, "constructorId": INT, "points": DBL,
+         "status": TXT},
+        primary_key=("constructorResultsId",),
+        foreign_keys={"raceId": "races", "constructorId": "constructors"},
+        not_null=("raceId", "constructorId"), required=False, min_rows=0,
+    ),
+    ArchiveTable(
+        "safety_cars",
+        {"Race": TXT, "Cause": TXT, "Deployed": INT, "Retreated": DBL, "FullLaps": INT},
+        not_null=("Race",), required=False, min_rows=0,
+    ),
+    ArchiveTable(
+        "red_flags",
+        {"Race": TXT, "Lap": INT, "Resumed": TXT, "Incident": TXT, "Excluded": TXT},
+        not_null=("Race",), required=False, min_rows=0,
+    ),
+)
+
+TABLES_BY_NAME = {table.name: table for table in TABLES}

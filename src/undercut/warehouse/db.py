@@ -1,0 +1,74 @@
+"""Connections to the DuckDB warehouse and the SQL helpers every model may use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from undercut.config import Settings
+from undercut.errors import WarehouseError
+
+SCHEMAS = ("silver", "gold", "meta")
+
+# Lap and session times as written by Ergast: "1:34:50.616", "1:27.452", "27.452".
+_MACROS = (
+    """
+    create or replace macro duration_ms(t) as (
+        case when t is null or not regexp_full_match(trim(t), '(\\d+:){0,2}\\d+(\\.\\d+)?')
+             then null
+             else round(1000 * (
+                 cast(string_split(trim(t), ':')[-1] as double)
+                 + 60 * coalesce(cast(string_split(trim(t), ':')[-2] as double), 0)
+                 + 3600 * coalesce(cast(string_split(trim(t), ':')[-3] as double), 0)
+             ))::integer
+        end)
+    """,
+)
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in _MACROS:
+        con.execute(statement)
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a warehouse file with undercut's schemas and macros available."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+    install_macros(con)
+    return con
+
+
+@contextmanager
+def open_warehouse(settings: Settings, *, read_only: bool = False) -> Iterator[
+    duckdb.DuckDBPyConnection
+]:
+    """Open the home's warehouse; a clear error when nothing has been ingested yet."""
+    path = settings.warehouse_path
+    if not path.exists():
+        raise WarehouseError(
+            f"{path}: no warehouse yet; run `undercut ingest archive` first"
+        )
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, _, name = qualified.partition(".")
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def sql_dir() -> Path:
+    return Path(__file__).parent / "sql"

@@ -1,0 +1,18 @@
+-- silver.circuits: one row per circuit, keyed by its Ergast ref (circuit_id).
+-- depends on: archive.circuits
+with circuits as (select * from archive.circuits),
+
+final as (
+    select
+        circuitRef as circuit_id,
+        name as circuit_name,
+        location as locality,
+        country,
+        lat,
+        lng,
+        alt,
+        url
+    from circuits
+)
+
+select * from final

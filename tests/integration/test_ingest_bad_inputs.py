@@ -1,0 +1,161 @@
+"""Broken archives fail with one precise line, exit code 2, and the old warehouse intact."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from support.httpserver import LocalServer, Reply
+from undercut.cli import main
+from undercut.config import get_settings
+from undercut.errors import ArchiveError, ValidationError
+from undercut.warehouse.load_archive import ingest_archive
+
+
+def _replace_line(path: Path, line_no: int, new: str) -> None:
+    lines = path.read_text().split("\n")
+    lines[line_no - 1] = new
+    path.write_text("\n".join(lines))
+
+
+def _rename_header_column(path: Path, old: str, new: str) -> None:
+    lines = path.read_text().split("\n")
+    lines[0] = lines[0].replace(old, new)
+    path.write_text("\n".join(lines))
+
+
+def _non_utf8(path: Path) -> None:
+    data = path.read_bytes().split(b"\n")
+    data[4] = data[4].replace(b"e", b"\xe9", 1)  # a Latin-1 "é" inside line 5
+    path.write_bytes(b"\n".join(data))
+
+
+def _duplicate_pk(path: Path) -> None:
+    lines = path.read_text().split("\n")
+    lines.insert(3, lines[1])
+    path.write_text("\n".join(lines))
+
+
+def _unknown_race(path: Path) -> None:
+    lines = path.read_text().split("\n")
+    fields = lines[9].split(",")
+    fields[1] = "99999"
+    lines[9] = ",".join(fields)
+    path.write_text("\n".join(lines))
+
+
+BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
+    "missing_table": (lambda a: (a / "results.csv").unlink(), ArchiveError,
+                      "missing required table.*results.csv"),
+    "missing_header_column": (
+        lambda a: _rename_header_column(a / "results.csv", "statusId", "status_id"),
+        ArchiveError, r"results.csv line 1: header lacks column\(s\) 'statusId'"),
+    "non_utf8": (lambda a: _non_utf8(a / "drivers.csv"), ArchiveError,
+                 r"drivers.csv line 5, column \d+: invalid UTF-8 byte 0xe9"),
+    "bad_value": (lambda a: _replace_line(a / "races.csv", 3,
+                                          '2,2009,2,2,"Malaysian","2009-13-45","09:00:00",""'),
+                  ArchiveError, r"races.csv line 3, column 'date': '2009-13-45'"),
+    "duplicated_primary_key": (lambda a: _duplicate_pk(a / "results.csv"), ValidationError,
+                               r"results.csv line 4, column 'resultId': duplicated primary key"),
+    "unknown_race": (lambda a: _unknown_race(a / "results.csv"), ValidationError,
+                     r"results.csv line 10, column 'raceId': refers to a race that races.csv "
+                     r"lacks \(value 99999\)"),
+    "empty_file": (lambda a: (a / "qualifying.csv").write_bytes(b""), ArchiveError,
+                   r"qualifying.csv: empty file"),
+    "header_only": (lambda a: (a / "status.csv").write_text("statusId,status\n"), ArchiveError,
+                    r"status.csv: no data rows"),
+    "negative_points": (lambda a: _replace_line(
+        a / "results.csv", 2, "1,18,1,1,22,1,1,1,1,-10,58,1:34:50.616,5690616,39,2,1:27.452,"
+        "218.3,1"), ValidationError, r"results.csv line 2, column 'points'"),
+}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def good_home(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("good-home")
+    ingest_archive(get_settings(home=str(home)), str(archive_dir))
+    return home
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_broken_archive_is_rejected_and_warehouse_kept(
+    case: str, archive_copy: Path, good_home: Path, tmp_path: Path
+) -> None:
+    breaker, error, pattern = BREAKAGES[case]
+    breaker(archive_copy)
+    home = tmp_path / "home"
+    shutil.copytree(good_home, home)
+    settings = get_settings(home=str(home))
+    before = _digest(settings.warehouse_path)
+    with pytest.raises(error, match=pattern):
+        ingest_archive(settings, str(archive_copy))
+    assert _digest(settings.warehouse_path) == before
+    assert not list(home.glob(".warehouse-*")), "temporary warehouse left behind"
+
+
+def test_cli_reports_one_line_and_exit_2(archive_copy: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    _unknown_race(archive_copy / "results.csv")
+    code = main(["ingest", "archive", "--source", str(archive_copy), "--home",
+                 str(tmp_path / "h")])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert "results.csv line 10" in err
+    assert "Traceback" not in err
+
+
+def test_truncated_zip(archive_dir: Path, tmp_path: Path) -> None:
+    zipped = Path(shutil.make_archive(str(tmp_path / "data"), "zip", archive_dir))
+    data = zipped.read_bytes()
+    zipped.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ArchiveError, match=r"not a zip file|corrupt or truncated"):
+        ingest_archive(get_settings(home=str(tmp_path / "h")), str(zipped))
+
+
+def test_zip_with_corrupted_member(archive_dir: Path, tmp_path: Path) -> None:
+    zipped = Path(shutil.make_archive(str(tmp_path / "data"), "zip", archive_dir))
+    data = bytearray(zipped.read_bytes())
+    data[2000:2100] = b"\x00" * 100  # damage the compressed body, keep the directory
+    zipped.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError, match=r"corrupt or truncated|not a zip"):
+        ingest_archive(get_settings(home=str(tmp_path / "h")), str(zipped))
+
+
+def test_nonexistent_path(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="no such file or directory"):
+        ingest_archive(get_settings(home=str(tmp_path / "h")), str(tmp_path / "nope"))
+
+
+def test_url_source(archive_dir: Path, tmp_path: Path) -> None:
+    staging = tmp_path / "zip-src" / "data"
+    shutil.copytree(archive_dir, staging)
+    body = Path(shutil.make_archive(str(tmp_path / "data"), "zip", tmp_path / "zip-src")
+                ).read_bytes()
+    routes = {"/data.zip": [Reply(503), Reply(200, body, {"Content-Type": "application/zip"})]}
+    settings = get_settings(home=str(tmp_path / "h"), http_retries=3)
+    with LocalServer(routes) as server:
+        result = ingest_archive(settings, f"{server.url}/data.zip")
+        assert result.row_counts["race_results"] == 27118
+        again = ingest_archive(settings, f"{server.url}/data.zip")
+    assert again.status == "up_to_date"
+
+
+def test_url_404_and_non_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    routes = {"/page.zip": [Reply(200, b"<html>not a zip</html>")]}
+    with LocalServer(routes) as server:
+        home = str(tmp_path / "h")
+        assert main(["ingest", "archive", "--source", f"{server.url}/gone.zip",
+                     "--home", home]) == 2
+        assert "gone.zip: HTTP 404" in capsys.readouterr().err
+        assert main(["ingest", "archive", "--source", f"{server.url}/page.zip",
+                     "--home", home]) == 2
+        assert "page.zip: not a zip file" in capsys.readouterr().err

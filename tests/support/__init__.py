@@ -1,0 +1,1 @@
+"""Test support code (local servers, builders); never imported by undercut itself."""
