@@ -1,0 +1,49 @@
+"""Declarative base and engine factory for the app database."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from undercut.config import Settings
+
+
+class Base(DeclarativeBase):
+    """Base of every app-database table."""
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+    return url
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_conn.cursor()
+            cursor.execute("pragma journal_mode=wal")
+            cursor.execute("pragma foreign_keys=on")
+            cursor.close()
+
+    return engine
+
+
+def get_engine(settings: Settings) -> Engine:
+    """One engine per database URL per process (engines pool connections)."""
+    if not settings.database_url:
+        settings.local_dir.mkdir(parents=True, exist_ok=True)
+    return _engine_for(settings.app_database_url)
+
+
+def session_factory(settings: Settings) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(settings), expire_on_commit=False)
