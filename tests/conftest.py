@@ -57,3 +57,17 @@ def archive_copy(archive_dir: Path, tmp_path: Path) -> Path:
     for path in target.iterdir():
         path.chmod(0o644)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A home with the real archive ingested and the gold layer built, once per session
+    (read-only use)."""
+    from undercut.warehouse.build import build_gold
+    from undercut.warehouse.load_archive import ingest_archive
+
+    home = tmp_path_factory.mktemp("built-home")
+    settings = get_settings(home=str(home))
+    ingest_archive(settings, str(archive_dir))
+    build_gold(settings)
+    return settings

@@ -6,6 +6,7 @@ import typer
 
 from undercut import __version__
 from undercut.cli import ingest
+from undercut.cli.build import build as build_command
 
 app = typer.Typer(
     name="undercut",
@@ -16,6 +17,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(ingest.app, name="ingest")
+app.command("build")(build_command)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,45 @@
+"""``undercut build``: (re)build the gold layer from silver."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from undercut.cli.common import HomeOption, err_console, settings_for
+
+
+def build(
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even if silver and the models are unchanged.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Build the gold layer: summaries, standings, Elo ratings, head-to-heads.
+
+    Every model in warehouse/sql/gold (plus the Python rating models) is built in
+    dependency order inside one transaction, checked, and written to the lake as
+    gold/<table>.parquet. Nothing is rebuilt when silver has not changed since the last
+    build, unless --force.
+
+    Example: undercut build --home .undercut
+    """
+    from undercut.warehouse.build import build_gold
+
+    settings = settings_for(home)
+    console = err_console()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("build", total=None)
+        result = build_gold(settings, force=force,
+                            on_step=lambda msg: progress.update(task, description=msg))
+    if result.status == "up_to_date":
+        console.print("gold is up to date: silver and models unchanged since the last build "
+                      "(use --force to rebuild)")
+        return
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
+    rows = sum(result.row_counts.values())
+    console.print(f"built {len(result.row_counts)} gold tables ({rows:,} rows) "
+                  f"in {result.seconds:.2f}s → {settings.warehouse_path}")

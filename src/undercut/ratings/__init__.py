@@ -1,0 +1,1 @@
+"""Skill ratings computed race by race from finishing order."""

@@ -1,0 +1,123 @@
+"""Gold model discovery and ordering: SQL files and Python models, one per table.
+
+A SQL model is ``warehouse/sql/gold/<name>.sql``; its header declares what it reads
+(``-- depends on: silver.races, gold.official_poles``, continued on following comment lines)
+and references to ``gold.<name>`` in its body count as dependencies too, so forgetting the
+header never builds a model before its inputs. A Python model is a function that reads the
+warehouse and returns an Arrow table — used where SQL is the wrong tool (the sequential Elo
+update). Both kinds are ordered together, topologically, by their gold dependencies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from undercut.errors import WarehouseError
+from undercut.warehouse import db
+
+_DEPENDS = re.compile(r"^--\s*depends on:\s*(.*)$", re.IGNORECASE)
+_CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
+_REFERENCE = re.compile(r"\b(silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+
+PythonBuild = Callable[[duckdb.DuckDBPyConnection], pa.Table]
+
+
+@dataclass(frozen=True)
+class Model:
+    """One gold table and how to build it (``sql`` or ``build``, never both)."""
+
+    name: str
+    depends_on: frozenset[str] = field(default_factory=frozenset)
+    sql: str | None = None
+    build: PythonBuild | None = None
+    origin: str = ""
+
+    @property
+    def gold_dependencies(self) -> set[str]:
+        return {d.partition(".")[2] for d in self.depends_on if d.startswith("gold.")}
+
+    def code_hash(self) -> str:
+        """Hash of the model's code, so editing a model forces the next build."""
+        text = self.sql if self.sql is not None else inspect.getsource(self.build)  # type: ignore[arg-type]
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def declared_dependencies(sql: str) -> set[str]:
+    """``layer.table`` names from the ``-- depends on:`` header lines (and continuations)."""
+    found: set[str] = set()
+    in_header = False
+    for line in sql.splitlines():
+        match = _DEPENDS.match(line)
+        if match:
+            in_header = True
+            found.update(_names(match.group(1)))
+            continue
+        if in_header:
+            more = _CONTINUATION.match(line)
+            if not more:
+                break
+            found.update(_names(more.group(1)))
+    return found
+
+
+def _names(text: str) -> set[str]:
+    return {f"{layer.lower()}.{name.lower()}" for layer, name in _REFERENCE.findall(text)}
+
+
+def referenced_tables(sql: str) -> set[str]:
+    """``layer.table`` names used in the SQL body (comments excluded)."""
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return _names(body)
+
+
+def sql_model(path: Path) -> Model:
+    sql = path.read_text()
+    depends = declared_dependencies(sql) | referenced_tables(sql)
+    depends.discard(f"gold.{path.stem}")
+    return Model(path.stem, frozenset(depends), sql=sql, origin=str(path))
+
+
+def discover(
+    directory: Path | None = None, python_models: list[Model] | None = None
+) -> list[Model]:
+    """Every gold model, in an order where each comes after the gold models it reads.
+
+    Raises:
+        WarehouseError: two models share a name, a model reads an unknown gold table, or
+            the dependencies form a cycle.
+    """
+    if python_models is None:
+        from undercut.warehouse.python_models import PYTHON_MODELS
+
+        python_models = PYTHON_MODELS
+    folder = directory or db.sql_dir() / "gold"
+    models: dict[str, Model] = {}
+    for model in [*(sql_model(p) for p in sorted(folder.glob("*.sql"))), *python_models]:
+        if model.name in models:
+            raise WarehouseError(
+                f"{model.origin}: gold model {model.name!r} is also defined by "
+                f"{models[model.name].origin}"
+            )
+        models[model.name] = model
+    graph: dict[str, set[str]] = {}
+    for model in models.values():
+        unknown = model.gold_dependencies - models.keys()
+        if unknown:
+            raise WarehouseError(
+                f"{model.origin}: depends on unknown gold table(s) {sorted(unknown)}"
+            )
+        graph[model.name] = model.gold_dependencies
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise WarehouseError(f"gold models form a dependency cycle: {exc.args[1]}") from exc
+    return [models[name] for name in order]
