@@ -1,7 +1,7 @@
 """Cold `undercut ingest archive` vs a bare DuckDB load of the same CSVs.
 
 Both run as fresh processes (interpreter start-up and imports included), so the ratio is
-what a user feels. Target: ours ≤ 3× the bare load.
+what a user feels. Target: ours <= 3x the bare load.
 
     python benchmarks/ingest.py [ARCHIVE_DIR] [--repeat N]
 """
