@@ -22,6 +22,7 @@ install: $(BIN)/.installed
 
 demo: install
 	$(BIN)/undercut ingest archive --source "$(UNDERCUT_ARCHIVE)"
+	$(BIN)/undercut build
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
