@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     jolpica_limits: str = Field(default="4/s;500/h")
     openf1_url: str = Field(default="https://api.openf1.org/v1/")
     openmeteo_url: str = Field(default="https://archive-api.open-meteo.com/v1/")
+    openmeteo_forecast_url: str = Field(default="https://api.open-meteo.com/v1/")
     archive: str = Field(default=PUBLIC_ARCHIVE_URL)
     cache_dir: str | None = Field(
         default=None, description="Local cache (DuckDB file for a remote home, HTTP cache)."
@@ -60,6 +61,28 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO")
     http_timeout: float = Field(default=30.0)
     http_retries: int = Field(default=4)
+    access_token_minutes: int = Field(default=15, description="Lifetime of a JWT access token.")
+    refresh_token_days: int = Field(default=14, description="Lifetime of a refresh token.")
+    login_max_failures: int = Field(
+        default=5, description="Failed logins in a row before an account is locked."
+    )
+    login_lockout_minutes: int = Field(default=15, description="How long a lock-out lasts.")
+    rate_limit: str = Field(
+        default="120/minute",
+        description="Requests per client (user, or IP when anonymous); `none` disables.",
+    )
+    rate_limit_authenticated: str | None = Field(
+        default=None, description="Limit for signed-in users; defaults to `rate_limit`."
+    )
+    cache_seconds: int = Field(
+        default=60, description="Cache-Control max-age and server cache lifetime of reads."
+    )
+    redis_prefix: str = Field(
+        default="undercut:", description="Prefix of every Redis key (several homes, one Redis)."
+    )
+    serving_refresh_seconds: float = Field(
+        default=2.0, description="How often the API looks for a newer warehouse to serve."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -47,3 +47,11 @@ class WarehouseError(UndercutError):
 
 class ModelError(UndercutError):
     """Training, registry or inference problems (e.g. an empty registry)."""
+
+
+class AuthError(UndercutError):
+    """Missing, expired, forged or reused credentials, or a locked account."""
+
+
+class PermissionDeniedError(UndercutError):
+    """Signed in, but the account's role may not do this."""

@@ -1,16 +1,38 @@
 """The one HTTP layer every source client goes through.
 
-It owns what all sources share: the User-Agent, timeouts, retries with exponential
-backoff and jitter (on timeouts, connection errors, 429 and 5xx, honouring
-``Retry-After``), and streaming downloads. Source clients add their own endpoints on top.
+It owns what all sources share, so that each ``<Source>Client`` only knows its endpoints:
+
+- the User-Agent naming undercut, timeouts, redirects;
+- client-side rate limits, written as a table (``"4/s;500/h"``, or ``"none"`` against a
+  local mirror) and applied in exactly one place, below the cache, so answers served
+  from the cache never spend the budget;
+- an on-disk HTTP cache (hishel, RFC 9111: ``max-age``, ``ETag``/``Last-Modified``
+  revalidation). A response the server sends without any freshness information is kept
+  fresh for ``fresh_for`` seconds, so running a command twice in a row costs no calls;
+- retries with exponential backoff and jitter on timeouts, connection errors, 429 and
+  5xx, honouring ``Retry-After``;
+- counters (network calls, answers from the cache, retries) that commands report.
+
+Compose, don't inherit::
+
+    api = ApiClient("https://api.example/v1/", limits="4/s;500/h", cache_dir=path)
+    payload = api.get_json("seasons", params={"limit": 100})
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from tenacity import (
@@ -22,11 +44,18 @@ from tenacity import (
 )
 
 from undercut import __version__
+from undercut.config import Settings
 from undercut.errors import SourceError
 
 USER_AGENT = f"undercut/{__version__} (+https://github.com/undercut-f1/undercut)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 120.0
+DEFAULT_FRESH_S = 600.0
+DEFAULT_MAX_LIMIT_WAIT_S = 120.0
+
+_UNITS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hour": 3600.0,
+          "d": 86400.0, "day": 86400.0}
+_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*([a-z]+)\s*$")
 
 
 class RetryableHTTPError(Exception):
@@ -38,6 +67,10 @@ class RetryableHTTPError(Exception):
         self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
 
 
+class RateLimitError(SourceError):
+    """Honouring a limit would mean waiting longer than the caller allows."""
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
     if not value:
@@ -47,11 +80,166 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         pass
     try:
-        from datetime import UTC, datetime
-
         return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
     except (TypeError, ValueError):
         return None
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``calls`` requests in any window of ``per_seconds`` seconds."""
+
+    calls: int
+    per_seconds: float
+
+    def __str__(self) -> str:
+        unit = {1.0: "s", 60.0: "min", 3600.0: "h", 86400.0: "d"}.get(self.per_seconds)
+        return f"{self.calls}/{unit}" if unit else f"{self.calls}/{self.per_seconds:g}s"
+
+
+def parse_limits(spec: str | None) -> tuple[RateLimit, ...]:
+    """Parse a limits table such as ``"4/s;500/h"``; ``"none"`` or empty means no limits.
+
+    Each entry is ``CALLS/UNIT`` or ``CALLS/N UNIT`` with a unit of ``s``, ``min``
+    (or ``m``), ``h`` or ``d``; entries are separated by ``;`` or ``,``.
+
+    Raises:
+        SourceError: an entry cannot be read (the message quotes it).
+    """
+    if spec is None or spec.strip().lower() in {"", "none", "off", "0"}:
+        return ()
+    limits = []
+    for part in re.split(r"[;,]", spec):
+        if not part.strip():
+            continue
+        match = _LIMIT.match(part.lower())
+        if not match or match.group(3) not in _UNITS or int(match.group(1)) <= 0:
+            raise SourceError(
+                f"rate limits {spec!r}: cannot read {part.strip()!r} "
+                "(expected e.g. '4/s;500/h' or 'none')"
+            )
+        count = float(match.group(2)) if match.group(2) else 1.0
+        limits.append(RateLimit(int(match.group(1)), count * _UNITS[match.group(3)]))
+    return tuple(limits)
+
+
+class RateLimiter:
+    """Sliding-window limiter over every rule of a limits table.
+
+    ``acquire`` blocks until a request is allowed by every rule; when that would take
+    longer than ``max_wait`` it raises instead of freezing a command for an hour.
+    """
+
+    def __init__(
+        self,
+        limits: tuple[RateLimit, ...],
+        *,
+        max_wait: float = DEFAULT_MAX_LIMIT_WAIT_S,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.limits = limits
+        self.max_wait = max_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def _delay(self, now: float) -> float:
+        longest = max((rule.per_seconds for rule in self.limits), default=0.0)
+        while self._sent and self._sent[0] <= now - longest:
+            self._sent.popleft()
+        delay = 0.0
+        history = list(self._sent)
+        for rule in self.limits:
+            recent = [t for t in history if t > now - rule.per_seconds]
+            if len(recent) >= rule.calls:
+                delay = max(delay, recent[-rule.calls] + rule.per_seconds - now)
+        return delay
+
+    def acquire(self, what: str = "request") -> float:
+        """Wait until one more request is allowed; return the seconds waited.
+
+        Raises:
+            RateLimitError: the wait would exceed ``max_wait``.
+        """
+        if not self.limits:
+            return 0.0
+        waited = 0.0
+        with self._lock:
+            while True:
+                now = self._clock()
+                delay = self._delay(now)
+                if delay <= 0:
+                    self._sent.append(now)
+                    self.waited += waited
+                    return waited
+                if waited + delay > self.max_wait:
+                    table = ";".join(str(rule) for rule in self.limits)
+                    raise RateLimitError(
+                        f"{what}: client rate limit {table} reached; the next call is "
+                        f"allowed in {delay:.0f}s (set UNDERCUT_*_LIMITS to change it)",
+                        url=what,
+                    )
+                self._sleep(delay)
+                waited += delay
+
+
+# --------------------------------------------------------------------------- transport
+
+
+@dataclass
+class CallStats:
+    """What a client cost: network calls, answers from the cache, retries, waits."""
+
+    network: int = 0
+    from_cache: int = 0
+    revalidated: int = 0
+    retries: int = 0
+    limit_wait_s: float = 0.0
+    urls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"api_calls": self.network, "from_cache": self.from_cache,
+                "revalidated": self.revalidated, "retries": self.retries,
+                "rate_limit_wait_s": round(self.limit_wait_s, 3)}
+
+
+class _PoliteTransport(httpx.BaseTransport):
+    """The network side of the cache: rate limit, count, and default freshness.
+
+    Sits below the cache, so only requests that really go out are limited and counted.
+    A successful response without ``Cache-Control``/``Expires`` gets
+    ``Cache-Control: max-age=fresh_for`` so the cache may answer repeats for that long.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, limiter: RateLimiter, stats: CallStats,
+                 fresh_for: float) -> None:
+        self.inner = inner
+        self.limiter = limiter
+        self.stats = stats
+        self.fresh_for = fresh_for
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.stats.limit_wait_s += self.limiter.acquire(str(request.url))
+        self.stats.network += 1
+        self.stats.urls.append(str(request.url))
+        response = self.inner.handle_request(request)
+        if (
+            self.fresh_for > 0
+            and response.status_code in (200, 304)
+            and "cache-control" not in response.headers
+            and "expires" not in response.headers
+        ):
+            response.headers["Cache-Control"] = f"max-age={int(self.fresh_for)}"
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _is_retryable(exc: BaseException) -> bool:
@@ -70,20 +258,26 @@ def _wait(base: float) -> Callable[[RetryCallState], float]:
     return wait
 
 
-def with_retries(attempts: int, base_wait: float = 0.5) -> Callable:
-    """Decorator: retry a request function on transient failures."""
+def with_retries(attempts: int, base_wait: float = 0.5,
+                 before_sleep: Callable[[RetryCallState], None] | None = None) -> Callable:
+    """Decorator: retry a request function on transient failures.
+
+    Waits ``base_wait * 2**n`` plus up to ``base_wait`` of jitter between attempts,
+    or what the server's ``Retry-After`` says (capped at two minutes).
+    """
     return retry(
         retry=retry_if_exception(_is_retryable),
         stop=stop_after_attempt(max(1, attempts)),
         wait=_wait(base_wait),
+        before_sleep=before_sleep,
         reraise=True,
     )
 
 
-def make_client(timeout: float = 30.0, **kwargs: object) -> httpx.Client:
+def make_client(timeout: float = 30.0, **kwargs: Any) -> httpx.Client:
     """An ``httpx.Client`` with undercut's User-Agent and timeouts."""
-    headers = {"User-Agent": USER_AGENT}
-    headers.update(kwargs.pop("headers", {}) or {})  # type: ignore[call-overload]
+    headers: dict[str, str] = {"User-Agent": USER_AGENT}
+    headers.update(kwargs.pop("headers", None) or {})
     return httpx.Client(
         timeout=httpx.Timeout(timeout), headers=headers, follow_redirects=True, **kwargs
     )
@@ -92,6 +286,173 @@ def make_client(timeout: float = 30.0, **kwargs: object) -> httpx.Client:
 def raise_for_retry(response: httpx.Response) -> None:
     if response.status_code in RETRY_STATUSES:
         raise RetryableHTTPError(response)
+
+
+# --------------------------------------------------------------------------- API client
+
+
+def http_cache_dir(settings: Settings) -> Path:
+    """Where the HTTP cache lives: ``UNDERCUT_CACHE_DIR/http``, else ``<home>/cache/http``."""
+    if settings.cache_dir:
+        return Path(settings.cache_dir).expanduser().resolve() / "http"
+    return settings.local_dir / "cache" / "http"
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """One answer: the final URL, the verbatim body, and where it came from."""
+
+    url: str
+    status: int
+    content: bytes
+    headers: Mapping[str, str]
+    from_cache: bool
+    fetched_at: datetime
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+class ApiClient:
+    """A polite, cached, retrying JSON/HTTP client for one service.
+
+    Args:
+        base_url: Prefix for relative paths (a trailing ``/`` is added if missing).
+        name: Short service name, used for the cache file and messages.
+        limits: A limits table (``"4/s;500/h"``), parsed limits, or ``None``/``"none"``.
+        cache_dir: Directory for the on-disk HTTP cache; ``None`` disables caching.
+        fresh_for: Seconds a response without freshness headers stays fresh.
+        timeout: Seconds for connect/read/write.
+        attempts: Tries per request (1 = no retries).
+        base_wait: First backoff step in seconds.
+        max_limit_wait: Longest wait for the rate limiter before giving up.
+        transport: An inner transport (tests); default is httpx's network transport.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        name: str = "api",
+        limits: str | tuple[RateLimit, ...] | None = None,
+        cache_dir: Path | None = None,
+        fresh_for: float = DEFAULT_FRESH_S,
+        timeout: float = 30.0,
+        attempts: int = 4,
+        base_wait: float = 0.5,
+        max_limit_wait: float = DEFAULT_MAX_LIMIT_WAIT_S,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.name = name
+        rules = parse_limits(limits) if isinstance(limits, str) or limits is None else limits
+        self.limiter = RateLimiter(rules, max_wait=max_limit_wait)
+        self.stats = CallStats()
+        self.attempts = max(1, attempts)
+        self.base_wait = base_wait
+        network = _PoliteTransport(transport or httpx.HTTPTransport(), self.limiter,
+                                   self.stats, fresh_for if cache_dir else 0.0)
+        self._storage: Any = None
+        outer: httpx.BaseTransport = network
+        if cache_dir is not None:
+            import hishel
+            from hishel.httpx import CacheTransport
+
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._storage = hishel.SqliteStorage(database_path=cache_dir / f"{name}.sqlite")
+            outer = CacheTransport(network, storage=self._storage,
+                                   rfc=hishel.CacheOptions(shared=False))
+        self._client = httpx.Client(
+            transport=outer, timeout=httpx.Timeout(timeout), follow_redirects=True,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        )
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def url_for(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        """The absolute URL of ``path`` (relative to ``base_url``) with ``params``."""
+        url = httpx.URL(self.base_url).join(path.lstrip("/"))
+        if params:
+            url = url.copy_merge_params({k: str(v) for k, v in params.items()})
+        return str(url)
+
+    @staticmethod
+    def cache_key(url: str) -> str:
+        return hashlib.sha256(f"GET {url}".encode()).hexdigest()
+
+    def forget(self, url: str) -> None:
+        """Drop ``url`` from the cache (a body that turned out unusable must not stick)."""
+        if self._storage is None:
+            return
+        for entry in self._storage.get_entries(self.cache_key(url)):
+            self._storage.remove_entry(entry.id)
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> ApiResponse:
+        """GET ``path``: from the cache when fresh, else over the network with retries.
+
+        Raises:
+            SourceError: HTTP error, or still failing after all attempts (names the URL).
+        """
+        url = self.url_for(path, params)
+
+        def count_retry(_state: RetryCallState) -> None:
+            self.stats.retries += 1
+
+        @with_retries(self.attempts, self.base_wait, before_sleep=count_retry)
+        def fetch() -> ApiResponse:
+            response = self._client.get(url, extensions={"caching": {"key": self.cache_key(url)}})
+            raise_for_retry(response)
+            status = response.extensions.get("caching") or {}
+            from_cache = bool(status.get("from_cache") or status.get("revalidated"))
+            if from_cache:
+                self.stats.from_cache += 1
+            if status.get("revalidated"):
+                self.stats.revalidated += 1
+            return ApiResponse(str(response.url), response.status_code, response.content,
+                               dict(response.headers), from_cache, datetime.now(UTC))
+
+        try:
+            result = fetch()
+        except RetryableHTTPError as exc:
+            raise SourceError(
+                f"{url}: {exc} (gave up after {self.attempts} attempts)", url=url
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise SourceError(
+                f"{url}: {type(exc).__name__}: {exc or 'no detail'} "
+                f"(gave up after {self.attempts} attempts)", url=url
+            ) from exc
+        if result.status >= 400:
+            raise SourceError(f"{url}: HTTP {result.status}", url=url)
+        return result
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None
+                 ) -> tuple[Any, ApiResponse]:
+        """GET and decode JSON; a malformed body is evicted from the cache and reported.
+
+        Raises:
+            SourceError: as ``get``, or the body is not valid JSON (names the URL).
+        """
+        response = self.get(path, params)
+        try:
+            return json.loads(response.content), response
+        except ValueError as exc:
+            self.forget(self.url_for(path, params))
+            raise SourceError(
+                f"{response.url}: malformed JSON ({exc}; {len(response.content)} bytes)",
+                url=response.url,
+            ) from exc
+
+
+# --------------------------------------------------------------------------- download
 
 
 def download(

@@ -1,0 +1,280 @@
+"""OpenF1 (https://openf1.org): session-level timing data from 2023 onwards.
+
+``OpenF1Client`` has one typed method per documented endpoint (meetings, sessions,
+drivers, laps, stints, pit, weather, race_control, position, intervals). Each returns the
+raw response body (kept verbatim in bronze) next to the decoded records; turning records
+into typed rows is declared once per endpoint in ``FIELDS`` and done by
+``undercut.sources.records``, so a payload with missing keys or wrong types yields
+warnings instead of exceptions.
+
+All requests go through ``undercut.sources.http`` (User-Agent, timeouts, retries with
+backoff honouring ``Retry-After``); this module only knows OpenF1's URLs and quirks:
+an empty result may come back as ``404 {"detail": "No results found."}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from undercut.errors import SourceError
+from undercut.sources.http import RetryableHTTPError, make_client, raise_for_retry, with_retries
+from undercut.sources.records import Field
+
+FIRST_SEASON = 2023
+
+# Session endpoints pulled for every session; the timing ones only on request (they are
+# large: one record every few seconds per car).
+SESSION_ENDPOINTS = ("drivers", "laps", "stints", "pit", "weather", "race_control")
+TIMING_ENDPOINTS = ("position", "intervals")
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "meetings": (
+        Field("meeting_key", "int", required=True),
+        Field("year", "int", required=True),
+        Field("meeting_name", "str"),
+        Field("meeting_official_name", "str"),
+        Field("location", "str"),
+        Field("country_name", "str"),
+        Field("country_code", "str"),
+        Field("circuit_key", "int"),
+        Field("circuit_short_name", "str"),
+        Field("date_start", "timestamp"),
+        Field("gmt_offset", "str"),
+    ),
+    "sessions": (
+        Field("session_key", "int", required=True),
+        Field("meeting_key", "int", required=True),
+        Field("session_name", "str", required=True),
+        Field("date_start", "timestamp", required=True),
+        Field("session_type", "str"),
+        Field("date_end", "timestamp"),
+        Field("gmt_offset", "str"),
+        Field("location", "str"),
+        Field("country_name", "str"),
+        Field("circuit_short_name", "str"),
+        Field("year", "int"),
+    ),
+    "drivers": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("meeting_key", "int"),
+        Field("broadcast_name", "str"),
+        Field("full_name", "str"),
+        Field("first_name", "str"),
+        Field("last_name", "str"),
+        Field("name_acronym", "str"),
+        Field("team_name", "str"),
+        Field("country_code", "str"),
+    ),
+    "laps": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("lap_number", "int", required=True),
+        Field("date_start", "timestamp"),
+        Field("lap_duration", "float"),
+        Field("duration_sector_1", "float"),
+        Field("duration_sector_2", "float"),
+        Field("duration_sector_3", "float"),
+        Field("i1_speed", "int"),
+        Field("i2_speed", "int"),
+        Field("st_speed", "int"),
+        Field("is_pit_out_lap", "bool"),
+    ),
+    "stints": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("stint_number", "int", required=True),
+        Field("lap_start", "int"),
+        Field("lap_end", "int"),
+        Field("compound", "str"),
+        Field("tyre_age_at_start", "int"),
+    ),
+    "pit": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("lap_number", "int", required=True),
+        Field("date", "timestamp"),
+        Field("pit_duration", "float"),
+        Field("lane_duration", "float"),
+        Field("stop_duration", "float"),
+    ),
+    "weather": (
+        Field("session_key", "int", required=True),
+        Field("date", "timestamp", required=True),
+        Field("air_temperature", "float"),
+        Field("track_temperature", "float"),
+        Field("humidity", "float"),
+        Field("pressure", "float"),
+        Field("rainfall", "float"),
+        Field("wind_direction", "int"),
+        Field("wind_speed", "float"),
+    ),
+    "race_control": (
+        Field("session_key", "int", required=True),
+        Field("date", "timestamp", required=True),
+        Field("category", "str"),
+        Field("flag", "str"),
+        Field("scope", "str"),
+        Field("sector", "int"),
+        Field("lap_number", "int"),
+        Field("driver_number", "int"),
+        Field("message", "str"),
+    ),
+    "position": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("date", "timestamp", required=True),
+        Field("position", "int"),
+    ),
+    "intervals": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("date", "timestamp", required=True),
+        Field("gap_to_leader", "text"),
+        Field("interval", "text"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Response:
+    """One endpoint answer: the body as received (for bronze) and its decoded records.
+
+    ``records`` is ``None`` when the body is not JSON; the caller reports it and keeps
+    nothing, so the next pull asks again.
+    """
+
+    url: str
+    body: bytes
+    records: Any
+
+
+class OpenF1Client:
+    """Typed access to the OpenF1 REST API (``/v1/<endpoint>?<filters>``).
+
+    Args:
+        base_url: the API root, e.g. ``https://api.openf1.org/v1/`` (a local mirror in
+            tests).
+        timeout: seconds per request.
+        attempts: tries per request on timeouts, connection errors, 429 and 5xx.
+        base_wait: first back-off delay in seconds (doubles, with jitter).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        attempts: int = 4,
+        base_wait: float = 0.5,
+        client: httpx.Client | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self.attempts = attempts
+        self.base_wait = base_wait
+        self._client = client or make_client(timeout)
+        self.requests = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> OpenF1Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, endpoint: str, **params: Any) -> Response:
+        """GET one endpoint with filters; ``None`` filters are left out.
+
+        Raises:
+            SourceError: the API could not be reached, kept failing after retries, or
+                answered with an HTTP error other than OpenF1's "no results" 404.
+        """
+        if endpoint not in FIELDS:
+            raise ValueError(f"unknown OpenF1 endpoint {endpoint!r}")
+        query = {k: v for k, v in params.items() if v is not None}
+        url = self.base_url + endpoint
+
+        @with_retries(self.attempts, self.base_wait)
+        def fetch() -> httpx.Response:
+            self.requests += 1
+            response = self._client.get(url, params=query)
+            raise_for_retry(response)
+            return response
+
+        try:
+            response = fetch()
+        except RetryableHTTPError as exc:
+            raise SourceError(f"{exc} (gave up after {self.attempts} attempts)",
+                              url=str(exc.response.request.url)) from exc
+        except httpx.HTTPError as exc:
+            raise SourceError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+        full_url = str(response.request.url)
+        if response.status_code == 404 and _is_no_results(response):
+            return Response(full_url, b"[]", [])
+        if response.status_code >= 400:
+            detail = response.text.strip().replace("\n", " ")[:200]
+            raise SourceError(f"{full_url}: HTTP {response.status_code} {detail}".rstrip(),
+                              url=full_url)
+        try:
+            records = json.loads(response.content)
+        except ValueError:
+            records = None
+        return Response(full_url, response.content, records)
+
+    def meetings(self, year: int) -> Response:
+        """Every meeting (Grand Prix weekend or test) of a season."""
+        return self.get("meetings", year=year)
+
+    def sessions(self, year: int | None = None, meeting_key: int | None = None) -> Response:
+        """Sessions (practice, qualifying, sprint, race) of a season or one meeting."""
+        return self.get("sessions", year=year, meeting_key=meeting_key)
+
+    def drivers(self, session_key: int) -> Response:
+        """Drivers of a session: number, acronym, names, team."""
+        return self.get("drivers", session_key=session_key)
+
+    def laps(self, session_key: int, driver_number: int | None = None) -> Response:
+        """Laps: duration, sector times, speed traps, pit-out flag."""
+        return self.get("laps", session_key=session_key, driver_number=driver_number)
+
+    def stints(self, session_key: int) -> Response:
+        """Tyre stints: first and last lap, compound, tyre age at the start."""
+        return self.get("stints", session_key=session_key)
+
+    def pit(self, session_key: int) -> Response:
+        """Pit-lane passages: lap, time in the pit lane."""
+        return self.get("pit", session_key=session_key)
+
+    def weather(self, session_key: int) -> Response:
+        """Track-side weather, about one reading a minute."""
+        return self.get("weather", session_key=session_key)
+
+    def race_control(self, session_key: int) -> Response:
+        """Race control messages: flags, safety cars, incidents."""
+        return self.get("race_control", session_key=session_key)
+
+    def position(self, session_key: int, driver_number: int | None = None) -> Response:
+        """Running positions, one record per change."""
+        return self.get("position", session_key=session_key, driver_number=driver_number)
+
+    def intervals(self, session_key: int, driver_number: int | None = None) -> Response:
+        """Gaps to the leader and to the car ahead (races only), every few seconds."""
+        return self.get("intervals", session_key=session_key, driver_number=driver_number)
+
+    def session_endpoint(self, endpoint: str, session_key: int) -> Response:
+        """Any per-session endpoint by name (what the loader iterates over)."""
+        return self.get(endpoint, session_key=session_key)
+
+
+def _is_no_results(response: httpx.Response) -> bool:
+    try:
+        detail = response.json().get("detail", "")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(detail, str) and "no results" in detail.lower()
