@@ -1,0 +1,83 @@
+"""Helpers shared by the loaders that build silver tables from bronze API payloads.
+
+Those loaders stage typed rows in an in-memory database attached to the warehouse
+connection (``openf1``, ``openmeteo``), then replace their silver tables in one
+transaction from ``.sql`` transforms, run their warning checks and publish Parquet. A
+silver table they own is declared, typed and empty, in ``sql/silver/<name>.sql`` (so an
+archive ingest creates it and gold models can always read it); the transform's rows are
+inserted *by name* into that declaration, so a transform cannot drift from the schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from undercut.lake import Lake
+from undercut.warehouse import db
+from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
+
+
+def attach_staging(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A fresh in-memory database ``name`` beside the warehouse, for staged payloads."""
+    attached = {row[0] for row in con.execute("select database_name from duckdb_databases()")
+                .fetchall()}
+    if name in attached:
+        con.execute(f"detach {name}")
+    con.execute(f"attach ':memory:' as {name}")
+
+
+def stage_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: pa.Table) -> None:
+    view = f"_stage_{schema}_{name}"
+    con.register(view, data)
+    try:
+        con.execute(f"create or replace table {schema}.{name} as select * from {view}")
+    finally:
+        con.unregister(view)
+
+
+def ensure_silver_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Create ``silver.<name>`` from its typed declaration when the warehouse predates it."""
+    if not db.table_exists(con, f"silver.{name}"):
+        declaration = (db.sql_dir() / "silver" / f"{name}.sql").read_text()
+        con.execute(f"create table silver.{name} as {declaration}")
+
+
+def replace_silver(
+    con: duckdb.DuckDBPyConnection, transforms: Path, names: list[str]
+) -> dict[str, int]:
+    """Replace each ``silver.<name>`` with the rows of ``transforms/<name>.sql``, in order.
+
+    Runs inside the caller's transaction; later transforms may read earlier tables.
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        ensure_silver_table(con, name)
+        sql = (transforms / f"{name}.sql").read_text()
+        con.execute(f"delete from silver.{name}")
+        con.execute(f"insert into silver.{name} by name ({sql})")
+        row = con.execute(f"select count(*) from silver.{name}").fetchone()
+        counts[name] = int(row[0]) if row else 0
+    return counts
+
+
+def run_warning_checks(con: duckdb.DuckDBPyConnection, layer: str) -> list[CheckResult]:
+    """Every check in ``checks/<layer>``; returns those that found rows."""
+    results = [run_check(con, check) for check in load_checks(checks_dir(layer))]
+    return [r for r in results if not r.passed]
+
+
+def publish_silver(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str]) -> None:
+    """Write each silver table to the lake as ``silver/<name>.parquet`` (atomically)."""
+    for name in names:
+        staged = lake.staging_path("silver", f"{name}.parquet")
+        quoted = staged.replace("'", "''")
+        con.execute(f"copy silver.{name} to '{quoted}' (format parquet)")
+        lake.commit_staged(Path(staged), "silver", f"{name}.parquet")
+
+
+def check_result(data: dict) -> CheckResult:
+    """A payload issue (``IssueLog.results()`` item) as a ``CheckResult``."""
+    return CheckResult(**data)

@@ -1,0 +1,131 @@
+"""Gold session analytics built from the replayed OpenF1 race data."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from support.homes import copy_home
+from support.replay import OPENF1
+from undercut.config import Settings
+from undercut.warehouse.build import build_gold
+
+pytestmark = pytest.mark.xdist_group("sessions")
+
+
+def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _raw_laps(driver_number: int) -> dict[int, dict]:
+    laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
+    return {r["lap_number"]: r for r in laps if r["driver_number"] == driver_number}
+
+
+def test_clean_laps_exclude_lap_one_pits_and_neutralisations(
+        sessions_settings: Settings) -> None:
+    rows = dict(_rows(sessions_settings, "select lap, is_clean from gold.race_laps where "
+                      "season = 2023 and round = 1 and driver_id = 'max_verstappen'"))
+    assert not any(rows[lap] for lap in (1, 14, 15, 36, 37, 41, 42))
+    assert all(rows[lap] for lap in (2, 10, 20, 30, 45, 57))
+
+
+def test_race_pace_medians_match_the_raw_laps(sessions_settings: Settings) -> None:
+    raw = _raw_laps(1)
+    excluded = {1, 14, 15, 36, 37, 41, 42}
+    expected = statistics.median(round(r["lap_duration"] * 1000) for lap, r in raw.items()
+                                 if lap not in excluded)
+    row = _rows(sessions_settings, "select clean_laps, clean_air_laps, median_clean_lap_ms, "
+                "median_clean_air_lap_ms, fastest_lap_ms from gold.race_pace "
+                "where season = 2023 and round = 1 and driver_id = 'max_verstappen'")[0]
+    assert row[0] == 57 - len(excluded)
+    assert abs(row[2] - expected) <= 0.5
+    assert 0 < row[1] <= row[0] and row[3] is not None
+    assert row[4] == min(round(r["lap_duration"] * 1000) for r in raw.values())
+
+
+def test_clean_air_needs_two_seconds_to_the_car_ahead(sessions_settings: Settings) -> None:
+    rows = _rows(sessions_settings, "select gap_ahead_ms, is_clean, is_clean_air "
+                 "from gold.race_laps where season = 2023 and round = 1")
+    assert all(air == (clean and (gap is None or gap >= 2000)) for gap, clean, air in rows)
+    assert any(clean and not air for _, clean, air in rows)
+
+
+def test_stint_lengths(sessions_settings: Settings) -> None:
+    rows = _rows(sessions_settings, "select stint_number, compound, laps, tyre_age_at_start, "
+                 "tyre_age_at_end from gold.stint_summaries where season = 2023 and round = 1 "
+                 "and driver_id = 'max_verstappen' order by stint_number")
+    assert rows == [(1, "SOFT", 14, 3, 16), (2, "SOFT", 22, 0, 21), (3, "HARD", 21, 0, 20)]
+
+
+def test_tyre_degradation_orders_the_compounds(sessions_settings: Settings) -> None:
+    # The fixture's laps wear softs at 90 ms/lap and hards at 40 ms/lap, minus about
+    # 55 ms/lap of fuel burn-off, plus noise.
+    rows = dict(_rows(sessions_settings, "select compound, deg_ms_per_lap from "
+                      "gold.compound_degradation where season = 2023 and round = 1"))
+    assert rows["SOFT"] == pytest.approx(35, abs=10)
+    assert rows["HARD"] == pytest.approx(-15, abs=10)
+    per_driver = _rows(sessions_settings, "select driver_id, compound, deg_ms_per_lap from "
+                       "gold.tyre_degradation where season = 2023 and round = 1")
+    assert len(per_driver) == 8
+    assert all((deg > 0) == (compound == "SOFT") for _, compound, deg in per_driver)
+
+
+def test_pit_stop_loss(sessions_settings: Settings) -> None:
+    rows = _rows(sessions_settings, "select driver_id, stop_number, lap, loss_ms, "
+                 "in_lap_ms + out_lap_ms - 2 * reference_lap_ms, track_status "
+                 "from gold.pit_stop_losses where season = 2023 and round = 1 order by all")
+    assert [(d, n, lap) for d, n, lap, *_ in rows if d == "hamilton"] == \
+        [("hamilton", 1, 12), ("hamilton", 2, 29)]
+    assert all(loss == check and 18000 < loss < 27000 for *_, loss, check, _s in rows)
+    vsc = _rows(sessions_settings, "select track_status, loss_ms from gold.pit_stop_losses "
+                "where season = 2023 and round = 2 and driver_id = 'perez'")
+    assert vsc[0][0] == "vsc"
+
+
+def test_fastest_laps_ranked_and_sourced(sessions_settings: Settings) -> None:
+    rows = _rows(sessions_settings, "select driver_id, lap, lap_time_ms, race_rank, source, "
+                 "compound from gold.driver_fastest_laps where season = 2023 and round = 1 "
+                 "order by race_rank")
+    assert [r[3] for r in rows] == [1, 2, 3, 4] and {r[4] for r in rows} == {"openf1"}
+    best = _raw_laps(1)
+    fastest = min(best.values(), key=lambda r: r["lap_duration"])
+    assert rows[0][:3] == ("max_verstappen", fastest["lap_number"],
+                           round(fastest["lap_duration"] * 1000))
+
+
+def test_races_without_openf1_use_ergast_lap_times(sessions_settings: Settings,
+                                                   tmp_path: Path) -> None:
+    home = copy_home(sessions_settings, tmp_path / "home")
+    con = duckdb.connect(str(home.warehouse_path))
+    con.execute("""insert into silver.lap_times by name
+        select * from (values
+            (2022, 1, 'leclerc', 1, 1, '1:40.000', 100000, 'api'),
+            (2022, 1, 'leclerc', 2, 1, '1:35.100', 95100, 'api'),
+            (2022, 1, 'max_verstappen', 2, 2, '1:35.500', 95500, 'api'),
+            (2023, 1, 'max_verstappen', 2, 1, '1:20.000', 80000, 'api'))
+        as t(season, round, driver_id, lap, position, time_text, time_ms, source)""")
+    con.close()
+    build_gold(home)
+    assert _rows(home, "select driver_id, lap, lap_time_ms, race_rank, source from "
+                 "gold.driver_fastest_laps where season = 2022 order by race_rank") == \
+        [("leclerc", 2, 95100, 1, "api"), ("max_verstappen", 2, 95500, 2, "api")]
+    # A race with OpenF1 timing keeps it; the Ergast lap is not mixed in.
+    assert _rows(home, "select source, lap_time_ms > 80000 from gold.driver_fastest_laps "
+                 "where season = 2023 and round = 1 and driver_id = 'max_verstappen'") == \
+        [("openf1", True)]
+
+
+def test_gold_builds_on_a_home_without_session_data(built_settings: Settings) -> None:
+    counts = _rows(built_settings, "select (select count(*) from gold.race_pace), "
+                   "(select count(*) from gold.tyre_degradation), "
+                   "(select count(*) from silver.session_laps)")
+    assert counts == [(0, 0, 0)]

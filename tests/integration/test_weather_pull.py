@@ -1,0 +1,105 @@
+"""Open-Meteo pull against a local replay: hourly and race-level weather, forecasts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from support.homes import copy_home
+from support.httpserver import LocalServer
+from support.replay import OPENMETEO, openmeteo_replay
+from undercut.cli import main
+from undercut.config import Settings
+from undercut.errors import InputError
+from undercut.warehouse.load_weather import pull_weather
+
+SHARED = pytest.mark.xdist_group("sessions")
+LATER = datetime(2024, 1, 1)
+
+
+def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def home(loaded_settings: Settings, tmp_path: Path) -> Settings:
+    return copy_home(loaded_settings, tmp_path / "home")
+
+
+@SHARED
+def test_race_weather_at_the_start_and_in_the_window(sessions_settings: Settings) -> None:
+    hourly = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())["hourly"]
+    rows = _rows(sessions_settings, """
+        select season, round, circuit_id, basis, race_start_at, temperature_c,
+               relative_humidity_pct, wind_speed_kph, precipitation_mm,
+               window_max_precipitation_mm, window_total_precipitation_mm, is_wet
+        from silver.race_weather order by round""")
+    bahrain, jeddah = rows
+    assert bahrain[:5] == (2023, 1, "bahrain", "observed", datetime(2023, 3, 5, 15))
+    assert bahrain[5:8] == (hourly["temperature_2m"][15], hourly["relative_humidity_2m"][15],
+                            hourly["wind_speed_10m"][15])
+    assert bahrain[8:] == (0.0, 0.0, 0.0, False)
+    # Jeddah (17:00 UTC start): 2.4 mm in each of the two hours after the start.
+    assert jeddah[2:4] == ("jeddah", "observed")
+    assert jeddah[8:] == (2.4, 2.4, 4.8, True)
+    hours = _rows(sessions_settings, "select min(hour_at), max(hour_at), count(*) from "
+                  "silver.weather_hourly where round = 1")
+    assert hours == [(datetime(2023, 3, 5, 12), datetime(2023, 3, 5, 19), 8)]
+
+
+def test_archive_is_not_fetched_twice_unless_incomplete(home: Settings) -> None:
+    payload = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())
+    payload["hourly"]["temperature_2m"][16] = None  # not yet in the archive
+    partial = json.dumps(payload).encode()
+    with LocalServer(fallback=openmeteo_replay({"archive_bahrain_2023.json": partial})) as s:
+        first = pull_weather(home, 2023, 1, f"{s.url}/v1/", now=LATER)
+    assert first.fetched == 1
+    assert any(w.message == "null hourly value" and w.column == "temperature_2m"
+               for w in first.warnings)
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        second = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+        third = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+    assert (second.fetched, second.cached, second.warnings) == (1, 0, [])
+    assert (third.fetched, third.cached, third.requests) == (0, 1, 0)
+    assert third.row_counts == {"weather_hourly": 8, "race_weather": 1}
+
+
+def test_forecast_for_the_next_race(home: Settings) -> None:
+    now = datetime(2025, 10, 1, 9)
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        result = pull_weather(home, forecast=True, forecast_url=f"{server.url}/v1/", now=now)
+    assert result.races_in_scope == 1 and result.fetched == 1
+    assert server.requests[0][0].startswith("/v1/forecast?latitude=1.2914&longitude=103.8640")
+    rows = _rows(home, "select season, round, basis, precipitation_probability_pct, "
+                 "window_max_precipitation_probability_pct, window_total_precipitation_mm, "
+                 "fetched_at from silver.race_weather")
+    assert rows == [(2025, 18, "forecast", 40.0, 40.0, 0.6, now)]
+
+
+def test_forecast_scope_errors(home: Settings) -> None:
+    with pytest.raises(InputError, match="no upcoming race"):
+        pull_weather(home, 2023, 1, forecast=True, now=LATER)
+    with pytest.raises(InputError, match="forecasts reach only 16 days"):
+        pull_weather(home, 2025, 18, forecast=True, now=datetime(2025, 8, 1))
+    with pytest.raises(InputError, match="no race 2023 round 40"):
+        pull_weather(home, 2023, 40, now=LATER)
+
+
+def test_cli_weather_pull(home: Settings, capsys: pytest.CaptureFixture) -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        code = main(["weather", "pull", "--season", "2023", "--round", "2", "--base-url",
+                     f"{server.url}/v1/", "--home", str(home.local_dir), "--format", "json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert json.loads(out.out)["row_counts"] == {"weather_hourly": 8, "race_weather": 1}
+    code = main(["weather", "pull", "--season", "2023", "--round", "1", "--forecast",
+                 "--home", str(home.local_dir)])
+    assert code == 2 and "no upcoming race" in capsys.readouterr().err

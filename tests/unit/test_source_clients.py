@@ -1,0 +1,92 @@
+"""OpenF1 and Open-Meteo clients against local servers: URLs, quirks, retries, errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from support.httpserver import LocalServer, Reply
+from support.replay import openf1_replay, openmeteo_replay
+from undercut.errors import SourceError
+from undercut.sources.openf1 import OpenF1Client
+from undercut.sources.openmeteo import OpenMeteoClient
+
+
+def test_openf1_endpoints_return_body_and_records() -> None:
+    with LocalServer(fallback=openf1_replay()) as server, \
+            OpenF1Client(f"{server.url}/v1") as client:
+        laps = client.laps(7953)
+        meetings = client.meetings(2023)
+        stints = client.stints(7953)
+    assert len(laps.records) == 228
+    assert laps.body.startswith(b"[")
+    assert [m["meeting_key"] for m in meetings.records] == [1141, 1142]
+    assert {s["compound"] for s in stints.records} == {"SOFT", "HARD"}
+    path, headers = server.requests[0]
+    assert path == "/v1/laps?session_key=7953"
+    assert headers["user-agent"].startswith("undercut/")
+
+
+def test_openf1_no_results_404_is_an_empty_list() -> None:
+    with LocalServer(fallback=openf1_replay()) as server, \
+            OpenF1Client(f"{server.url}/v1/") as client:
+        response = client.intervals(1)
+    assert response.records == [] and response.body == b"[]"
+
+
+def test_openf1_retries_server_errors_then_succeeds() -> None:
+    routes = {"/v1/pit?session_key=1": [Reply(503), Reply(429, headers={"Retry-After": "0"}),
+                                        Reply(200, b"[]")]}
+    with LocalServer(routes) as server, \
+            OpenF1Client(f"{server.url}/v1/", base_wait=0.01) as client:
+        assert client.pit(1).records == []
+    assert len(server.requests) == 3
+
+
+def test_openf1_client_errors_name_the_url() -> None:
+    routes = {"/v1/laps?session_key=abc": [Reply(422, b'{"detail": "invalid session_key"}')]}
+    with LocalServer(routes) as server, OpenF1Client(f"{server.url}/v1/") as client, \
+            pytest.raises(SourceError, match=r"laps\?session_key=abc: HTTP 422"):
+        client.get("laps", session_key="abc")
+    assert len(server.requests) == 1
+
+
+def test_openf1_gives_up_after_attempts() -> None:
+    with LocalServer({"/v1/laps?session_key=1": [Reply(500)]}) as server, \
+            OpenF1Client(f"{server.url}/v1/", attempts=2, base_wait=0.01) as client, \
+            pytest.raises(SourceError, match="gave up after 2 attempts"):
+        client.laps(1)
+    assert len(server.requests) == 2
+
+
+def test_openf1_non_json_body_is_returned_undecoded() -> None:
+    routes = {"/v1/weather?session_key=1": [Reply(200, b"<html>oops</html>")]}
+    with LocalServer(routes) as server, OpenF1Client(f"{server.url}/v1/") as client:
+        response = client.weather(1)
+    assert response.records is None and response.body == b"<html>oops</html>"
+
+
+def test_openmeteo_archive_request_and_response() -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server, \
+            OpenMeteoClient(f"{server.url}/v1/", f"{server.url}/v1/") as client:
+        response = client.archive(26.0325, 50.5106, date(2023, 3, 5), date(2023, 3, 5))
+    assert response.payload["hourly"]["time"][0] == "2023-03-05T00:00"
+    path = server.requests[0][0]
+    assert path.startswith("/v1/archive?latitude=26.0325&longitude=50.5106&start_date=2023-03-05")
+    assert "timezone=GMT" in path and "precipitation_probability" not in path
+
+
+def test_openmeteo_forecast_asks_for_rain_probability() -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server, \
+            OpenMeteoClient(f"{server.url}/v1/", f"{server.url}/v1/") as client:
+        client.forecast(1.2914, 103.864, date(2025, 10, 5), date(2025, 10, 5))
+    assert server.requests[0][0].startswith("/v1/forecast?")
+    assert "precipitation_probability" in server.requests[0][0]
+
+
+def test_openmeteo_error_reason_is_in_the_message() -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server, \
+            OpenMeteoClient(f"{server.url}/v1/", f"{server.url}/v1/") as client, \
+            pytest.raises(SourceError, match="HTTP 400 No data is available"):
+        client.archive(0.0, 0.0, date(2023, 3, 5), date(2023, 3, 5))
