@@ -1,0 +1,105 @@
+"""App-database tables of predictions and of their accuracy once the result is known.
+
+``predictions`` keeps every prediction made (the exact JSON document served, the model
+version, the basis and a hash of the inputs); ``prediction_accuracy`` one row per evaluated
+prediction. The API and the dashboard read them through the helpers below.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from undercut.appdb.base import Base, session_factory
+from undercut.config import Settings
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    season: Mapped[int] = mapped_column(Integer, index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    basis: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    input_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PredictionAccuracy(Base):
+    __tablename__ = "prediction_accuracy"
+
+    prediction_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True)
+    season: Mapped[int] = mapped_column(Integer, index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    winner_log_loss: Mapped[float] = mapped_column(Float)
+    win_brier: Mapped[float] = mapped_column(Float)
+    top1_hit: Mapped[float] = mapped_column(Float)
+    podium_brier: Mapped[float] = mapped_column(Float)
+    points_brier: Mapped[float] = mapped_column(Float)
+    spearman: Mapped[float] = mapped_column(Float)
+    mae_position: Mapped[float] = mapped_column(Float)
+
+
+ACCURACY_COLUMNS = ("winner_log_loss", "win_brier", "top1_hit", "podium_brier",
+                    "points_brier", "spearman", "mae_position")
+
+
+def store_prediction(settings: Settings, document: dict[str, Any], input_hash: str) -> int:
+    """Insert a prediction document; returns its id (migrates the app database first)."""
+    from undercut.appdb.migrate import upgrade
+
+    upgrade(settings)
+    with session_factory(settings)() as session:
+        row = Prediction(season=document["season"], round=document["round"],
+                         model_version=document["model"]["version"], basis=document["basis"],
+                         input_hash=input_hash, payload=document)
+        session.add(row)
+        session.commit()
+        return int(row.id)
+
+
+def latest_prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
+    """The most recent stored prediction document of a race, or None."""
+    row = session.scalars(
+        select(Prediction).where(Prediction.season == season, Prediction.round == round)
+        .order_by(Prediction.created_at.desc(), Prediction.id.desc()).limit(1)
+    ).first()
+    return None if row is None else dict(row.payload)
+
+
+def unevaluated(session: Session) -> list[Prediction]:
+    """Stored predictions that have no accuracy row yet."""
+    done = select(PredictionAccuracy.prediction_id)
+    return list(session.scalars(
+        select(Prediction).where(Prediction.id.not_in(done)).order_by(Prediction.id)))
+
+
+def accuracy_rows(session: Session, model_version: str | None = None) -> list[dict[str, Any]]:
+    """Accuracy per evaluated prediction (optionally of one model version), by race."""
+    query = select(PredictionAccuracy).order_by(
+        PredictionAccuracy.season, PredictionAccuracy.round, PredictionAccuracy.prediction_id)
+    if model_version is not None:
+        query = query.where(PredictionAccuracy.model_version == model_version)
+    return [
+        {
+            "prediction_id": row.prediction_id,
+            "season": row.season,
+            "round": row.round,
+            "model_version": row.model_version,
+            "evaluated_at": row.evaluated_at.isoformat() if row.evaluated_at else None,
+            **{name: getattr(row, name) for name in ACCURACY_COLUMNS},
+        }
+        for row in session.scalars(query)
+    ]

@@ -1,0 +1,1 @@
+"""Leakage-free pre-race features (grid, qualifying, form, standings, Elo, circuit history)."""

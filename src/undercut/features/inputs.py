@@ -1,0 +1,88 @@
+"""The warehouse tables features are computed from, read once into memory.
+
+Features read silver and gold only, through the queries in ``features/sql`` (one per input).
+Reading everything once and computing in pandas keeps a walk-forward backtest of hundreds of
+races to a few seconds: every feature of every race comes out of one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from undercut.config import Settings
+from undercut.errors import WarehouseError
+from undercut.warehouse.db import table_exists
+
+SQL_DIR = Path(__file__).parent / "sql"
+REQUIRED = (
+    "silver.races", "silver.race_results", "silver.qualifying", "silver.sprint_results",
+    "silver.driver_standings", "silver.constructor_standings", "silver.drivers",
+    "gold.driver_elo_history", "gold.constructor_elo_history",
+)
+
+
+@cache
+def query(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+@dataclass(frozen=True)
+class FeatureInputs:
+    """Everything known in the warehouse, as data frames (see ``features/sql``)."""
+
+    races: pd.DataFrame
+    starts: pd.DataFrame
+    qualifying: pd.DataFrame
+    sprints: pd.DataFrame
+    driver_standings: pd.DataFrame
+    constructor_standings: pd.DataFrame
+    driver_elo: pd.DataFrame
+    constructor_elo: pd.DataFrame
+    drivers: pd.DataFrame
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
+    """Read every feature input from an open warehouse connection."""
+    missing = [name for name in REQUIRED if not table_exists(con, name)]
+    if missing:
+        hint = "undercut build" if any(m.startswith("gold.") for m in missing) else (
+            "undercut ingest archive")
+        raise WarehouseError(
+            f"warehouse lacks {', '.join(missing)}; run `{hint}` first"
+        )
+
+    def frame(name: str) -> pd.DataFrame:
+        return con.execute(query(name)).df()
+
+    return FeatureInputs(
+        races=frame("races"),
+        starts=frame("starts"),
+        qualifying=frame("qualifying"),
+        sprints=frame("sprints"),
+        driver_standings=frame("driver_standings"),
+        constructor_standings=frame("constructor_standings"),
+        driver_elo=frame("driver_elo"),
+        constructor_elo=frame("constructor_elo"),
+        drivers=frame("drivers"),
+    )
+
+
+def load_inputs(settings: Settings) -> FeatureInputs:
+    """Open the home's warehouse read-only and read the feature inputs.
+
+    A plain read-only connection (no macros to install) so that predictions can run while
+    another process holds the warehouse open.
+    """
+    path = settings.warehouse_path
+    if not path.exists():
+        raise WarehouseError(f"{path}: no warehouse yet; run `undercut ingest archive` first")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return read_inputs(con)
+    finally:
+        con.close()

@@ -1,0 +1,12 @@
+-- features.races: every scheduled race, in calendar order, with where it is held.
+-- Grain: one row per (season, round) of silver.races.
+-- depends on: silver.races
+with races as (select * from silver.races),
+
+final as (
+    select season, round, circuit_id, race_name, race_date
+    from races
+)
+
+select * from final
+order by season, round

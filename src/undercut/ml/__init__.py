@@ -1,0 +1,1 @@
+"""Race predictions: a LightGBM ranker, baselines, calibration, registry, backtests."""

@@ -1,0 +1,156 @@
+"""Walk-forward backtest: every model and baseline, race by race, as if predicting live.
+
+For each season of the range the model is retrained at the season start on all earlier
+seasons (its calibration fitted on the two before), the baselines are refitted on earlier
+seasons, and every race of the season is predicted from features known before its start.
+Nothing about a season is seen before it is predicted, so the figures are honest
+out-of-sample estimates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from undercut.config import Settings
+from undercut.errors import InputError
+from undercut.features.build import build_features
+from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.features.inputs import load_inputs
+from undercut.ml.baselines import EloBaseline, GridSlotBaseline
+from undercut.ml.calibrate import RaceProbabilities, race_probabilities
+from undercut.ml.metrics import METRICS, mean_metrics, race_metrics
+from undercut.ml.model import ModelParams, fit_model
+
+MODELS = {
+    "lightgbm": "undercut LightGBM ranker (after qualifying)",
+    "lightgbm_prequali": "undercut LightGBM ranker (before qualifying)",
+    "grid_slot": "grid-slot baseline",
+    "elo": "Elo baseline",
+}
+CALIBRATION_BINS = 10
+
+
+def _calibration_curve(p: np.ndarray, hit: np.ndarray) -> list[dict[str, float]]:
+    edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
+    which = np.clip(np.digitize(p, edges) - 1, 0, CALIBRATION_BINS - 1)
+    curve = []
+    for b in range(CALIBRATION_BINS):
+        mask = which == b
+        if mask.any():
+            curve.append({"predicted": float(p[mask].mean()), "observed": float(hit[mask].mean()),
+                          "count": int(mask.sum())})
+    return curve
+
+
+def run_backtest_frame(
+    frame: pd.DataFrame,
+    start: int,
+    end: int,
+    params: ModelParams | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> dict:
+    """Backtest on an already-built feature frame (see ``run_backtest``)."""
+    params = params or ModelParams()
+    finished = frame[frame["position_order"].notna()]
+    seasons = [s for s in range(start, end + 1) if (finished["season"] == s).any()]
+    if not seasons:
+        raise InputError(f"backtest {start}-{end}: no finished race in those seasons")
+    began = time.perf_counter()
+    per_race: list[dict] = []
+    points: dict[str, dict[str, list[np.ndarray]]] = {
+        name: {"win": [], "podium": [], "points": [], "won": [], "on_podium": [],
+               "in_points": []} for name in MODELS}
+    for season in seasons:
+        if on_step:
+            on_step(f"season {season}: training on earlier seasons")
+        cutoff = int(finished.loc[finished["season"] < season, "race_idx"].max())
+        model = fit_model(frame, cutoff, params)
+        grid = GridSlotBaseline.fit(frame, cutoff)
+        elo = EloBaseline.fit(frame, cutoff)
+        test = finished[finished["season"] == season]
+        for i, (race_idx, race) in enumerate(test.groupby("race_idx", sort=True)):
+            if on_step:
+                on_step(f"season {season}: race {race_idx % 100}")
+            actual = race["position_order"].to_numpy(dtype=np.float64)
+            predictions: dict[str, RaceProbabilities] = {
+                "lightgbm": race_probabilities(model.scores(race, QUALIFYING),
+                                               model.temperatures[QUALIFYING], seed=i),
+                "lightgbm_prequali": race_probabilities(
+                    model.scores(race, PRE_QUALIFYING), model.temperatures[PRE_QUALIFYING],
+                    seed=i),
+                "grid_slot": grid.predict(race),
+                "elo": elo.predict(race, seed=i),
+            }
+            for name, probs in predictions.items():
+                metrics = race_metrics(probs.p_win, probs.p_podium, probs.p_points,
+                                       probs.expected_position, actual)
+                per_race.append({"season": season, "round": int(race_idx % 100),
+                                 "model": name, **metrics})
+                store = points[name]
+                store["win"].append(probs.p_win)
+                store["podium"].append(probs.p_podium)
+                store["points"].append(probs.p_points)
+                store["won"].append(actual == actual.min())
+                store["on_podium"].append(actual <= 3)
+                store["in_points"].append(actual <= 10)
+    rows = pd.DataFrame(per_race)
+    overall = {name: mean_metrics(rows[rows["model"] == name].to_dict("records"))
+               for name in MODELS}
+    by_season = [
+        {"season": int(season), "model": name, "races": len(group), **mean_metrics(
+            group.to_dict("records"))}
+        for (season, name), group in rows.groupby(["season", "model"], sort=True)
+    ]
+    calibration = {
+        name: {
+            kind: _calibration_curve(np.concatenate(store[kind]), np.concatenate(store[hit]))
+            for kind, hit in (("win", "won"), ("podium", "on_podium"), ("points", "in_points"))
+        }
+        for name, store in points.items()
+    }
+    return {
+        "from": seasons[0],
+        "to": seasons[-1],
+        "races": int(rows[rows["model"] == "lightgbm"].shape[0]),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - began, 2),
+        "params": params.to_dict(),
+        "metrics": list(METRICS),
+        "models": {name: {"label": MODELS[name], **overall[name]} for name in MODELS},
+        "seasons": by_season,
+        "per_race": per_race,
+        "calibration": calibration,
+    }
+
+
+def run_backtest(
+    settings: Settings,
+    start: int,
+    end: int | None = None,
+    params: ModelParams | None = None,
+    on_step: Callable[[str], None] | None = None,
+    store: bool = True,
+) -> dict:
+    """Walk-forward backtest of seasons ``start``..``end`` (default: the latest season).
+
+    Stores the result in the registry (``models/backtests/latest.json``) unless ``store``
+    is false, which is what ``GET /api/v1/backtest`` serves.
+    """
+    if end is not None and end < start:
+        raise InputError(f"backtest: --to {end} is before --from {start}")
+    inputs = load_inputs(settings)
+    if on_step:
+        on_step("building features")
+    frame, _ = build_features(inputs)
+    last = int(frame.loc[frame["position_order"].notna(), "season"].max())
+    result = run_backtest_frame(frame, start, end if end is not None else last, params, on_step)
+    if store:
+        from undercut.ml.registry import Registry
+
+        Registry.from_settings(settings).save_backtest(result)
+    return result

@@ -1,0 +1,146 @@
+"""The undercut model: a LightGBM lambdarank ranker per basis, plus its calibration.
+
+Why a ranker: a race is an ordering, and what is predicted is who beats whom; the NDCG
+objective with a top-ten relevance (winner 10, tenth 1, the rest 0) puts the weight where
+the probabilities that matter live. Two boosters share one version: one for races whose
+qualifying is known, one using only what is known before qualifying (history, standings,
+ratings). Temperatures mapping scores to probabilities are fitted on the last two seasons
+of the training window, scored by a booster trained on the seasons before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from undercut.features.build import FEATURES_BY_BASIS
+from undercut.ml.calibrate import Temperatures, fit_temperatures, race_probabilities
+from undercut.ml.metrics import mean_metrics, race_metrics
+
+CALIBRATION_SEASONS = 2
+RELEVANT_PLACES = 10
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Hyper-parameters; the defaults are what ``undercut train`` uses."""
+
+    min_season: int = 1994
+    n_estimators: int = 300
+    learning_rate: float = 0.03
+    num_leaves: int = 15
+    min_child_samples: int = 40
+    subsample: float = 0.8
+    colsample_bytree: float = 0.8
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+@dataclass
+class FittedModel:
+    """Boosters, feature lists and temperatures per basis, and the training window."""
+
+    boosters: dict[str, lgb.Booster]
+    features: dict[str, list[str]]
+    temperatures: dict[str, Temperatures]
+    train_from: int
+    trained_until: tuple[int, int]
+    params: ModelParams
+    calibration: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def scores(self, frame: pd.DataFrame, basis: str) -> np.ndarray:
+        """Raw ranker scores (higher = better) with the in-process booster."""
+        matrix = frame[self.features[basis]].to_numpy(dtype=np.float32)
+        return np.asarray(self.boosters[basis].predict(matrix), dtype=np.float64)
+
+
+def relevance(position_order: pd.Series) -> np.ndarray:
+    return np.clip(RELEVANT_PLACES + 1 - position_order.to_numpy(), 0, None).astype(int)
+
+
+def training_rows(frame: pd.DataFrame, cutoff: int, min_season: int) -> pd.DataFrame:
+    """Finished races from ``min_season`` up to race index ``cutoff`` (inclusive)."""
+    rows = frame[(frame["race_idx"] <= cutoff) & (frame["season"] >= min_season)
+                 & frame["position_order"].notna()]
+    sizes = rows.groupby("race_idx")["driver_id"].transform("count")
+    return rows[sizes > 1].sort_values(["race_idx", "driver_id"], kind="stable")
+
+
+def fit_booster(rows: pd.DataFrame, features: list[str], params: ModelParams) -> lgb.Booster:
+    groups = rows.groupby("race_idx", sort=True)["driver_id"].count().to_numpy()
+    ranker = lgb.LGBMRanker(
+        objective="lambdarank",
+        n_estimators=params.n_estimators,
+        learning_rate=params.learning_rate,
+        num_leaves=params.num_leaves,
+        min_child_samples=params.min_child_samples,
+        subsample=params.subsample,
+        subsample_freq=1,
+        colsample_bytree=params.colsample_bytree,
+        random_state=params.seed,
+        n_jobs=2,
+        verbose=-1,
+    )
+    ranker.fit(rows[features].to_numpy(dtype=np.float32), relevance(rows["position_order"]),
+               group=groups, feature_name=features)
+    return ranker.booster_
+
+
+def per_race(rows: pd.DataFrame, scores: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Split aligned scores into ``(scores, finishing places)`` per race."""
+    out = []
+    positions = rows["position_order"].to_numpy(dtype=np.float64)
+    for idx in np.split(np.arange(len(rows)), np.flatnonzero(np.diff(rows["race_idx"])) + 1):
+        out.append((scores[idx], positions[idx]))
+    return out
+
+
+def evaluate_scores(races: list[tuple[np.ndarray, np.ndarray]],
+                    temperatures: Temperatures) -> dict[str, float]:
+    rows = []
+    for i, (scores, finish) in enumerate(races):
+        probs = race_probabilities(scores, temperatures, seed=i)
+        rows.append(race_metrics(probs.p_win, probs.p_podium, probs.p_points,
+                                 probs.expected_position, finish))
+    return mean_metrics(rows)
+
+
+def fit_model(frame: pd.DataFrame, cutoff: int, params: ModelParams | None = None,
+              bases: tuple[str, ...] = tuple(FEATURES_BY_BASIS)) -> FittedModel:
+    """Train on finished races up to ``cutoff`` and calibrate on its last seasons."""
+    params = params or ModelParams()
+    rows = training_rows(frame, cutoff, params.min_season)
+    seasons = sorted(rows["season"].unique())
+    if len(seasons) <= CALIBRATION_SEASONS:
+        from undercut.errors import ModelError
+
+        raise ModelError(
+            f"training window {params.min_season}-{cutoff // 100} holds {len(seasons)} "
+            f"season(s); need more than {CALIBRATION_SEASONS} (calibration uses the last two)"
+        )
+    held_out = rows["season"].isin(seasons[-CALIBRATION_SEASONS:])
+    boosters, temperatures, calibration = {}, {}, {}
+    for basis in bases:
+        features = FEATURES_BY_BASIS[basis]
+        early = fit_booster(rows[~held_out], features, params)
+        cal_rows = rows[held_out]
+        cal_scores = np.asarray(early.predict(cal_rows[features].to_numpy(dtype=np.float32)))
+        races = per_race(cal_rows, cal_scores)
+        temperatures[basis] = fit_temperatures(races)
+        calibration[basis] = evaluate_scores(races, temperatures[basis])
+        boosters[basis] = fit_booster(rows, features, params)
+    last = int(rows["race_idx"].max())
+    return FittedModel(
+        boosters=boosters,
+        features={basis: FEATURES_BY_BASIS[basis] for basis in bases},
+        temperatures=temperatures,
+        train_from=int(seasons[0]),
+        trained_until=(last // 100, last % 100),
+        params=params,
+        calibration=calibration,
+    )

@@ -1,0 +1,129 @@
+"""``undercut predict S R``: calibrated probabilities for one race, via ONNX Runtime.
+
+The race's features are computed from everything known before it (its qualifying when
+present, else the latest entry list and ``basis = "pre-qualifying"``), scored by the
+registry's ONNX export of the chosen version, mapped to probabilities by the version's
+fitted temperatures, and stored in the app database with the model version and a hash of
+the exact inputs (the inputs themselves are kept on the lake under that hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import pandas as pd
+
+from undercut.config import Settings
+from undercut.errors import InputError, ModelError
+from undercut.features.build import KEY, race_features
+from undercut.features.inputs import load_inputs
+from undercut.lake import Lake
+from undercut.ml.calibrate import Temperatures, race_probabilities
+from undercut.ml.registry import Registry
+
+DECIMALS = 4
+
+
+@cache
+def _session(model: bytes) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    return ort.InferenceSession(model, sess_options=options,
+                                providers=["CPUExecutionProvider"])
+
+
+def onnx_scores(registry: Registry, version: str, basis: str, rows: pd.DataFrame,
+                features: list[str]) -> np.ndarray:
+    """Ranker scores of ``rows`` from the version's ONNX model (higher = better)."""
+    try:
+        session = _session(registry.model_file(version, basis, "onnx"))
+    except (OSError, FileNotFoundError) as exc:
+        raise ModelError(f"model {version}: no ONNX file for basis {basis}: {exc}") from exc
+    matrix = rows[features].to_numpy(dtype=np.float32)
+    output = session.run(None, {session.get_inputs()[0].name: matrix})[0]
+    return np.asarray(output, dtype=np.float64).reshape(-1)
+
+
+def _rounded(values: np.ndarray, total: float) -> list[float]:
+    """Round to ``DECIMALS`` and put the rounding residue on the largest value below 1."""
+    out = np.round(values, DECIMALS)
+    residue = round(total - float(out.sum()), DECIMALS)
+    if residue:
+        room = np.where(out + residue <= 1.0, out, -1.0)
+        target = int(np.argmax(room))
+        out[target] = round(out[target] + residue, DECIMALS)
+    return [float(v) for v in out]
+
+
+def input_hash(rows: pd.DataFrame, features: list[str], version: str, basis: str) -> str:
+    snapshot = rows[[*KEY, *features]].to_json(orient="records", double_precision=10)
+    return hashlib.sha256(f"{version}|{basis}|{snapshot}".encode()).hexdigest()
+
+
+def _grid(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def build_prediction(settings: Settings, season: int, rnd: int,
+                     model_version: str | None = None) -> tuple[dict[str, Any], str, dict]:
+    """The prediction document, its input hash and the input snapshot (nothing stored)."""
+    inputs = load_inputs(settings)
+    rows, basis, race = race_features(inputs, season, rnd)
+    if rows.empty:
+        raise InputError(f"race {season}:{rnd} has no entry list to predict")
+    registry = Registry.from_settings(settings)
+    version = registry.resolve(model_version)
+    meta = registry.meta(version)
+    features = meta["features"][basis]
+    temperatures = Temperatures(**meta["temperatures"][basis])
+    scores = onnx_scores(registry, version, basis, rows, features)
+    probs = race_probabilities(scores, temperatures, seed=season * 100 + rnd)
+    n = len(rows)
+    p_win = _rounded(probs.p_win, 1.0)
+    p_podium = _rounded(probs.p_podium, min(3, n))
+    p_points = _rounded(probs.p_points, min(10, n))
+    drivers = [
+        {
+            "driverId": row.driver_id,
+            "code": None if pd.isna(row.code) else row.code,
+            "constructorId": row.constructor_id,
+            "grid": _grid(row.grid),
+            "p_win": p_win[i],
+            "p_podium": p_podium[i],
+            "p_points": p_points[i],
+            "expected_position": round(float(probs.expected_position[i]), 2),
+        }
+        for i, row in enumerate(rows.itertuples(index=False))
+    ]
+    drivers.sort(key=lambda d: (-d["p_win"], d["expected_position"]))
+    document = {
+        "season": season,
+        "round": rnd,
+        "race": race.race_name,
+        "model": {"version": version, "trained_until": meta["trained_until"]},
+        "basis": basis,
+        "drivers": drivers,
+    }
+    snapshot = json.loads(rows[[*KEY, "constructor_id", *features]].to_json(orient="records"))
+    return document, input_hash(rows, features, version, basis), {"rows": snapshot}
+
+
+def predict_race(settings: Settings, season: int, rnd: int, model_version: str | None = None,
+                 *, store: bool = True) -> dict[str, Any]:
+    """Predict race ``season:rnd`` and (by default) store it in the app database.
+
+    Returns exactly the ``undercut predict --format json`` document.
+    """
+    document, digest, snapshot = build_prediction(settings, season, rnd, model_version)
+    if store:
+        from undercut.appdb.predictions import store_prediction
+
+        Lake.from_settings(settings).write_json(snapshot, "predictions", "inputs",
+                                                f"{digest}.json")
+        store_prediction(settings, document, digest)
+    return document
