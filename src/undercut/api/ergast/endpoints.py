@@ -1,0 +1,331 @@
+"""Each Ergast endpoint as configuration: its SQL, the filters it accepts, how rows nest.
+
+A request goes path -> ``ErgastQuery`` (grammar) -> ``Endpoint`` (here) -> SQL parameters
+-> one page of rows -> Ergast items -> ``MRData`` (envelope). The SQL lives in ``sql/``,
+one file per endpoint, all sharing ``sql/_scope.sql`` (what the filters select); every
+filter is a bound parameter that is NULL when the path does not give it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from undercut.api.ergast import wire
+from undercut.api.ergast.grammar import (
+    CRITERIA_NAMES,
+    NUMERIC_FILTERS,
+    ErgastPathError,
+    ErgastQuery,
+    check_numeric,
+)
+
+Row = dict[str, Any]
+Shape = Callable[[list[Row]], list[wire.Item]]
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+RACE_FILTERS = frozenset({"season", "round", "circuit"})
+ENTRY_FILTERS = frozenset({"constructor", "driver", "grid", "position", "fastest", "status"})
+LIST_FILTERS = RACE_FILTERS | ENTRY_FILTERS
+PARAMETERS = (
+    *CRITERIA_NAMES,
+    "sprint_position",
+    "qualifying_position",
+)
+
+
+def flat(build: Callable[[Row], wire.Item]) -> Shape:
+    """One item per row."""
+    return lambda rows: [build(row) for row in rows]
+
+
+def by_race(key: str, build: Callable[[Row], wire.Item]) -> Shape:
+    """Rows of consecutive races nested under each race header (``Races[].Results``)."""
+
+    def shape(rows: list[Row]) -> list[wire.Item]:
+        races = []
+        for _race, group in groupby(rows, key=lambda row: (row["season"], row["round"])):
+            members = list(group)
+            races.append({**wire.race(members[0]), key: [build(row) for row in members]})
+        return races
+
+    return shape
+
+
+def laps_by_race(rows: list[Row]) -> list[wire.Item]:
+    """Lap timings nested twice: under the race, then under the lap number."""
+    races = []
+    for _race, group in groupby(rows, key=lambda row: (row["season"], row["round"])):
+        members = list(group)
+        laps = [
+            {"number": wire.text(number), "Timings": [wire.timing(row) for row in timings]}
+            for number, timings in groupby(members, key=lambda row: row["lap"])
+        ]
+        races.append({**wire.race(members[0]), "Laps": laps})
+    return races
+
+
+def standings(key: str, build: Callable[[Row], wire.Item]) -> Shape:
+    """Standings nested under the (season, round) they are the standings after."""
+
+    def shape(rows: list[Row]) -> list[wire.Item]:
+        lists = []
+        for (season, round_), group in groupby(rows, key=lambda row: (row["season"], row["round"])):
+            lists.append(
+                {
+                    "season": wire.text(season),
+                    "round": wire.text(round_),
+                    key: [build(row) for row in group],
+                }
+            )
+        return lists
+
+    return shape
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What one Ergast endpoint is: the SQL file, the table and list names in MRData, the
+    filters it accepts, what its final path value filters on and what it requires."""
+
+    name: str
+    table: str
+    items: str
+    shape: Shape
+    filters: frozenset[str]
+    final: str | None = None
+    required: tuple[str, ...] = ()
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def sql(self) -> str:
+        return load_sql(self.name)
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    endpoint.name: endpoint
+    for endpoint in (
+        Endpoint(
+            "seasons",
+            "SeasonTable",
+            "Seasons",
+            flat(wire.season),
+            LIST_FILTERS | {"driver_standing", "constructor_standing"},
+        ),
+        Endpoint(
+            "circuits",
+            "CircuitTable",
+            "Circuits",
+            flat(wire.circuit),
+            LIST_FILTERS,
+            final="circuit",
+        ),
+        Endpoint("races", "RaceTable", "Races", flat(wire.schedule), LIST_FILTERS),
+        Endpoint(
+            "drivers",
+            "DriverTable",
+            "Drivers",
+            flat(wire.driver),
+            LIST_FILTERS | {"driver_standing"},
+            final="driver",
+        ),
+        Endpoint(
+            "constructors",
+            "ConstructorTable",
+            "Constructors",
+            flat(wire.constructor),
+            LIST_FILTERS | {"constructor_standing"},
+            final="constructor",
+        ),
+        Endpoint(
+            "status", "StatusTable", "Status", flat(wire.status), LIST_FILTERS, final="status"
+        ),
+        Endpoint(
+            "results",
+            "RaceTable",
+            "Races",
+            by_race("Results", wire.classification),
+            LIST_FILTERS,
+            final="position",
+        ),
+        Endpoint(
+            "sprint",
+            "RaceTable",
+            "Races",
+            by_race("SprintResults", wire.classification),
+            LIST_FILTERS,
+            final="sprint_position",
+            hidden=frozenset({"sprint_position"}),
+        ),
+        Endpoint(
+            "qualifying",
+            "RaceTable",
+            "Races",
+            by_race("QualifyingResults", wire.qualifying),
+            LIST_FILTERS,
+            final="qualifying_position",
+            hidden=frozenset({"qualifying_position"}),
+        ),
+        Endpoint(
+            "pitstops",
+            "RaceTable",
+            "Races",
+            by_race("PitStops", wire.pit_stop),
+            RACE_FILTERS | {"constructor", "driver", "lap"},
+            final="stop",
+            required=("season", "round"),
+        ),
+        Endpoint(
+            "laps",
+            "RaceTable",
+            "Races",
+            laps_by_race,
+            RACE_FILTERS | {"constructor", "driver"},
+            final="lap",
+            required=("season", "round"),
+            hidden=frozenset({"lap"}),
+        ),
+        Endpoint(
+            "driverstandings",
+            "StandingsTable",
+            "StandingsLists",
+            standings("DriverStandings", wire.driver_standing),
+            frozenset({"season", "round", "driver"}),
+            final="driver_standing",
+        ),
+        Endpoint(
+            "constructorstandings",
+            "StandingsTable",
+            "StandingsLists",
+            standings("ConstructorStandings", wire.constructor_standing),
+            frozenset({"season", "round", "constructor"}),
+            final="constructor_standing",
+        ),
+    )
+}
+
+
+@cache
+def load_sql(name: str) -> str:
+    """An endpoint's query with the shared scope CTEs spliced in (static text only)."""
+    scope = (SQL_DIR / "_scope.sql").read_text()
+    return (SQL_DIR / f"{name}.sql").read_text().replace("/*scope*/", scope)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A query made concrete: the endpoint, the SQL parameters, the MRData criteria."""
+
+    endpoint: Endpoint
+    parameters: dict[str, Any]
+    criteria: dict[str, str]
+
+
+def resolve(query: ErgastQuery, path: str, con: duckdb.DuckDBPyConnection) -> Resolved:
+    """Check the query against its endpoint and turn its values into SQL parameters.
+
+    ``current`` becomes the latest season with a schedule; ``last`` the latest round of the
+    season with a result, ``next`` the first without one (or round 1 of the next season).
+    """
+    endpoint = ENDPOINTS[query.endpoint]
+    values = dict(query.filters)
+    unsupported = set(values) - endpoint.filters
+    if unsupported:
+        raise ErgastPathError(400, "Bad Request: Unsupported filter for endpoint.")
+    if query.final_value is not None:
+        if endpoint.final is None:
+            raise ErgastPathError(400, "Bad Request: Endpoint does not support final filter.")
+        if endpoint.final in values:
+            raise ErgastPathError(
+                400, f"Bad Request: the '{query.endpoint}' filter is given twice."
+            )
+        values[endpoint.final] = query.final_value
+    missing = [name for name in endpoint.required if name not in values]
+    if missing:
+        raise ErgastPathError(
+            400, f"Bad Request: Missing one of the required parameters {list(endpoint.required)}."
+        )
+
+    parameters: dict[str, Any] = dict.fromkeys(PARAMETERS)
+    if "season" in values:
+        season = values["season"]
+        if season == "current":
+            row = con.execute("select max(season) from silver.races").fetchone()
+            season = str(row[0]) if row and row[0] is not None else "0"
+        values["season"] = season
+        parameters["season"] = int(season)
+    if "round" in values:
+        values["season"], values["round"] = _resolve_round(
+            con, int(values["season"]), values["round"]
+        )
+        parameters["season"] = int(values["season"])
+        parameters["round"] = int(values["round"])
+    for name, value in values.items():
+        if name in NUMERIC_FILTERS:
+            parameters[name] = check_numeric(name, value, path)
+        elif name not in ("season", "round"):
+            parameters[name] = value
+    if parameters["fastest"] == 0:
+        # Ergast reads fastest/0 as "any rank" (the criteria still echo the 0).
+        parameters["fastest"] = None
+    given = set(query.filters)
+    parameters["by_race"] = bool(given & RACE_FILTERS)
+    parameters["by_entry"] = bool(given & ENTRY_FILTERS)
+    criteria = {
+        wire_name: str(int(values[name]) if name in NUMERIC_FILTERS else values[name])
+        for name, wire_name in CRITERIA_NAMES.items()
+        if name in values and name not in endpoint.hidden
+    }
+    return Resolved(endpoint, parameters, criteria)
+
+
+def _resolve_round(con: duckdb.DuckDBPyConnection, season: int, round_: str) -> tuple[str, str]:
+    if round_ == "last":
+        row = con.execute(
+            "select max(round) from silver.race_results where season = ?", [season]
+        ).fetchone()
+        return str(season), str(row[0] if row and row[0] is not None else 0)
+    if round_ == "next":
+        row = con.execute(
+            """
+            select min(ra.round) from silver.races as ra
+            where ra.season = ? and not exists (
+                select 1 from silver.race_results as res
+                where res.season = ra.season and res.round = ra.round
+            )
+            """,
+            [season],
+        ).fetchone()
+        if row and row[0] is not None:
+            return str(season), str(row[0])
+        return str(season + 1), "1"
+    return str(season), str(int(round_))
+
+
+_PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+def fetch_page(
+    con: duckdb.DuckDBPyConnection, resolved: Resolved, limit: int, offset: int
+) -> tuple[int, list[wire.Item]]:
+    """The total number of rows and one page of Ergast items."""
+    sql = resolved.endpoint.sql
+    used = set(_PARAMETER.findall(sql))
+    parameters = {name: value for name, value in resolved.parameters.items() if name in used}
+    total_row = con.execute("select count(*) from (" + sql + ") as counted", parameters).fetchone()
+    total = int(total_row[0]) if total_row else 0
+    cursor = con.execute(
+        sql + "\nlimit $page_limit offset $page_offset",
+        {**parameters, "page_limit": limit, "page_offset": offset},
+    )
+    columns = [column[0] for column in cursor.description or []]
+    rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    return total, resolved.endpoint.shape(rows)

@@ -1,0 +1,60 @@
+"""The ``MRData`` envelope and its paging, built in one place for every endpoint.
+
+Paging follows the Ergast-compatible service: ``limit`` defaults to 30 and is capped at
+100, ``offset`` defaults to 0; a value that is not a non-negative whole number falls back
+to the default rather than failing, as Ergast clients expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_LIMIT = 30
+MAX_LIMIT = 100
+XMLNS = ""
+SERIES = "f1"
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    offset: int
+
+
+def _whole(value: str | None) -> int | None:
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value.strip())
+
+
+def page_window(limit: str | None, offset: str | None) -> Window:
+    """The page a request asks for, clamped to what the API serves."""
+    wanted = _whole(limit)
+    size = DEFAULT_LIMIT if wanted is None or wanted == 0 else min(wanted, MAX_LIMIT)
+    start = _whole(offset) or 0
+    return Window(limit=size, offset=start)
+
+
+def mrdata(
+    *,
+    url: str,
+    window: Window,
+    total: int,
+    table: str,
+    criteria: dict[str, str],
+    items_key: str,
+    items: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The whole response body: paging as strings, then the table with its criteria."""
+    return {
+        "MRData": {
+            "xmlns": XMLNS,
+            "series": SERIES,
+            "url": url,
+            "limit": str(window.limit),
+            "offset": str(window.offset),
+            "total": str(total),
+            table: {**criteria, items_key: items},
+        }
+    }

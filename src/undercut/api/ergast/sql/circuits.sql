@@ -1,0 +1,17 @@
+-- Ergast /circuits: circuits that held a race the path's filters select.
+-- Grain: one row per circuit.
+-- depends on: silver.circuits, _scope (scoped_races, scoped_entries)
+with
+/*scope*/,
+
+final as (
+    select ci.circuit_id, ci.url as circuit_url, ci.circuit_name, ci.lat, ci.lng, ci.locality,
+        ci.country
+    from silver.circuits as ci
+    where ($circuit is null or ci.circuit_id = $circuit)
+        and (not $by_race or ci.circuit_id in (select circuit_id from scoped_races))
+        and (not $by_entry or ci.circuit_id in (select circuit_id from scoped_entries))
+)
+
+select * from final
+order by circuit_id

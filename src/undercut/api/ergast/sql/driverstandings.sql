@@ -1,0 +1,59 @@
+-- Ergast /driverStandings: the drivers' championship after the given round (after the
+-- season's last round when none is given), with the constructors each driver raced for
+-- up to then. Drivers who failed to qualify for every race so far are not listed.
+-- Grain: one row per (season, driver).
+-- depends on: silver.driver_standings, silver.race_results, silver.drivers,
+--             silver.constructors
+with
+/*scope*/,
+
+standing_rounds as (
+    select ds.season, coalesce($round, max(ds.round)) as round
+    from silver.driver_standings as ds
+    where ($season is null or ds.season = $season)
+    group by ds.season
+),
+
+final as (
+    select
+        ds.season,
+        ds.round,
+        ds.position,
+        ds.position_text,
+        ds.points,
+        ds.wins,
+        d.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
+        d.family_name, d.date_of_birth, d.nationality,
+        (
+            select list(
+                {
+                    'constructor_id': c.constructor_id,
+                    'constructor_url': c.url,
+                    'constructor_name': c.constructor_name,
+                    'constructor_nationality': c.nationality
+                }
+                order by drove.first_round, c.constructor_id
+            )
+            from (
+                select rr.constructor_id, min(rr.round) as first_round
+                from silver.race_results as rr
+                where rr.season = ds.season and rr.round <= ds.round
+                    and rr.driver_id = ds.driver_id
+                group by rr.constructor_id
+            ) as drove
+            inner join silver.constructors as c on c.constructor_id = drove.constructor_id
+        ) as constructors
+    from silver.driver_standings as ds
+    inner join standing_rounds as sr on sr.season = ds.season and sr.round = ds.round
+    left join silver.drivers as d on d.driver_id = ds.driver_id
+    where ($driver is null or ds.driver_id = $driver)
+        and exists (
+            select 1 from silver.race_results as started
+            where started.season = ds.season and started.round <= ds.round
+                and started.driver_id = ds.driver_id and started.position_text <> 'F'
+        )
+        and ($driver_standing is null or ds.position = $driver_standing)
+)
+
+select * from final
+order by season, position nulls last, driver_id

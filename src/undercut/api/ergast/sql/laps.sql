@@ -1,0 +1,26 @@
+-- Ergast /laps: lap-by-lap timings of one race the path's filters select.
+-- Grain: one row per (driver, lap).
+-- depends on: silver.lap_times, _scope (scoped_races, scoped_entries, race_details)
+with
+/*scope*/,
+
+final as (
+    select
+        rd.*,
+        l.lap,
+        l.driver_id,
+        l.position,
+        l.time_text
+    from silver.lap_times as l
+    inner join scoped_races as sr on sr.season = l.season and sr.round = l.round
+    inner join race_details as rd on rd.season = l.season and rd.round = l.round
+    where ($driver is null or l.driver_id = $driver)
+        and ($lap is null or l.lap = $lap)
+        and ($constructor is null or exists (
+            select 1 from scoped_entries as e
+            where e.season = l.season and e.round = l.round and e.driver_id = l.driver_id
+        ))
+)
+
+select * from final
+order by season, round, lap, position, driver_id

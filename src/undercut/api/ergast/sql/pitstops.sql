@@ -1,0 +1,28 @@
+-- Ergast /pitstops: the pit stops of one race the path's filters select.
+-- Grain: one row per (driver, stop).
+-- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries, race_details)
+with
+/*scope*/,
+
+final as (
+    select
+        rd.*,
+        p.driver_id,
+        p.lap,
+        p.stop,
+        p.time_of_day,
+        p.duration_text
+    from silver.pit_stops as p
+    inner join scoped_races as sr on sr.season = p.season and sr.round = p.round
+    inner join race_details as rd on rd.season = p.season and rd.round = p.round
+    where ($driver is null or p.driver_id = $driver)
+        and ($lap is null or p.lap = $lap)
+        and ($stop is null or p.stop = $stop)
+        and ($constructor is null or exists (
+            select 1 from scoped_entries as e
+            where e.season = p.season and e.round = p.round and e.driver_id = p.driver_id
+        ))
+)
+
+select * from final
+order by season, round, time_of_day, driver_id, stop
