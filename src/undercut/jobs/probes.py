@@ -1,0 +1,136 @@
+"""Cheap, read-only questions the pipeline asks the warehouse before deciding what to run.
+
+Each answer becomes part of a step's recorded inputs, so "nothing changed" is a comparison
+of hashes rather than a guess, and the ledger can later say exactly what a step saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from undercut.config import Settings
+from undercut.warehouse import db
+
+_CALENDAR_SQL = (Path(__file__).parent / "sql" / "calendar.sql").read_text()
+
+
+@dataclass(frozen=True)
+class RaceWeekend:
+    """One Grand Prix as the scheduler and the predict step see it (times in UTC)."""
+
+    season: int
+    round: int
+    race_name: str
+    race_start: datetime
+    qualifying_start: datetime | None
+    sprint_start: datetime | None
+    first_session: datetime
+    has_qualifying: bool
+    has_result: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.season}:{self.round}"
+
+
+def warehouse_ready(settings: Settings) -> bool:
+    return settings.warehouse_path.exists()
+
+
+def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(settings.warehouse_path), read_only=True)
+
+
+def _at(day: date | None, clock: Any, default: time) -> datetime | None:
+    if day is None:
+        return None
+    when = clock if isinstance(clock, time) else default
+    return datetime.combine(day, when).replace(tzinfo=None)
+
+
+def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
+    """Every race in silver with its session times; races without a start time at 14:00."""
+    if not db.table_exists(con, "silver.races"):
+        return []
+    rows = con.execute(_CALENDAR_SQL).fetchall()
+    columns = [d[0] for d in con.description or []]
+    weekends = []
+    for values in rows:
+        row = dict(zip(columns, values, strict=True))
+        race = _at(row["race_date"], row["race_time"], time(14))
+        if race is None:
+            continue
+        quali = _at(row["quali_date"], row["quali_time"], time(14))
+        sprint = _at(row["sprint_date"], row["sprint_time"], time(14))
+        fp1 = _at(row["fp1_date"], row["fp1_time"], time(11))
+        first = min(t for t in (fp1, quali, sprint, race - timedelta(days=2)) if t is not None)
+        weekends.append(RaceWeekend(
+            season=int(row["season"]), round=int(row["round"]), race_name=str(row["race_name"]),
+            race_start=race, qualifying_start=quali, sprint_start=sprint, first_session=first,
+            has_qualifying=bool(row["has_qualifying"]), has_result=bool(row["has_result"]),
+        ))
+    return weekends
+
+
+def latest_result(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    """The newest (season, round) that has a race result."""
+    if not db.table_exists(con, "silver.race_results"):
+        return None
+    row = con.execute(
+        "select season, round from silver.race_results order by season desc, round desc "
+        "limit 1"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def next_race(con: duckdb.DuckDBPyConnection) -> RaceWeekend | None:
+    """The first race after the newest result (the one worth predicting)."""
+    latest = latest_result(con) or (0, 0)
+    for weekend in calendar(con):
+        if (weekend.season, weekend.round) > latest and not weekend.has_result:
+            return weekend
+    return None
+
+
+def qualifying_digest(con: duckdb.DuckDBPyConnection, season: int, round_: int) -> str | None:
+    """Hash of a race's qualifying classification (``None`` before qualifying)."""
+    if not db.table_exists(con, "silver.qualifying"):
+        return None
+    rows = con.execute(
+        "select driver_id, position, q1_ms, q2_ms, q3_ms from silver.qualifying "
+        "where season = ? and round = ? order by position, driver_id",
+        [season, round_],
+    ).fetchall()
+    if not rows:
+        return None
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def gold_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Fingerprint of the last gold build (silver content + model code), if any."""
+    from undercut.warehouse.build import last_build_fingerprint
+
+    return last_build_fingerprint(con)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
+    """Row counts of every table in a schema (a step's output summary)."""
+    names = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = ? "
+        "order by table_name", [schema]
+    ).fetchall()]
+    counts: dict[str, int] = {}
+    for name in names:
+        row = con.execute(f'select count(*) from {schema}."{name}"').fetchone()
+        counts[name] = int(row[0]) if row else 0
+    return counts
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

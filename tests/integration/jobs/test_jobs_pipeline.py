@@ -1,0 +1,113 @@
+"""`undercut run` in-process: the DAG, skipping on unchanged inputs, failure, retry, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pytest
+
+from support.httpserver import LocalServer, Reply
+from support.jobs import cli_env, start_cli, wait_for, zip_archive, zip_reply
+from undercut.cli import main
+from undercut.config import get_settings
+from undercut.jobs import ledger
+from undercut.jobs.pipeline import run_pipeline
+
+
+def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    code = main(["run", "--home", str(home), "--archive", str(archive_dir), "--format", "json"])
+    first = json.loads(capsys.readouterr().out)
+    assert code == 0, first
+    assert first["status"] == "succeeded"
+    assert first["steps"]["ingest"] == "succeeded"
+    assert first["steps"]["build"] == "succeeded"
+    # Areas not installed in this build report themselves instead of failing the run.
+    assert first["steps"]["update"] in {"unavailable", "succeeded"}
+
+    settings = get_settings(home=str(home))
+    second = run_pipeline(settings, params={"archive": str(archive_dir)})
+    assert second.status == "succeeded"
+    assert second.steps["ingest"] == "skipped"
+    assert second.steps["build"] == "skipped"
+
+    run = ledger.get_run(settings, first["run_id"])
+    steps = {s["name"]: s for s in run["steps"]}
+    assert steps["ingest"]["outputs"]["rows"] > 100_000
+    assert steps["build"]["outputs"]["row_counts"]["race_starts"] > 20_000
+    assert len(steps["ingest"]["inputs"]["content_sha256"]) == 64
+    again = {s["name"]: s for s in ledger.get_run(settings, second.run_id)["steps"]}
+    assert again["build"]["inputsHash"] == steps["build"]["inputsHash"]
+    assert "unchanged" in again["build"]["outputs"]["reason"]
+
+    total, items = ledger.list_runs(settings)
+    assert total == 2 and [r["id"] for r in items] == [second.run_id, first["run_id"]]
+    assert main(["runs", "--home", str(home), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["total"] == 2
+    assert main(["runs", first["run_id"][:8], "--home", str(home), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == first["run_id"]
+
+
+def test_failing_source_fails_the_run_and_retry_recovers(archive_dir: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    monkeypatch.setenv("UNDERCUT_HTTP_RETRIES", "1")
+    body = zip_archive(archive_dir, tmp_path / "data.zip")
+    home = tmp_path / "home"
+    broken = Reply(503, b"service unavailable")
+    with LocalServer({"/data.zip": [broken, zip_reply(body)]}) as server:
+        url = f"{server.url}/data.zip"
+        code = main(["run", "--home", str(home), "--archive", url, "--step", "ingest",
+                     "--step", "build", "--format", "json"])
+        failed = json.loads(capsys.readouterr().out)
+        assert code == 1
+        assert failed["status"] == "failed"
+        assert failed["steps"] == {"ingest": "failed"}
+        assert "503" in failed["error"] or url in failed["error"]
+
+        settings = get_settings(home=str(home))
+        run = ledger.get_run(settings, failed["run_id"])
+        assert run["status"] == "failed"
+        assert [s["status"] for s in run["steps"]] == ["failed", "pending"]
+        assert run["steps"][0]["error"]
+        assert not settings.warehouse_path.exists()
+
+        code = main(["run", "--home", str(home), "--retry", failed["run_id"][:10],
+                     "--format", "json"])
+        retried = json.loads(capsys.readouterr().out)
+    assert code == 0, retried
+    assert retried["steps"] == {"ingest": "succeeded", "build": "succeeded"}
+    retry_run = ledger.get_run(settings, retried["run_id"])
+    assert retry_run["retryOf"] == failed["run_id"]
+    assert retry_run["trigger"] == "retry"
+    assert settings.warehouse_path.exists()
+    # The failed run stays failed in the ledger: history is not rewritten.
+    assert ledger.get_run(settings, failed["run_id"])["status"] == "failed"
+
+
+def test_ctrl_c_marks_the_run_interrupted_and_leaves_nothing_half_written(
+        archive_dir: Path, tmp_path: Path) -> None:
+    body = zip_archive(archive_dir, tmp_path / "data.zip")
+    home = tmp_path / "home"
+    with LocalServer({"/data.zip": [zip_reply(body, delay=30)]}) as server:
+        proc = start_cli(["run", "--archive", f"{server.url}/data.zip"], cli_env(home),
+                         tmp_path / "run.log")
+        wait_for(lambda: server.requests, 30, "the download to start")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 130, (tmp_path / "run.log").read_text()
+    log = (tmp_path / "run.log").read_text()
+    assert "interrupted" in log and "Traceback" not in log
+    settings = get_settings(home=str(home))
+    total, items = ledger.list_runs(settings)
+    assert total == 1
+    assert items[0]["status"] == "interrupted"
+    assert items[0]["steps"][0] == {**items[0]["steps"][0], "name": "ingest",
+                                    "status": "interrupted"}
+    assert not settings.warehouse_path.exists()
+    leftovers = [p.name for p in home.iterdir() if p.name.startswith((".", "undercut-"))]
+    assert leftovers == [], leftovers
