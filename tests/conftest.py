@@ -71,3 +71,84 @@ def built_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     ingest_archive(settings, str(archive_dir))
     build_gold(settings)
     return settings
+
+
+# --- services on this machine: PostgreSQL and Redis (a unique database / key prefix each) --
+POSTGRES_ADMIN_URL = os.environ.get(
+    "UNDERCUT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REDIS_TEST_URL = os.environ.get("UNDERCUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _service_missing(what: str, exc: Exception) -> None:
+    message = f"SERVICE MISSING: {what} not reachable ({exc})"
+    if os.environ.get("UNDERCUT_REQUIRE_SERVICES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A fresh, empty PostgreSQL database on the local server, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    name = f"undercut_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        _service_missing(POSTGRES_ADMIN_URL, exc)
+    with admin:
+        admin.execute(f'create database "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    yield url
+    from undercut.appdb.base import _engine_for
+
+    _engine_for(url).dispose()  # close pooled connections so the database can be dropped
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def redis_settings() -> dict[str, str]:
+    """``redis_url`` and a unique ``redis_prefix``; every key under it is deleted after."""
+    import uuid
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _service_missing(REDIS_TEST_URL, exc)
+    prefix = f"undercut-test:{uuid.uuid4().hex[:12]}:"
+    yield {"redis_url": REDIS_TEST_URL, "redis_prefix": prefix}
+    for key in client.scan_iter(match=prefix + "*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def sessions_settings(loaded_settings: Settings,
+                      tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The real archive plus OpenF1 sessions (2023 rounds 1-2) and Open-Meteo weather
+    replayed from tests/fixtures, with gold built; once per session (read-only use)."""
+    from datetime import datetime
+
+    from support.homes import copy_home
+    from support.httpserver import LocalServer
+    from support.replay import openf1_replay, openmeteo_replay
+    from undercut.warehouse.build import build_gold
+    from undercut.warehouse.load_sessions import pull_sessions
+    from undercut.warehouse.load_weather import pull_weather
+
+    settings = copy_home(loaded_settings, tmp_path_factory.mktemp("sessions") / "home")
+    with LocalServer(fallback=openf1_replay()) as openf1, \
+            LocalServer(fallback=openmeteo_replay()) as meteo:
+        pull_sessions(settings, 2023, base_url=f"{openf1.url}/v1/", now=datetime(2024, 1, 1))
+        pull_weather(settings, 2023, 1, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
+        pull_weather(settings, 2023, 2, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
+    build_gold(settings)
+    return settings

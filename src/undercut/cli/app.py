@@ -5,8 +5,13 @@ from __future__ import annotations
 import typer
 
 from undercut import __version__
-from undercut.cli import ingest
+from undercut.cli import ingest, sessions
+from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
+from undercut.cli.publish import publish as publish_command
+from undercut.cli.run import run as run_command
+from undercut.cli.runs import runs as runs_command
+from undercut.cli.serve import serve as serve_command
 
 app = typer.Typer(
     name="undercut",
@@ -17,7 +22,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(ingest.app, name="ingest")
+app.add_typer(sessions.app, name="sessions")
+app.add_typer(sessions.weather_app, name="weather")
 app.command("build")(build_command)
+app.command("serve")(serve_command)
+app.command("publish")(publish_command)
+app.add_typer(users_cli.app, name="users")
+app.command("run")(run_command)
+app.command("runs")(runs_command)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,115 @@
+"""The FastAPI application factory.
+
+Nothing is created at import time: ``create_app`` takes settings so that tests, the CLI and
+workers each build an app for their own home and database. The lifespan opens what every
+request shares (app-database sessions, the serving store, Redis) and closes it again.
+
+Layers, outermost first: request id + access log + metrics → rate limit → response cache
+→ routes. Errors become HTTP responses in one place, ``undercut.api.errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from undercut import __version__
+from undercut.api import errors
+from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore
+from undercut.api.ergast import router as ergast_router
+from undercut.api.observability import Metrics, RequestContextMiddleware
+from undercut.api.ratelimit import MemoryCounter, RateLimitMiddleware, RedisCounter
+from undercut.api.routes import auth, health
+from undercut.api.routes.v1 import router as v1_router
+from undercut.api.security import check_secret
+from undercut.config import Settings, get_settings
+from undercut.web import router as web_router
+
+log = logging.getLogger("undercut.api")
+
+
+def redis_client(settings: Settings) -> Any:
+    """A Redis client with short timeouts (a slow Redis must not stall every request)."""
+    import redis
+
+    return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5,
+                                socket_connect_timeout=0.5)
+
+
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
+    """Build the service for one data home (``settings`` default to the environment).
+
+    ``run_migrations`` brings the app database up to date on startup; ``undercut serve``
+    migrates once itself and turns it off for its worker processes.
+    """
+    settings = settings or get_settings()
+    check_secret(settings)
+    redis = redis_client(settings) if settings.redis_url else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from undercut.appdb.base import session_factory
+        from undercut.serving.store import open_store
+
+        if run_migrations:
+            from undercut.appdb.migrate import upgrade
+
+            upgrade(settings)
+        app.state.sessions = session_factory(settings)
+        app.state.store = open_store(settings)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+            if redis is not None:
+                redis.close()
+
+    app = FastAPI(
+        title="undercut",
+        version=__version__,
+        description=(
+            "Formula 1 history, analytics and race predictions. Reads are public; "
+            "`/api/v1/admin/...` needs an admin access token from `/auth/token`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.redis = redis
+    app.state.metrics = Metrics()
+    app.state.health_checks = {}
+    errors.install(app)
+
+    app.include_router(auth.router)
+    app.include_router(health.router)
+    app.include_router(v1_router)
+    app.include_router(ergast_router)
+    app.include_router(web_router)
+
+    def data_version() -> str:
+        store = getattr(app.state, "store", None)
+        return store.version if store is not None else "none"
+
+    cache_store = (RedisStore(redis, settings.redis_prefix) if redis is not None
+                   else MemoryStore())
+    counter = (RedisCounter(redis, settings.redis_prefix) if redis is not None
+               else MemoryCounter())
+    # add_middleware wraps: the last added is the outermost.
+    app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,
+                       version=data_version)
+    app.add_middleware(RateLimitMiddleware, settings=settings, counter=counter)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` worker processes (settings from the environment;
+    migrations were already run by ``undercut serve``)."""
+    from undercut.api.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings, run_migrations=False)

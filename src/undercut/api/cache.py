@@ -1,0 +1,222 @@
+"""HTTP caching of reads: ETag / ``If-None-Match`` for every GET, a shared server cache
+for reads that depend only on the served warehouse.
+
+Data reads (``/ergast/f1``, drivers, standings, …) are a pure function of the URL and the
+served data version, so they are stored under ``version + URL`` — in Redis when
+configured (shared by every process), in a bounded in-memory map otherwise — and answered
+from there without touching the database; a new build changes the version, so stale
+entries are never served. App-database reads (predictions, accuracy, models, runs) get
+ETags and ``Cache-Control: no-cache`` (revalidate each time) but no server cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from undercut.api.observability import route_template
+
+log = logging.getLogger(__name__)
+
+DATA_PREFIXES = (
+    "/ergast/f1",
+    "/api/v1/drivers", "/api/v1/constructors", "/api/v1/circuits", "/api/v1/seasons",
+    "/api/v1/races", "/api/v1/standings", "/api/v1/ratings", "/api/v1/teammates",
+    "/api/v1/next-race",
+)
+REVALIDATE_PREFIXES = ("/api/v1/", "/ergast/")
+MAX_BODY = 2 * 1024 * 1024
+KEPT_HEADERS = (b"content-type",)
+
+
+@dataclass
+class Entry:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    route: str | None
+
+    def dumps(self) -> bytes:
+        head = {"status": self.status, "route": self.route,
+                "headers": [[k.decode("latin-1"), v.decode("latin-1")]
+                            for k, v in self.headers]}
+        return json.dumps(head).encode() + b"\n" + self.body
+
+    @classmethod
+    def loads(cls, data: bytes) -> Entry:
+        head, _, body = data.partition(b"\n")
+        meta = json.loads(head)
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
+        return cls(int(meta["status"]), headers, body, meta.get("route"))
+
+
+class Store(Protocol):
+    def get(self, key: str) -> Entry | None: ...
+
+    def set(self, key: str, entry: Entry, ttl: int) -> None: ...
+
+
+class MemoryStore:
+    def __init__(self, max_entries: int = 2048) -> None:
+        self._items: OrderedDict[str, tuple[float, Entry]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, entry: Entry, ttl: int) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + ttl, entry)
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+
+class RedisStore:
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def get(self, key: str) -> Entry | None:
+        data = self.client.get(self.prefix + "cache:" + key)
+        return Entry.loads(data) if data else None
+
+    def set(self, key: str, entry: Entry, ttl: int) -> None:
+        self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl)
+
+
+def etag_of(body: bytes) -> bytes:
+    return b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")]
+    return etag in tags or b"*" in tags
+
+
+class CacheMiddleware:
+    """Adds ETag/Cache-Control, answers 304s, serves and fills the server cache."""
+
+    def __init__(self, app: ASGIApp, store: Store, ttl: int,
+                 version: Callable[[], str]) -> None:
+        self.app = app
+        self.store = store
+        self.ttl = ttl
+        self.version = version
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, scope: Scope) -> str:
+        query = scope.get("query_string", b"").decode("latin-1")
+        params = "&".join(sorted(query.split("&"))) if query else ""
+        return f"{self.version()}:{scope['path']}?{params}"
+
+    async def _send_entry(self, scope: Scope, send: Send, entry: Entry,
+                          cache_control: bytes) -> None:
+        etag = etag_of(entry.body)
+        fresh = _matches(_header(scope, b"if-none-match"), etag)
+        kept = [(k, v) for k, v in entry.headers
+                if k.lower() not in (b"content-length", b"etag", b"cache-control")]
+        headers = [*(kept if not fresh else []), (b"etag", etag),
+                   (b"cache-control", cache_control)]
+        body = b"" if fresh or scope["method"] == "HEAD" else entry.body
+        if not fresh:
+            headers.append((b"content-length", str(len(entry.body)).encode()))
+        await send({"type": "http.response.start", "status": 304 if fresh else entry.status,
+                    "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
+                or not scope["path"].startswith(REVALIDATE_PREFIXES)
+                or scope["path"].startswith(("/api/v1/admin", "/api/v1/runs"))):
+            await self.app(scope, receive, send)
+            return
+        shared = scope["path"].startswith(DATA_PREFIXES)
+        cache_control = (f"public, max-age={self.ttl}".encode() if shared else b"no-cache")
+        key = None
+        if shared:
+            try:
+                key = self._key(scope)
+                entry = self.store.get(key)
+            except Exception as exc:  # a cache outage must not take reads down
+                log.warning("response cache unavailable: %s", exc)
+                entry, key = None, None
+            if entry is not None:
+                self.hits += 1
+                scope.setdefault("state", {})["cache"] = "hit"
+                scope["undercut.route"] = entry.route
+                await self._send_entry(scope, send, entry, cache_control)
+                return
+            self.misses += 1
+            scope.setdefault("state", {})["cache"] = "miss"
+
+        start: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal start, size
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if message.get("more_body", False) and size <= MAX_BODY:
+                return
+            await self._finish(scope, send, start, chunks, key, cache_control,
+                               more=message.get("more_body", False))
+            chunks.clear()
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(self, scope: Scope, send: Send, start: Message | None,
+                      chunks: list[bytes], key: str | None, cache_control: bytes,
+                      *, more: bool) -> None:
+        assert start is not None
+        body = b"".join(chunks)
+        if start["status"] != 200 or more or start.get("_undercut_sent"):
+            if not start.get("_undercut_sent"):
+                await send(start)
+                start["_undercut_sent"] = True
+            await send({"type": "http.response.body", "body": body, "more_body": more})
+            return
+        route = route_template(scope)
+        if key is not None and scope["method"] == "GET":
+            kept = [(k, v) for k, v in start.get("headers", []) if k.lower() in KEPT_HEADERS]
+            try:
+                self.store.set(key, Entry(200, kept, body, route), self.ttl)
+            except Exception as exc:
+                log.warning("response cache unavailable: %s", exc)
+        entry = Entry(200, list(start.get("headers", [])), body, route)
+        await self._send_entry(scope, send, entry, cache_control)

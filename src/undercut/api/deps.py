@@ -1,0 +1,83 @@
+"""Dependencies every route declares through ``Annotated`` aliases.
+
+Everything comes from ``request.app.state`` (set up once in ``create_app``'s lifespan), so
+nothing is created at import time and each app serves its own home and database:
+
+- ``SettingsDep``: the app's ``Settings``.
+- ``SessionDep``: an app-database session (users, tokens, jobs, predictions), closed after
+  the request.
+- ``WarehouseDep``: a ``Reader`` over the served silver/gold tables (an in-memory warehouse
+  snapshot, or the PostgreSQL copy); ``reader.fetch(sql, {"name": value})`` with ``:name``
+  placeholders.
+- ``OptionalUser`` / ``CurrentUser``: the ``Principal`` of the bearer access token (401 when
+  required and missing, expired or forged).
+- ``AdminUser`` (or ``dependencies=[Depends(require_admin)]``): 403 unless role is admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from undercut.api.security import Principal, decode_access_token
+from undercut.config import Settings
+from undercut.errors import AuthError, PermissionDeniedError
+from undercut.serving.store import Reader
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_reader(request: Request) -> Iterator[Reader]:
+    with request.app.state.store.reader() as reader:
+        yield reader
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+WarehouseDep = Annotated[Reader, Depends(get_reader)]
+TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
+
+
+def get_optional_user(settings: SettingsDep, token: TokenDep) -> Principal | None:
+    """The signed-in principal, or None for anonymous requests (a bad token is still 401)."""
+    if not token:
+        return None
+    return decode_access_token(settings, token)
+
+
+OptionalUser = Annotated[Principal | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> Principal:
+    if user is None:
+        raise AuthError("not authenticated: send `Authorization: Bearer <access token>`")
+    return user
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def require_admin(user: CurrentUser) -> Principal:
+    """Only admins may trigger work (update, build, train) or manage the service."""
+    if not user.is_admin:
+        raise PermissionDeniedError(f"user {user.name!r} is not an admin")
+    return user
+
+
+AdminUser = Annotated[Principal, Depends(require_admin)]

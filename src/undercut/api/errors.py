@@ -1,0 +1,81 @@
+"""The one place where undercut's exceptions become HTTP responses.
+
+Every error answer is JSON ``{"detail": message, "error": code}`` (plus ``request_id``
+for 500s, to find the logged traceback). Mapping, most specific first:
+NotFoundError 404, ValidationError 422, InputError 400, AuthError 401,
+PermissionDeniedError 403, SourceError 502, WarehouseError/ModelError 503.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from undercut.errors import (
+    AuthError,
+    InputError,
+    ModelError,
+    NotFoundError,
+    PermissionDeniedError,
+    SourceError,
+    UndercutError,
+    ValidationError,
+    WarehouseError,
+)
+
+log = logging.getLogger("undercut.api")
+
+STATUS: list[tuple[type[UndercutError], int, str]] = [
+    (NotFoundError, 404, "not_found"),
+    (ValidationError, 422, "invalid"),
+    (InputError, 400, "bad_request"),
+    (AuthError, 401, "unauthorized"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (SourceError, 502, "source_failed"),
+    (WarehouseError, 503, "warehouse_unavailable"),
+    (ModelError, 503, "model_unavailable"),
+]
+
+
+def status_for(exc: UndercutError) -> tuple[int, str]:
+    for kind, status, code in STATUS:
+        if isinstance(exc, kind):
+            return status, code
+    return 500, "internal"
+
+
+def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": message, "error": code, **extra}, status_code=status,
+                        headers=headers)
+
+
+async def _undercut_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, UndercutError)
+    status, code = status_for(exc)
+    if status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    return error_response(status, code, str(exc))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id")
+    log.exception("unhandled error in %s %s (request %s)", request.method, request.url.path,
+                  request_id)
+    return error_response(500, "internal", "internal server error", request_id=request_id)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = jsonable_encoder(exc.errors())
+    return JSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(UndercutError, _undercut_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(Exception, _unexpected)

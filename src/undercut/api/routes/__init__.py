@@ -1,0 +1,1 @@
+"""Routers of the project's own API, one module per resource."""

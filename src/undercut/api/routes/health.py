@@ -1,0 +1,144 @@
+"""``/health`` (liveness and each dependency's state) and ``/metrics`` (Prometheus).
+
+Other areas add checks by putting a callable in ``app.state.health_checks[name]``: it
+takes the app and returns ``{"status": "ok"|"degraded"|"down", ...}``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
+
+from undercut import __version__
+from undercut.serving.sql import query
+
+router = APIRouter(tags=["service"])
+
+Status = Literal["ok", "degraded", "down"]
+HealthCheck = Callable[[FastAPI], dict[str, Any]]
+STALE_AFTER_DAYS = 30
+
+
+class Check(BaseModel):
+    status: Status
+    model_config = {"extra": "allow"}
+
+
+class Health(BaseModel):
+    status: Status = Field(description="`down` when a required dependency fails.")
+    version: str
+    checked_at: datetime
+    checks: dict[str, Check] = Field(
+        description="app_database, warehouse (last race loaded and its age), redis when "
+        "configured, pipeline, and any check other parts of the service register.")
+
+
+def _timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        result = fn()
+    except Exception as exc:
+        result = {"status": "down", "error": str(exc).splitlines()[0] if str(exc) else
+                  type(exc).__name__}
+    result["ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return result
+
+
+def last_race(app: FastAPI) -> dict[str, Any] | None:
+    with app.state.store.reader() as reader:
+        rows = reader.fetch(query("last_race"))
+    return rows[0] if rows else None
+
+
+def _warehouse(app: FastAPI) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": "ok", **app.state.store.status()}
+    race = last_race(app)
+    if race is None:
+        return {**result, "status": "degraded", "last_race": None}
+    raced = race["race_date"]
+    if isinstance(raced, datetime):
+        raced = raced.date()
+    age = (datetime.now(UTC).date() - raced).days if isinstance(raced, date) else None
+    result["last_race"] = {"season": race["season"], "round": race["round"],
+                           "name": race["race_name"], "date": str(raced)}
+    result["age_days"] = age
+    metrics = app.state.metrics
+    if age is not None:
+        metrics.last_race_age.set(age * 86400)
+    metrics.last_race.clear()
+    metrics.last_race.labels(str(race["season"]), str(race["round"])).set(1)
+    return result
+
+
+def _app_database(app: FastAPI) -> dict[str, Any]:
+    with app.state.sessions() as session:
+        session.execute(sa.text("select 1"))
+        dialect = session.get_bind().dialect.name
+    return {"status": "ok", "dialect": dialect}
+
+
+def _redis(app: FastAPI) -> dict[str, Any]:
+    app.state.redis.ping()
+    return {"status": "ok"}
+
+
+def _pipeline(app: FastAPI) -> dict[str, Any]:
+    return {"status": "ok", "detail": "no pipeline schedule configured"}
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(request: Request, response: Response) -> Health:
+    """Liveness plus the state of each dependency; 503 when a required one is down."""
+    app = request.app
+    checks: dict[str, dict[str, Any]] = {
+        "app_database": _timed(lambda: _app_database(app)),
+        "warehouse": _timed(lambda: _warehouse(app)),
+    }
+    if app.state.redis is not None:
+        checks["redis"] = _timed(lambda: _redis(app))
+    extra: dict[str, HealthCheck] = {"pipeline": _pipeline, **app.state.health_checks}
+    for name, check in extra.items():
+        checks[name] = _timed(lambda check=check: check(app))  # type: ignore[misc]
+    statuses = {c["status"] for c in checks.values()}
+    overall: Status = ("down" if "down" in statuses
+                       else "degraded" if "degraded" in statuses else "ok")
+    if overall == "down":
+        response.status_code = 503
+    response.headers["Cache-Control"] = "no-store"
+    return Health(status=overall, version=__version__, checked_at=datetime.now(UTC),
+                  checks={k: Check(**v) for k, v in checks.items()})
+
+
+@router.get("/health/live", include_in_schema=True)
+def live() -> dict[str, str]:
+    """Liveness only: the process answers (no dependency is touched)."""
+    return {"status": "ok"}
+
+
+def _count_predictions(app: FastAPI) -> None:
+    try:
+        with app.state.sessions() as session:
+            tables = sa.inspect(session.get_bind()).get_table_names()
+            if "predictions" in tables:
+                count = session.execute(sa.text("select count(*) from predictions")).scalar()
+                app.state.metrics.predictions.set(int(count or 0))
+    except sa.exc.SQLAlchemyError:
+        return
+
+
+@router.get("/metrics", response_class=Response, include_in_schema=True)
+def metrics(request: Request) -> Response:
+    """Prometheus text format: requests by route and status, latency histograms, cache
+    and rate-limit counters, stored predictions, data freshness."""
+    app = request.app
+    _count_predictions(app)
+    _timed(lambda: _warehouse(app))
+    return Response(generate_latest(app.state.metrics.registry),
+                    media_type=CONTENT_TYPE_LATEST)

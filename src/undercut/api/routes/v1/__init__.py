@@ -1,0 +1,23 @@
+"""``/api/v1``: the project's JSON API, one module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from undercut.api.routes.v1 import (
+    circuits,
+    constructors,
+    drivers,
+    models,
+    next_race,
+    predictions,
+    races,
+    ratings,
+    standings,
+    teammates,
+)
+
+router = APIRouter(prefix="/api/v1")
+for _module in (drivers, constructors, circuits, races, standings, ratings, teammates,
+                next_race, predictions, models):
+    router.include_router(_module.router)

@@ -1,0 +1,153 @@
+"""``/api/v1/constructors``: every constructor with a career summary; one in detail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import (
+    Limit,
+    Nationality,
+    Offset,
+    Page,
+    Search,
+    order_by,
+    page,
+    run,
+    search_condition,
+)
+from undercut.errors import NotFoundError
+
+router = APIRouter(prefix="/constructors", tags=["constructors"])
+
+ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
+SORTS = {
+    "name": "constructor_name", "constructorId": "constructor_id", "starts": "starts",
+    "wins": "wins", "podiums": "podiums", "poles": "poles", "points": "points",
+    "championships": "championships", "elo": "elo", "firstSeason": "first_season",
+    "lastSeason": "last_season",
+}
+
+
+class ConstructorCareer(BaseModel):
+    """Starts and wins count races (one per race however many cars); podiums, fastest laps
+    and DNFs count cars; points include sprint points."""
+
+    starts: int
+    wins: int
+    poles: int
+    podiums: int
+    fastest_laps: int
+    points: float
+    championships: int = Field(description="Constructors' titles (completed seasons only).")
+    dnfs: int
+
+
+class ConstructorSummary(BaseModel):
+    constructorId: str
+    name: str
+    nationality: str | None
+    racesEntered: int
+    firstSeason: int | None
+    lastSeason: int | None
+    starts: int
+    wins: int
+    podiums: int
+    poles: int
+    fastest_laps: int
+    points: float
+    championships: int
+    dnfs: int
+    elo: float | None = Field(description="Latest Elo rating.")
+
+
+class ConstructorSeason(BaseModel):
+    season: int
+    drivers: list[str]
+    starts: int
+    wins: int
+    podiums: int
+    poles: int
+    points: float
+    position: int | None = Field(description="Final (or latest) championship position.")
+
+
+class ConstructorElo(BaseModel):
+    current: float | None
+    peak: float | None
+
+
+class ConstructorDetail(BaseModel):
+    constructorId: str
+    name: str
+    nationality: str | None
+    racesEntered: int
+    firstSeason: int | None
+    lastSeason: int | None
+    career: ConstructorCareer
+    seasons: list[ConstructorSeason]
+    elo: ConstructorElo
+
+
+def _summary(row: dict[str, Any]) -> ConstructorSummary:
+    return ConstructorSummary(
+        constructorId=row["constructor_id"], name=row["constructor_name"],
+        nationality=row["nationality"], racesEntered=row["races_entered"],
+        firstSeason=row["first_season"], lastSeason=row["last_season"],
+        starts=row["starts"], wins=row["wins"], podiums=row["podiums"], poles=row["poles"],
+        fastest_laps=row["fastest_laps"], points=float(row["points"]),
+        championships=row["championships"], dnfs=row["dnfs"], elo=row["elo"],
+    )
+
+
+@router.get("", response_model=Page[ConstructorSummary])
+def list_constructors(
+    reader: WarehouseDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    sort: Annotated[str | None, Query(max_length=40, description=(
+        "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
+    ))] = None,
+    nationality: Nationality = None,
+    q: Search = None,
+) -> Page[ConstructorSummary]:
+    """Every constructor with career totals, filtered, sorted and paged."""
+    params: dict[str, Any] = {}
+    where = search_condition(q, ["constructor_id", "constructor_name"], params)
+    if nationality:
+        where.append("lower(nationality) = lower(:nationality)")
+        params["nationality"] = nationality
+    total, rows = page(reader, "constructor_careers", where=where, params=params,
+                       order=order_by(sort, SORTS, "name", "constructor_id"),
+                       limit=limit, offset=offset)
+    return Page[ConstructorSummary](total=total, limit=limit, offset=offset,
+                                    items=[_summary(r) for r in rows])
+
+
+@router.get("/{constructor_id}", response_model=ConstructorDetail, responses={404: {}})
+def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
+    """One constructor: career totals, season by season, Elo now and at its peak."""
+    _, rows = page(reader, "constructor_careers", where=["constructor_id = :constructor_id"],
+                   params={"constructor_id": constructor_id}, order="constructor_id",
+                   limit=1, offset=0)
+    if not rows:
+        raise NotFoundError(f"constructor {constructor_id!r} not found")
+    row = rows[0]
+    s = _summary(row)
+    seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
+    return ConstructorDetail(
+        constructorId=s.constructorId, name=s.name, nationality=s.nationality,
+        racesEntered=s.racesEntered, firstSeason=s.firstSeason, lastSeason=s.lastSeason,
+        career=ConstructorCareer(starts=s.starts, wins=s.wins, poles=s.poles,
+                                 podiums=s.podiums, fastest_laps=s.fastest_laps,
+                                 points=s.points, championships=s.championships, dnfs=s.dnfs),
+        seasons=[ConstructorSeason(season=x["season"],
+                                   drivers=x["drivers"].split(",") if x["drivers"] else [],
+                                   starts=x["starts"], wins=x["wins"], podiums=x["podiums"],
+                                   poles=x["poles"], points=float(x["points"]),
+                                   position=x["position"]) for x in seasons],
+        elo=ConstructorElo(current=row["elo"], peak=row["elo_peak"]),
+    )

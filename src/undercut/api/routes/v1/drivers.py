@@ -1,0 +1,168 @@
+"""``/api/v1/drivers``: every driver with a career summary; one driver in detail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import (
+    Limit,
+    Nationality,
+    Offset,
+    Page,
+    Search,
+    order_by,
+    page,
+    run,
+    search_condition,
+)
+from undercut.errors import NotFoundError
+
+router = APIRouter(prefix="/drivers", tags=["drivers"])
+
+DriverId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `hamilton`.")]
+SORTS = {
+    "name": "family_name", "driverId": "driver_id", "starts": "starts", "wins": "wins",
+    "podiums": "podiums", "poles": "poles", "points": "points", "championships":
+    "championships", "elo": "elo", "firstSeason": "first_season", "lastSeason": "last_season",
+    "dateOfBirth": "date_of_birth",
+}
+
+
+class Career(BaseModel):
+    """Official definitions: a start is a race started; a pole is the pole as awarded;
+    points include sprint points; a DNF is a start without a classification."""
+
+    starts: int
+    wins: int
+    poles: int
+    podiums: int
+    fastest_laps: int = Field(description="Fastest race laps (Ergast records them from 2004).")
+    points: float
+    championships: int = Field(description="Drivers' titles (completed seasons only).")
+    dnfs: int
+
+
+class DriverSummary(BaseModel):
+    driverId: str = Field(description="Ergast ref.")
+    code: str | None = Field(description="Three-letter code, e.g. `HAM` (not for early eras).")
+    permanentNumber: int | None
+    givenName: str
+    familyName: str
+    nationality: str | None
+    dateOfBirth: dt.date | None
+    racesEntered: int = Field(description="Races entered, including non-starts.")
+    firstSeason: int | None
+    lastSeason: int | None
+    starts: int
+    wins: int
+    podiums: int
+    poles: int
+    fastest_laps: int
+    points: float
+    championships: int
+    dnfs: int
+    elo: float | None = Field(description="Latest Elo rating.")
+
+
+class DriverSeason(BaseModel):
+    season: int
+    constructors: list[str] = Field(description="Constructor refs driven for that season.")
+    starts: int
+    wins: int
+    podiums: int
+    poles: int
+    points: float
+    position: int | None = Field(description="Final (or latest) championship position.")
+
+
+class Elo(BaseModel):
+    current: float | None
+    peak: float | None
+
+
+class DriverDetail(BaseModel):
+    driverId: str
+    code: str | None
+    permanentNumber: int | None
+    givenName: str
+    familyName: str
+    nationality: str | None
+    dateOfBirth: dt.date | None
+    racesEntered: int
+    firstSeason: int | None
+    lastSeason: int | None
+    career: Career
+    seasons: list[DriverSeason]
+    elo: Elo
+
+
+def _summary(row: dict[str, Any]) -> DriverSummary:
+    return DriverSummary(
+        driverId=row["driver_id"], code=row["code"], permanentNumber=row["permanent_number"],
+        givenName=row["given_name"], familyName=row["family_name"],
+        nationality=row["nationality"], dateOfBirth=row["date_of_birth"],
+        racesEntered=row["races_entered"], firstSeason=row["first_season"],
+        lastSeason=row["last_season"], starts=row["starts"], wins=row["wins"],
+        podiums=row["podiums"], poles=row["poles"], fastest_laps=row["fastest_laps"],
+        points=float(row["points"]), championships=row["championships"], dnfs=row["dnfs"],
+        elo=row["elo"],
+    )
+
+
+@router.get("", response_model=Page[DriverSummary])
+def list_drivers(
+    reader: WarehouseDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    sort: Annotated[str | None, Query(max_length=40, description=(
+        "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
+    ))] = None,
+    nationality: Nationality = None,
+    q: Search = None,
+) -> Page[DriverSummary]:
+    """Every driver with career totals, filtered, sorted and paged."""
+    params: dict[str, Any] = {}
+    where = search_condition(q, ["driver_id", "given_name", "family_name", "code"], params)
+    if nationality:
+        where.append("lower(nationality) = lower(:nationality)")
+        params["nationality"] = nationality
+    total, rows = page(reader, "driver_careers", where=where, params=params,
+                       order=order_by(sort, SORTS, "name", "driver_id"),
+                       limit=limit, offset=offset)
+    return Page[DriverSummary](total=total, limit=limit, offset=offset,
+                               items=[_summary(r) for r in rows])
+
+
+@router.get("/{driver_id}", response_model=DriverDetail, responses={404: {}})
+def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
+    """One driver: identity, career totals, season by season, Elo now and at its peak."""
+    sql_where = ["driver_id = :driver_id"]
+    _, rows = page(reader, "driver_careers", where=sql_where,
+                       params={"driver_id": driver_id}, order="driver_id", limit=1, offset=0)
+    if not rows:
+        raise NotFoundError(f"driver {driver_id!r} not found")
+    row = rows[0]
+    seasons = run(reader, "driver_seasons", driver_id=driver_id)
+    summary = _summary(row)
+    return DriverDetail(
+        driverId=summary.driverId, code=summary.code, permanentNumber=summary.permanentNumber,
+        givenName=summary.givenName, familyName=summary.familyName,
+        nationality=summary.nationality, dateOfBirth=summary.dateOfBirth,
+        racesEntered=summary.racesEntered, firstSeason=summary.firstSeason,
+        lastSeason=summary.lastSeason,
+        career=Career(starts=summary.starts, wins=summary.wins, poles=summary.poles,
+                      podiums=summary.podiums, fastest_laps=summary.fastest_laps,
+                      points=summary.points, championships=summary.championships,
+                      dnfs=summary.dnfs),
+        seasons=[DriverSeason(season=s["season"], constructors=(s["constructors"] or "")
+                              .split(",") if s["constructors"] else [], starts=s["starts"],
+                              wins=s["wins"], podiums=s["podiums"], poles=s["poles"],
+                              points=float(s["points"]), position=s["position"])
+                 for s in seasons],
+        elo=Elo(current=row["elo"], peak=row["elo_peak"]),
+    )

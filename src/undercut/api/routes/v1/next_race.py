@@ -1,0 +1,46 @@
+"""``/api/v1/next-race``: the first race of the calendar without results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import one
+
+router = APIRouter(tags=["races"])
+
+
+class Session(BaseModel):
+    date: dt.date | None
+    time: dt.time | None = Field(description="UTC start, when published.")
+
+
+class NextRace(BaseModel):
+    season: int
+    round: int
+    raceName: str
+    date: dt.date | None
+    time: dt.time | None
+    circuitId: str
+    sessions: dict[str, Session] = Field(
+        description="Keys among fp1, fp2, fp3, qualifying, sprint (those scheduled).")
+
+
+def _sessions(row: dict[str, Any]) -> dict[str, Session]:
+    names = {"fp1": "fp1", "fp2": "fp2", "fp3": "fp3", "qualifying": "quali",
+             "sprint": "sprint"}
+    return {key: Session(date=row[f"{col}_date"], time=row[f"{col}_time"])
+            for key, col in names.items() if row[f"{col}_date"] is not None}
+
+
+@router.get("/next-race", response_model=NextRace, responses={404: {}})
+def next_race(reader: WarehouseDep) -> NextRace:
+    """The next race to be run (404 when every scheduled race has results)."""
+    row = one(reader, "next_race", "a race without results")
+    return NextRace(season=row["season"], round=row["round"], raceName=row["race_name"],
+                    date=row["race_date"], time=row["race_time"], circuitId=row["circuit_id"],
+                    sessions=_sessions(row))

@@ -1,0 +1,102 @@
+"""``/api/v1/standings/{season}/...``: championships after a round, and their progression."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import run
+from undercut.errors import NotFoundError
+from undercut.serving.store import Reader
+
+router = APIRouter(prefix="/standings", tags=["standings"])
+
+SeasonPath = Annotated[int, Path(ge=1950, le=2100)]
+RoundQuery = Annotated[int | None, Query(ge=1, le=100, description=(
+    "Standings after this round; default the newest round with standings."))]
+
+
+class DriverStanding(BaseModel):
+    position: int | None
+    driverId: str
+    points: float
+    wins: int
+
+
+class DriverStandings(BaseModel):
+    season: int
+    after_round: int
+    drivers: list[DriverStanding]
+
+
+class ConstructorStanding(BaseModel):
+    position: int | None
+    constructorId: str
+    points: float
+    wins: int
+
+
+class ConstructorStandings(BaseModel):
+    season: int
+    after_round: int
+    constructors: list[ConstructorStanding]
+
+
+class DriverProgression(BaseModel):
+    driverId: str
+    points_by_round: list[tuple[int, float]] = Field(
+        description="`[round, points after that round]` pairs.")
+
+
+class Progression(BaseModel):
+    season: int
+    drivers: list[DriverProgression]
+
+
+def _after_round(reader: Reader, season: int, round: int | None, kind: str) -> int:
+    latest = run(reader, "standings_rounds", season=season)[0][f"{kind}_round"]
+    if latest is None:
+        raise NotFoundError(f"season {season} has no {kind}' standings")
+    if round is not None and round > latest:
+        raise NotFoundError(f"season {season} has {kind}' standings up to round {latest}")
+    return int(round if round is not None else latest)
+
+
+@router.get("/{season}/drivers", response_model=DriverStandings, responses={404: {}})
+def driver_standings(season: SeasonPath, reader: WarehouseDep,
+                     round: RoundQuery = None) -> DriverStandings:
+    """The drivers' championship after a round (default: the newest)."""
+    after = _after_round(reader, season, round, "drivers")
+    rows = run(reader, "driver_standings", season=season, round=after)
+    return DriverStandings(season=season, after_round=after, drivers=[
+        DriverStanding(position=r["position"], driverId=r["driver_id"],
+                       points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
+
+
+@router.get("/{season}/constructors", response_model=ConstructorStandings,
+            responses={404: {}})
+def constructor_standings(season: SeasonPath, reader: WarehouseDep,
+                          round: RoundQuery = None) -> ConstructorStandings:
+    """The constructors' championship after a round (there is none before 1958)."""
+    after = _after_round(reader, season, round, "constructors")
+    rows = run(reader, "constructor_standings", season=season, round=after)
+    return ConstructorStandings(season=season, after_round=after, constructors=[
+        ConstructorStanding(position=r["position"], constructorId=r["constructor_id"],
+                            points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
+
+
+@router.get("/{season}/progression", response_model=Progression, responses={404: {}})
+def progression(season: SeasonPath, reader: WarehouseDep) -> Progression:
+    """Each driver's points total after every round of the season."""
+    rows = run(reader, "standings_progression", season=season)
+    if not rows:
+        raise NotFoundError(f"season {season} has no drivers' standings")
+    by_driver: dict[str, list[tuple[int, float]]] = {}
+    for r in rows:
+        by_driver.setdefault(r["driver_id"], []).append((int(r["round"]),
+                                                         float(r["points"] or 0)))
+    return Progression(season=season, drivers=[
+        DriverProgression(driverId=d, points_by_round=p) for d, p in by_driver.items()])

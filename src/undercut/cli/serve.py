@@ -1,0 +1,73 @@
+"""``undercut serve``: the HTTP API (Ergast-compatible and /api/v1) and the dashboard."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from undercut.cli.common import HomeOption, err_console, settings_for
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64,
+        help="Worker processes (production: about one per core).")] = 1,
+    get: Annotated[str | None, typer.Option(
+        "--get", metavar="PATH",
+        help="Answer one GET request (e.g. /api/v1/drivers/hamilton) on stdout and exit, "
+        "without starting a server.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Serve the API and dashboard: /ergast/f1, /api/v1, /auth, /health, /metrics, /docs.
+
+    App-database migrations run first. Reads are public; /api/v1/admin needs an admin
+    token (create one with `undercut users create NAME --role admin`). With
+    UNDERCUT_DATABASE_URL=postgresql://... the API reads the copy `undercut publish`
+    keeps there; otherwise it serves a snapshot of the DuckDB warehouse that refreshes
+    after every update or build. Rate limits (UNDERCUT_RATE_LIMIT), caches and shared
+    counters use Redis when UNDERCUT_REDIS_URL is set. Outside development
+    (UNDERCUT_ENVIRONMENT) a real UNDERCUT_SECRET_KEY is required.
+
+    Examples: undercut serve --port 8000
+              undercut serve --workers 2 --host 0.0.0.0
+              undercut serve --get /api/v1/standings/2023/drivers
+    """
+    import uvicorn
+
+    from undercut.api.app import create_app
+    from undercut.api.observability import configure_logging
+    from undercut.api.security import check_secret
+    from undercut.appdb.migrate import upgrade
+
+    settings = settings_for(home)
+    check_secret(settings)
+    upgrade(settings)
+    if get is not None:
+        _answer_one(create_app(settings, run_migrations=False), get)
+        return
+    configure_logging(settings.log_level)
+    err_console().print(f"serving {settings.home} on http://{host}:{port} "
+                        f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs")
+    if workers == 1:
+        uvicorn.run(create_app(settings, run_migrations=False), host=host, port=port,
+                    log_config=None, access_log=False)
+        return
+    # Worker processes build their own app from the environment: pass the home on.
+    os.environ["UNDERCUT_HOME"] = settings.home
+    uvicorn.run("undercut.api.app:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_config=None, access_log=False)
+
+
+def _answer_one(app: object, path: str) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:  # type: ignore[arg-type]
+        response = client.get(path)
+    sys.stdout.write(response.text + "\n")
+    if response.status_code >= 400:
+        raise typer.Exit(2 if response.status_code < 500 else 1)

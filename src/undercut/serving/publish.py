@@ -1,0 +1,132 @@
+"""``undercut publish``: copy silver, gold and meta from DuckDB into PostgreSQL.
+
+The production profile serves the API from PostgreSQL, so several API processes on
+several machines read one database while ``update``/``build`` rewrite the DuckDB file.
+A publish loads every table into ``<schema>_next`` schemas inside one transaction, then
+drops the old schemas and renames the new ones into place before committing: readers see
+the previous copy or the new one, never a mix, and a failed publish changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from undercut.appdb.base import get_engine
+from undercut.config import Settings
+from undercut.errors import InputError
+from undercut.serving.store import SERVED_SCHEMAS, attach_readonly
+
+BATCH = 10_000
+_TYPES = {
+    "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint",
+    "INTEGER": "integer", "BIGINT": "bigint", "UTINYINT": "smallint",
+    "USMALLINT": "integer", "UINTEGER": "bigint", "UBIGINT": "numeric", "HUGEINT": "numeric",
+    "FLOAT": "real", "DOUBLE": "double precision", "VARCHAR": "text", "DATE": "date",
+    "TIME": "time", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "JSON": "text", "BLOB": "bytea", "UUID": "uuid",
+}
+_DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
+
+
+@dataclass
+class PublishResult:
+    publish_id: str
+    row_counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql:", "postgresql+", "postgres:"))
+
+
+def pg_type(duck_type: str) -> tuple[str, bool]:
+    """PostgreSQL type for a DuckDB column type, and whether values pass through as-is
+    (others, such as lists and structs, are published as their text form)."""
+    if duck_type in _TYPES:
+        return _TYPES[duck_type], True
+    match = _DECIMAL.match(duck_type)
+    if match:
+        return f"numeric({match.group(1)},{match.group(2)})", True
+    return "text", False
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def publish(settings: Settings, on_step: Callable[[str], None] | None = None) -> PublishResult:
+    """Copy the warehouse's silver, gold and meta tables into the PostgreSQL app database.
+
+    Raises:
+        InputError: the app database is not PostgreSQL.
+        WarehouseError: no warehouse yet, or it is locked by a running update/build.
+    """
+    if not is_postgres(settings.app_database_url):
+        raise InputError("UNDERCUT_DATABASE_URL: publish needs a postgresql:// database "
+                         "(the embedded profile serves the DuckDB warehouse directly)")
+    step = on_step or (lambda _msg: None)
+    started = time.perf_counter()
+    result = PublishResult(uuid.uuid4().hex)
+    warehouse = attach_readonly(settings)
+    con = warehouse.__enter__()
+    raw = get_engine(settings).raw_connection()
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = 'wh' and table_schema in ('silver', 'gold', 'meta') "
+            "and table_type = 'BASE TABLE' "
+            "order by table_schema, table_name"
+        ).fetchall()
+        pg: Any = raw.driver_connection
+        with pg.cursor() as cur:
+            for schema in SERVED_SCHEMAS:
+                cur.execute(f"drop schema if exists {schema}_next cascade")
+                cur.execute(f"create schema {schema}_next")
+            for schema, name in tables:
+                step(f"publishing {schema}.{name}")
+                result.row_counts[f"{schema}.{name}"] = _copy_table(con, cur, schema, name)
+            cur.execute("create table meta_next.publishes (publish_id text primary key, "
+                        "published_at timestamptz not null, row_counts text)")
+            cur.execute("insert into meta_next.publishes values (%s, %s, %s)",
+                        [result.publish_id, datetime.now(UTC), repr(result.row_counts)])
+            step("swapping in the new copy")
+            for schema in SERVED_SCHEMAS:
+                cur.execute(f"drop schema if exists {schema} cascade")
+                cur.execute(f"alter schema {schema}_next rename to {schema}")
+        pg.commit()
+    except BaseException:
+        raw.driver_connection.rollback()
+        raise
+    finally:
+        raw.close()
+        warehouse.__exit__(None, None, None)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
+    columns = con.execute(f"describe {schema}.{_quote(name)}").fetchall()
+    specs = [(str(c[0]), *pg_type(str(c[1]))) for c in columns]
+    target = f"{schema}_next.{_quote(name)}"
+    cur.execute(f"create table {target} ("
+                + ", ".join(f"{_quote(col)} {kind}" for col, kind, _ in specs) + ")")
+    passthrough = [ok for _, _, ok in specs]
+    result = con.execute(f"select * from {schema}.{_quote(name)}")
+    count = 0
+    column_list = ", ".join(_quote(col) for col, _, _ in specs)
+    with cur.copy(f"copy {target} ({column_list}) from stdin") as copy:
+        while batch := result.fetchmany(BATCH):
+            for row in batch:
+                if all(passthrough):
+                    copy.write_row(row)
+                else:
+                    copy.write_row([v if ok or v is None else str(v)
+                                    for v, ok in zip(row, passthrough, strict=True)])
+            count += len(batch)
+    return count
