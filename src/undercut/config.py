@@ -50,8 +50,10 @@ class Settings(BaseSettings):
     jolpica_url: str = Field(default=PUBLIC_JOLPICA_URL)
     jolpica_limits: str = Field(default="4/s;500/h")
     openf1_url: str = Field(default="https://api.openf1.org/v1/")
+    openf1_limits: str = Field(default="3/s;30/min")
     openmeteo_url: str = Field(default="https://archive-api.open-meteo.com/v1/")
     openmeteo_forecast_url: str = Field(default="https://api.open-meteo.com/v1/")
+    openmeteo_limits: str = Field(default="600/min;5000/h;10000/d")
     archive: str = Field(default=PUBLIC_ARCHIVE_URL)
     cache_dir: str | None = Field(
         default=None, description="Local cache (DuckDB file for a remote home, HTTP cache)."

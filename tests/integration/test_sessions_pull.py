@@ -99,7 +99,9 @@ def test_second_pull_fetches_nothing_and_changes_nothing(home: Settings) -> None
         before = _rows(home, "select * from silver.session_laps order by all")
         second = pull_sessions(home, 2023, base_url=f"{server.url}/v1/", now=LATER)
     assert (first.sessions_fetched, first.requests) == (2, 2 + 2 * 6)
-    assert (second.sessions_fetched, second.sessions_cached, second.requests) == (0, 2, 2)
+    # The schedule is asked again, and answered by the HTTP cache: no network at all.
+    assert (second.sessions_fetched, second.sessions_cached, second.requests) == (0, 2, 0)
+    assert second.from_cache == 2
     assert second.row_counts == first.row_counts
     assert _rows(home, "select * from silver.session_laps order by all") == before
     assert first.warnings == []

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from support.httpserver import LocalServer, Reply
 from support.replay import openf1_replay, openmeteo_replay
+from undercut.config import Settings
 from undercut.errors import SourceError
+from undercut.sources.http import RateLimit, RateLimitError, http_cache_dir
 from undercut.sources.openf1 import OpenF1Client
 from undercut.sources.openmeteo import OpenMeteoClient
 
@@ -90,3 +93,50 @@ def test_openmeteo_error_reason_is_in_the_message() -> None:
             OpenMeteoClient(f"{server.url}/v1/", f"{server.url}/v1/") as client, \
             pytest.raises(SourceError, match="HTTP 400 No data is available"):
         client.archive(0.0, 0.0, date(2023, 3, 5), date(2023, 3, 5))
+
+
+def test_openf1_client_uses_the_shared_cache_and_limits(tmp_path: Path) -> None:
+    settings = Settings(home=str(tmp_path / "home"), openf1_limits="2/min")
+    with LocalServer(fallback=openf1_replay()) as server:
+        settings = settings.model_copy(update={"openf1_url": f"{server.url}/v1/"})
+        with OpenF1Client.from_settings(settings) as client:
+            first = client.stints(7953)
+            again = client.stints(7953)
+            assert client.api.limiter.limits == (RateLimit(2, 60.0),)
+            assert (client.requests, client.stats.from_cache) == (1, 1)
+        with OpenF1Client.from_settings(settings) as client:  # a later command
+            client.stints(7953)
+            assert (client.requests, client.stats.from_cache) == (0, 1)
+    assert first.body == again.body and len(server.requests) == 1
+    assert (http_cache_dir(settings) / "openf1.sqlite").exists()
+
+
+def test_openf1_non_json_body_is_not_kept_in_the_cache(tmp_path: Path) -> None:
+    routes = {"/v1/pit?session_key=1": [Reply(200, b"<html>oops</html>"), Reply(200, b"[]")]}
+    with LocalServer(routes) as server, \
+            OpenF1Client(f"{server.url}/v1/", cache_dir=tmp_path) as client:
+        assert client.pit(1).records is None
+        assert client.pit(1).records == []
+    assert len(server.requests) == 2
+
+
+def test_openf1_client_is_held_to_its_rate_limit() -> None:
+    with LocalServer(fallback=openf1_replay()) as server, \
+            OpenF1Client(f"{server.url}/v1/", limits="1/h") as client:
+        client.api.limiter.max_wait = 0.0
+        client.pit(7953)
+        with pytest.raises(RateLimitError, match="client rate limit 1/h"):
+            client.stints(7953)
+    assert len(server.requests) == 1
+
+
+def test_openmeteo_client_from_settings_caches_each_api(tmp_path: Path) -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        settings = Settings(home=str(tmp_path / "home"), openmeteo_url=f"{server.url}/v1/",
+                            openmeteo_forecast_url=f"{server.url}/v1/")
+        with OpenMeteoClient.from_settings(settings) as client:
+            for _ in range(2):
+                client.archive(26.0325, 50.5106, date(2023, 3, 5), date(2023, 3, 5))
+                client.forecast(1.2914, 103.864, date(2025, 10, 5), date(2025, 10, 5))
+            assert client.requests == 2
+    assert len(server.requests) == 2

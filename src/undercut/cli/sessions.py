@@ -145,6 +145,7 @@ def sessions_pull(
         "sessions_cached": result.sessions_cached,
         "sessions_pending": result.sessions_pending,
         "requests": result.requests,
+        "from_cache": result.from_cache,
         "row_counts": result.row_counts,
         "warnings": [w.as_dict() for w in result.warnings],
         "report": result.report_path,
@@ -152,7 +153,8 @@ def sessions_pull(
     _summary(result.row_counts, result.warnings, fmt, document, "Session tables")
     err_console().print(
         f"{result.sessions_fetched} session(s) fetched, {result.sessions_cached} already "
-        f"stored, {result.sessions_pending} not finished yet; {result.requests} request(s), "
+        f"stored, {result.sessions_pending} not finished yet; {result.requests} request(s) "
+        f"(+{result.from_cache} from the HTTP cache), "
         f"{len(result.warnings)} warning(s) in {result.seconds:.1f}s; report: "
         f"{result.report_path}", highlight=False)
 

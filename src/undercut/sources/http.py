@@ -27,7 +27,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -395,8 +395,13 @@ class ApiClient:
         for entry in self._storage.get_entries(self.cache_key(url)):
             self._storage.remove_entry(entry.id)
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> ApiResponse:
+    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
+            accept: Collection[int] = ()) -> ApiResponse:
         """GET ``path``: from the cache when fresh, else over the network with retries.
+
+        ``accept`` lists HTTP error statuses the caller interprets itself (OpenF1 answers
+        an empty result with 404, Open-Meteo explains a 400 in its body); they are
+        returned instead of raised.
 
         Raises:
             SourceError: HTTP error, or still failing after all attempts (names the URL).
@@ -430,7 +435,7 @@ class ApiClient:
                 f"{url}: {type(exc).__name__}: {exc or 'no detail'} "
                 f"(gave up after {self.attempts} attempts)", url=url
             ) from exc
-        if result.status >= 400:
+        if result.status >= 400 and result.status not in accept:
             raise SourceError(f"{url}: HTTP {result.status}", url=url)
         return result
 

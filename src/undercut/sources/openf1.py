@@ -7,21 +7,24 @@ into typed rows is declared once per endpoint in ``FIELDS`` and done by
 ``undercut.sources.records``, so a payload with missing keys or wrong types yields
 warnings instead of exceptions.
 
-All requests go through ``undercut.sources.http`` (User-Agent, timeouts, retries with
-backoff honouring ``Retry-After``); this module only knows OpenF1's URLs and quirks:
-an empty result may come back as ``404 {"detail": "No results found."}``.
+All requests go through ``undercut.sources.http.ApiClient`` (User-Agent, timeouts,
+client-side rate limits, the HTTP cache, retries with backoff honouring ``Retry-After``);
+this module only knows OpenF1's URLs and quirks: an empty result may come back as
+``404 {"detail": "No results found."}``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.sources.http import RetryableHTTPError, make_client, raise_for_retry, with_retries
+from undercut.sources.http import ApiClient, CallStats, http_cache_dir
 from undercut.sources.records import Field
 
 FIRST_SEASON = 2023
@@ -156,31 +159,65 @@ class Response:
 class OpenF1Client:
     """Typed access to the OpenF1 REST API (``/v1/<endpoint>?<filters>``).
 
+    Built on ``ApiClient``: rate limits, the on-disk HTTP cache and retries are the ones
+    every source shares; this class only knows OpenF1's endpoints and quirks.
+
     Args:
         base_url: the API root, e.g. ``https://api.openf1.org/v1/`` (a local mirror in
             tests).
+        limits: client-side rate limits (``"3/s;30/min"``, ``"none"``).
+        cache_dir: directory of the HTTP cache; ``None`` disables it.
         timeout: seconds per request.
         attempts: tries per request on timeouts, connection errors, 429 and 5xx.
         base_wait: first back-off delay in seconds (doubles, with jitter).
+        transport: an inner httpx transport (tests).
     """
 
     def __init__(
         self,
         base_url: str,
         *,
+        limits: str | None = None,
+        cache_dir: Path | None = None,
         timeout: float = 30.0,
         attempts: int = 4,
         base_wait: float = 0.5,
-        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/") + "/"
-        self.attempts = attempts
-        self.base_wait = base_wait
-        self._client = client or make_client(timeout)
-        self.requests = 0
+        self.api = ApiClient(
+            base_url,
+            name="openf1",
+            limits=limits,
+            cache_dir=cache_dir,
+            timeout=timeout,
+            attempts=attempts,
+            base_wait=base_wait,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, base_url: str | None = None) -> OpenF1Client:
+        """A client configured by ``UNDERCUT_OPENF1_URL``/``_LIMITS``, cache and retries."""
+        return cls(
+            base_url or settings.openf1_url,
+            limits=settings.openf1_limits,
+            cache_dir=http_cache_dir(settings),
+            timeout=settings.http_timeout,
+            attempts=settings.http_retries,
+        )
+
+    @property
+    def stats(self) -> CallStats:
+        """Network calls, answers from the cache, retries and rate-limit waits so far."""
+        return self.api.stats
+
+    @property
+    def requests(self) -> int:
+        """Requests that went over the network (cached answers are not counted)."""
+        return self.api.stats.network
 
     def close(self) -> None:
-        self._client.close()
+        self.api.close()
 
     def __enter__(self) -> OpenF1Client:
         return self
@@ -198,34 +235,20 @@ class OpenF1Client:
         if endpoint not in FIELDS:
             raise ValueError(f"unknown OpenF1 endpoint {endpoint!r}")
         query = {k: v for k, v in params.items() if v is not None}
-        url = self.base_url + endpoint
-
-        @with_retries(self.attempts, self.base_wait)
-        def fetch() -> httpx.Response:
-            self.requests += 1
-            response = self._client.get(url, params=query)
-            raise_for_retry(response)
-            return response
-
-        try:
-            response = fetch()
-        except RetryableHTTPError as exc:
-            raise SourceError(f"{exc} (gave up after {self.attempts} attempts)",
-                              url=str(exc.response.request.url)) from exc
-        except httpx.HTTPError as exc:
-            raise SourceError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
-        full_url = str(response.request.url)
-        if response.status_code == 404 and _is_no_results(response):
-            return Response(full_url, b"[]", [])
-        if response.status_code >= 400:
-            detail = response.text.strip().replace("\n", " ")[:200]
-            raise SourceError(f"{full_url}: HTTP {response.status_code} {detail}".rstrip(),
-                              url=full_url)
+        response = self.api.get(endpoint, query, accept=range(400, 500))
+        if response.status == 404 and _is_no_results(response.content):
+            return Response(response.url, b"[]", [])
+        if response.status >= 400:
+            detail = response.content.decode("utf-8", "replace").strip().replace("\n", " ")
+            raise SourceError(
+                f"{response.url}: HTTP {response.status} {detail[:200]}".rstrip(), url=response.url
+            )
         try:
             records = json.loads(response.content)
         except ValueError:
+            self.api.forget(self.api.url_for(endpoint, query))
             records = None
-        return Response(full_url, response.content, records)
+        return Response(response.url, response.content, records)
 
     def meetings(self, year: int) -> Response:
         """Every meeting (Grand Prix weekend or test) of a season."""
@@ -272,9 +295,9 @@ class OpenF1Client:
         return self.get(endpoint, session_key=session_key)
 
 
-def _is_no_results(response: httpx.Response) -> bool:
+def _is_no_results(body: bytes) -> bool:
     try:
-        detail = response.json().get("detail", "")
+        detail = json.loads(body).get("detail", "")
     except (ValueError, AttributeError):
         return False
     return isinstance(detail, str) and "no results" in detail.lower()

@@ -14,16 +14,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.sources.http import RetryableHTTPError, make_client, raise_for_retry, with_retries
+from undercut.sources.http import ApiClient, http_cache_dir
 from undercut.sources.records import BadValue, IssueLog, to_utc
 
-ARCHIVE_VARIABLES = ("temperature_2m", "precipitation", "relative_humidity_2m",
-                     "wind_speed_10m")
+ARCHIVE_VARIABLES = ("temperature_2m", "precipitation", "relative_humidity_2m", "wind_speed_10m")
 FORECAST_VARIABLES = (*ARCHIVE_VARIABLES, "precipitation_probability")
 
 # variable → (silver column, expected unit)
@@ -46,9 +47,15 @@ class Response:
 class OpenMeteoClient:
     """The archive and forecast APIs, one request per race.
 
+    Each API is an ``ApiClient`` (rate limits, HTTP cache, retries shared with every
+    source); this class only knows the two URLs and the query.
+
     Args:
         archive_url: root of the historical API (``https://archive-api.open-meteo.com/v1/``).
         forecast_url: root of the forecast API (``https://api.open-meteo.com/v1/``).
+        limits: client-side rate limits, applied to each API (``"600/min;5000/h"``).
+        cache_dir: directory of the HTTP cache; ``None`` disables it.
+        transport: an inner httpx transport (tests).
     """
 
     def __init__(
@@ -56,20 +63,46 @@ class OpenMeteoClient:
         archive_url: str,
         forecast_url: str,
         *,
+        limits: str | None = None,
+        cache_dir: Path | None = None,
         timeout: float = 30.0,
         attempts: int = 4,
         base_wait: float = 0.5,
-        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.archive_url = archive_url.rstrip("/") + "/archive"
-        self.forecast_url = forecast_url.rstrip("/") + "/forecast"
-        self.attempts = attempts
-        self.base_wait = base_wait
-        self._client = client or make_client(timeout)
-        self.requests = 0
+        options: dict[str, Any] = {
+            "limits": limits,
+            "cache_dir": cache_dir,
+            "timeout": timeout,
+            "attempts": attempts,
+            "base_wait": base_wait,
+            "transport": transport,
+        }
+        self.archive_api = ApiClient(archive_url, name="openmeteo-archive", **options)
+        self.forecast_api = ApiClient(forecast_url, name="openmeteo-forecast", **options)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, archive_url: str | None = None, forecast_url: str | None = None
+    ) -> OpenMeteoClient:
+        """A client configured by ``UNDERCUT_OPENMETEO_*``, the HTTP cache and retries."""
+        return cls(
+            archive_url or settings.openmeteo_url,
+            forecast_url or settings.openmeteo_forecast_url,
+            limits=settings.openmeteo_limits,
+            cache_dir=http_cache_dir(settings),
+            timeout=settings.http_timeout,
+            attempts=settings.http_retries,
+        )
+
+    @property
+    def requests(self) -> int:
+        """Requests that went over the network (cached answers are not counted)."""
+        return self.archive_api.stats.network + self.forecast_api.stats.network
 
     def close(self) -> None:
-        self._client.close()
+        self.archive_api.close()
+        self.forecast_api.close()
 
     def __enter__(self) -> OpenMeteoClient:
         return self
@@ -79,15 +112,26 @@ class OpenMeteoClient:
 
     def archive(self, latitude: float, longitude: float, start: date, end: date) -> Response:
         """Observed (reanalysis) hourly weather for whole days ``start``..``end`` (GMT)."""
-        return self._get(self.archive_url, latitude, longitude, start, end, ARCHIVE_VARIABLES)
+        return self._get(
+            self.archive_api, "archive", latitude, longitude, start, end, ARCHIVE_VARIABLES
+        )
 
     def forecast(self, latitude: float, longitude: float, start: date, end: date) -> Response:
         """Forecast hourly weather, including the probability of precipitation."""
-        return self._get(self.forecast_url, latitude, longitude, start, end,
-                         FORECAST_VARIABLES)
+        return self._get(
+            self.forecast_api, "forecast", latitude, longitude, start, end, FORECAST_VARIABLES
+        )
 
-    def _get(self, url: str, latitude: float, longitude: float, start: date, end: date,
-             variables: tuple[str, ...]) -> Response:
+    @staticmethod
+    def _get(
+        api: ApiClient,
+        path: str,
+        latitude: float,
+        longitude: float,
+        start: date,
+        end: date,
+        variables: tuple[str, ...],
+    ) -> Response:
         params = {
             "latitude": f"{latitude:.4f}",
             "longitude": f"{longitude:.4f}",
@@ -97,31 +141,17 @@ class OpenMeteoClient:
             "timezone": "GMT",
             "wind_speed_unit": "kmh",
         }
-
-        @with_retries(self.attempts, self.base_wait)
-        def fetch() -> httpx.Response:
-            self.requests += 1
-            response = self._client.get(url, params=params)
-            raise_for_retry(response)
-            return response
-
-        try:
-            response = fetch()
-        except RetryableHTTPError as exc:
-            raise SourceError(f"{exc} (gave up after {self.attempts} attempts)",
-                              url=str(exc.response.request.url)) from exc
-        except httpx.HTTPError as exc:
-            raise SourceError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
-        full_url = str(response.request.url)
+        response = api.get(path, params, accept=range(400, 500))
         try:
             payload = json.loads(response.content)
         except ValueError:
+            api.forget(api.url_for(path, params))
             payload = None
-        if response.status_code >= 400:
+        if response.status >= 400:
             reason = payload.get("reason") if isinstance(payload, dict) else None
-            detail = reason or response.text.strip()[:200]
-            raise SourceError(f"{full_url}: HTTP {response.status_code} {detail}", url=full_url)
-        return Response(full_url, response.content, payload)
+            detail = reason or response.content.decode("utf-8", "replace").strip()[:200]
+            raise SourceError(f"{response.url}: HTTP {response.status} {detail}", url=response.url)
+        return Response(response.url, response.content, payload)
 
 
 def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, Any]]:
@@ -145,8 +175,12 @@ def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, A
         try:
             rows.append({"hour_at": to_utc(text)})
         except BadValue:
-            log.add(where, "time", "not an ISO 8601 timestamp; hour skipped",
-                    {"line": index, "value": repr(text)[:40]})
+            log.add(
+                where,
+                "time",
+                "not an ISO 8601 timestamp; hour skipped",
+                {"line": index, "value": repr(text)[:40]},
+            )
             rows.append({"hour_at": None})
     for variable, (column, unit) in COLUMNS.items():
         values = hourly.get(variable)
@@ -155,21 +189,28 @@ def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, A
         if values is None:
             continue
         if not isinstance(values, list) or len(values) != len(times):
-            log.add(where, variable, "array length differs from time; variable dropped",
-                    {"value": len(values) if isinstance(values, list) else repr(values)[:40]})
+            log.add(
+                where,
+                variable,
+                "array length differs from time; variable dropped",
+                {"value": len(values) if isinstance(values, list) else repr(values)[:40]},
+            )
             continue
         got_unit = units.get(variable)
         if got_unit is not None and got_unit != unit:
-            log.add(where, variable, f"unit is not {unit}; variable dropped",
-                    {"value": got_unit})
+            log.add(where, variable, f"unit is not {unit}; variable dropped", {"value": got_unit})
             continue
         for index, (row, value) in enumerate(zip(rows, values, strict=True)):
             if value is None:
                 log.add(where, variable, "null hourly value", {"line": index, "value": None})
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
-                log.add(where, variable, "not a number; value set to null",
-                        {"line": index, "value": repr(value)[:40]})
+                log.add(
+                    where,
+                    variable,
+                    "not a number; value set to null",
+                    {"line": index, "value": repr(value)[:40]},
+                )
                 continue
             row[column] = float(value)
     return [row for row in rows if row["hour_at"] is not None]

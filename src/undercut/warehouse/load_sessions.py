@@ -62,6 +62,7 @@ class SessionsResult:
     sessions_cached: int = 0
     sessions_pending: int = 0
     requests: int = 0
+    from_cache: int = 0
     row_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[CheckResult] = field(default_factory=list)
     report_path: str | None = None
@@ -238,8 +239,7 @@ def pull_sessions(
     endpoints = openf1.SESSION_ENDPOINTS + (openf1.TIMING_ENDPOINTS if with_timing else ())
     progress = on_progress or (lambda _d, _n, _t: None)
 
-    with OpenF1Client(base_url or settings.openf1_url, timeout=settings.http_timeout,
-                      attempts=settings.http_retries) as client:
+    with OpenF1Client.from_settings(settings, base_url) as client:
         for year in seasons:
             progress(f"OpenF1 {year}: schedule", 0, 0)
             for listing, response in (("meetings", client.meetings(year)),
@@ -276,6 +276,7 @@ def pull_sessions(
             result.sessions_fetched += 1
         progress("OpenF1: done", len(wanted), len(wanted))
         result.requests = client.requests
+        result.from_cache = client.stats.from_cache
 
     counts, warnings, report = rebuild_session_silver(settings, log)
     result.row_counts = counts

@@ -155,10 +155,7 @@ def pull_weather(
     scope = _scope(races, season, round, forecast, now)
     result = WeatherResult(races_in_scope=len(scope))
     progress = on_progress or (lambda _d, _n, _t: None)
-    with OpenMeteoClient(base_url or settings.openmeteo_url,
-                         forecast_url or settings.openmeteo_forecast_url,
-                         timeout=settings.http_timeout,
-                         attempts=settings.http_retries) as client:
+    with OpenMeteoClient.from_settings(settings, base_url, forecast_url) as client:
         for done, race in enumerate(scope):
             label = f"weather {race['season']} R{race['round']}"
             progress(label, done, len(scope))
