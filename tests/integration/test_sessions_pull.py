@@ -16,7 +16,11 @@ from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import InputError
 from undercut.warehouse.load_archive import ingest_archive
-from undercut.warehouse.load_sessions import pull_sessions, rebuild_session_silver
+from undercut.warehouse.load_sessions import (
+    pull_missing_sessions,
+    pull_sessions,
+    rebuild_session_silver,
+)
 
 SHARED = pytest.mark.xdist_group("sessions")
 LATER = datetime(2024, 1, 1)
@@ -226,3 +230,62 @@ def test_cli_pull_json_and_errors(home: Settings, capsys: pytest.CaptureFixture,
                      f"{server.url}/v1/", "--home", str(home.local_dir)])
     err = capsys.readouterr().err
     assert code == 1 and "HTTP 500" in err and "Traceback" not in err
+
+
+def test_pull_missing_sessions_is_what_update_calls(home: Settings) -> None:
+    calls: list[tuple[str, int, int]] = []
+    with LocalServer(fallback=openf1_replay()) as server:
+        settings = home.model_copy(update={"openf1_url": f"{server.url}/v1/"})
+        first = pull_missing_sessions(settings, progress=lambda *a: calls.append(a))
+        second = pull_missing_sessions(settings, 2023)
+        before_2023 = pull_missing_sessions(settings, 2019)
+        paths = [p for p, _ in server.requests]
+    assert first.seasons == [2023, 2024, 2025]  # up to the warehouse's last season
+    assert (first.sessions_fetched, first.row_counts["session_laps"]) == (2, 378)
+    assert ("OpenF1: done", 2, 2) in calls and any(total == 2 for _d, _n, total in calls)
+    assert (second.sessions_fetched, second.sessions_cached) == (0, 2)
+    assert before_2023.seasons == [] and before_2023.requests == 0
+    assert not any("2019" in p for p in paths)
+
+
+def test_one_session_by_key(home: Settings) -> None:
+    with LocalServer(fallback=openf1_replay()) as server:
+        result = pull_sessions(home, 2023, base_url=f"{server.url}/v1/", session_key=7779,
+                               now=LATER)
+        with pytest.raises(InputError, match="--session 1234: OpenF1 lists no such session"):
+            pull_sessions(home, 2023, base_url=f"{server.url}/v1/", session_key=1234,
+                          now=LATER)
+    assert result.sessions_fetched == 1
+    assert not any("7953" in p for p, _ in server.requests)
+    assert _rows(home, "select distinct session_key from silver.session_laps") == [(7779,)]
+
+
+def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> None:
+    drivers = json.loads((OPENF1 / "drivers_session_key=7953.json").read_text())
+    extra = [(3, "RIC", "Daniel", "Ricciardo"),  # raced 2023 in car 3, from round 11
+             (40, "LWS", "Liam", "Lawson"),  # car 40 later in 2023, acronym unknown
+             (47, "MSC", "Mick", "Schumacher"),  # not a 2023 race driver
+             (97, "AGI", "Antonio", "Giovinazzi"),  # only the name matches
+             (96, "ZZZ", "Nobody", "Known")]
+    drivers += [dict(drivers[0], driver_number=n, name_acronym=code, first_name=first,
+                     last_name=last, full_name=f"{first} {last.upper()}")
+                for n, code, first, last in extra]
+    sessions = json.loads((OPENF1 / "sessions_year=2023.json").read_text())
+    sessions.append(dict(sessions[-1], session_key=9997, meeting_key=4243,
+                         location="Atlantis", country_name="Nowhere"))  # date alone matches
+    overrides = {"drivers_session_key=7953.json": json.dumps(drivers).encode(),
+                 "sessions_year=2023.json": json.dumps(sessions).encode()}
+    with LocalServer(fallback=openf1_replay(overrides)) as server:
+        result = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+    rows = _rows(home, "select driver_number, driver_id, match_rule from "
+                 "silver.session_drivers where session_key = 7953 and driver_number in "
+                 "(3, 40, 47, 97, 96) order by driver_number")
+    assert rows == [(3, "ricciardo", "season_code"), (40, "lawson", "season_number"),
+                    (47, "mick_schumacher", "permanent_number"), (96, None, None),
+                    (97, "giovinazzi", "name")]
+    unmapped = [w for w in result.warnings if w.name == "drivers_unmapped"]
+    assert [s["value"] for s in unmapped[0].samples] == [96]
+    assert _rows(home, "select season, round, circuit_id, is_circuit_matched from "
+                 "silver.sessions where session_key = 9997") == [(2023, 2, "jeddah", False)]
+    mismatch = [w for w in result.warnings if w.name == "sessions_circuit_mismatch"]
+    assert [s["session_key"] for s in mismatch[0].samples] == [9997]

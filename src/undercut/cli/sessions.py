@@ -25,10 +25,10 @@ from undercut.cli.common import (
 if TYPE_CHECKING:
     from undercut.config import Settings
     from undercut.warehouse.checks import CheckResult
-    from undercut.warehouse.load_sessions import SessionsResult
+    from undercut.warehouse.load_sessions import Progress, SessionsResult
     from undercut.warehouse.load_weather import WeatherResult
 
-__all__ = ["app", "pull_sessions", "pull_weather", "weather_app"]
+__all__ = ["app", "pull_missing_sessions", "pull_sessions", "pull_weather", "weather_app"]
 
 
 def pull_sessions(
@@ -46,6 +46,19 @@ def pull_sessions(
     from undercut.warehouse.load_sessions import pull_sessions as run
 
     return run(settings, season, round, base_url, **options)
+
+
+def pull_missing_sessions(
+    settings: Settings, season: int | None = None, progress: Progress | None = None
+) -> SessionsResult:
+    """Fetch the finished races and sprints OpenF1 has and bronze lacks; rebuild silver.
+
+    What ``undercut update --sessions`` calls (see ``warehouse.load_sessions``);
+    ``progress`` receives (description, done, total).
+    """
+    from undercut.warehouse.load_sessions import pull_missing_sessions as run
+
+    return run(settings, season, progress)
 
 
 def pull_weather(
@@ -104,6 +117,11 @@ def _summary(counts: dict[str, int], warnings: list[CheckResult], fmt: OutputFor
 def sessions_pull(
     season: SeasonOption = None,
     round: RoundOption = None,
+    session_key: Annotated[
+        int | None,
+        typer.Option("--session", help="Only this OpenF1 session_key (any session type).",
+                     show_default=False),
+    ] = None,
     base_url: Annotated[
         str | None,
         typer.Option("--base-url", help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. "
@@ -133,11 +151,13 @@ def sessions_pull(
     payloads become warnings in reports/sessions-latest.json, never a failed load. Run
     `undercut build` afterwards for the gold pace, stint, tyre and pit-loss tables.
 
-    Example: undercut sessions pull --season 2023 --round 1
+    Examples: undercut sessions pull --season 2023 --round 1 ;
+    undercut sessions pull --season 2023 --session 7953
     """
     settings = settings_for(home)
     with _progress("OpenF1") as update:
-        result = pull_sessions(settings, season, round, base_url, all_sessions=all_sessions,
+        result = pull_sessions(settings, season, round, base_url, session_key=session_key,
+                               all_sessions=all_sessions,
                                with_timing=with_timing, refresh=refresh, on_progress=update)
     document = {
         "seasons": result.seasons,

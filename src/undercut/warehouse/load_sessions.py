@@ -201,6 +201,7 @@ def pull_sessions(
     round: int | None = None,
     base_url: str | None = None,
     *,
+    session_key: int | None = None,
     all_sessions: bool = False,
     with_timing: bool = False,
     refresh: bool = False,
@@ -216,6 +217,7 @@ def pull_sessions(
             one in the warehouse.
         round: only the sessions of this round (needs ``season``).
         base_url: OpenF1 root; default ``settings.openf1_url``.
+        session_key: only this OpenF1 session (any kind: practice, qualifying, ...).
         all_sessions: also practice and qualifying (default: races and sprints).
         with_timing: also the large position and intervals endpoints.
         refresh: fetch sessions again even when bronze has them.
@@ -223,7 +225,8 @@ def pull_sessions(
         now: the current time (tests); sessions that have not yet ended are skipped.
 
     Raises:
-        InputError: a season before 2023, or ``round`` without ``season``.
+        InputError: a season before 2023, ``round`` without ``season``, or a
+            ``session_key`` OpenF1 does not list in the seasons in scope.
         WarehouseError: no warehouse yet.
         SourceError: OpenF1 unreachable or failing after retries.
     """
@@ -253,11 +256,18 @@ def pull_sessions(
             # The real warnings come from the rebuild below.
             stage_bronze(con, lake, IssueLog(), ("meetings", "sessions"))
             plan = [s for s in _session_plan(con) if s["season"] in seasons]
+        if session_key is not None:
+            plan = [s for s in plan if s["session_key"] == session_key]
+            if not plan:
+                which = ", ".join(str(year) for year in seasons)
+                raise InputError(f"--session {session_key}: OpenF1 lists no such session "
+                                 f"in {which}")
         wanted = []
         for item in plan:
             if round is not None and item["round"] != round:
                 continue
-            if not all_sessions and (item["session_name"] or "").lower() not in RACE_SESSIONS:
+            if (session_key is None and not all_sessions
+                    and (item["session_name"] or "").lower() not in RACE_SESSIONS):
                 continue
             ends = item["ended_at"] or item["started_at"] + timedelta(hours=3)
             if ends + SETTLE > now:
@@ -319,3 +329,32 @@ def rebuild_session_silver(
     }
     path = lake.write_json(report, "reports", "sessions-latest.json")
     return counts, warnings, path
+
+
+def pull_missing_sessions(
+    settings: Settings, season: int | None = None, progress: Progress | None = None
+) -> SessionsResult:
+    """Bring session timing up to date: what ``undercut update --sessions`` runs.
+
+    Fetches from OpenF1 the races and sprints that have finished and are not yet
+    (completely) in bronze, for ``season`` or for every season from 2023 to the last in
+    the warehouse, then rebuilds the silver session tables. A season before 2023 has no
+    OpenF1 data: nothing is fetched and the result has no seasons (no error, so that an
+    update of an old season can still ask for sessions).
+
+    Args:
+        settings: the home (its warehouse must exist).
+        season: one season, or ``None`` for all of them.
+        progress: called with (description, done, total) while sessions are fetched.
+
+    Returns:
+        What was fetched, found already stored, or left for later (unfinished sessions),
+        the silver row counts, the warnings and the report's path.
+
+    Raises:
+        WarehouseError: no warehouse yet.
+        SourceError: OpenF1 unreachable or failing after retries.
+    """
+    if season is not None and season < openf1.FIRST_SEASON:
+        return SessionsResult(seasons=[])
+    return pull_sessions(settings, season, on_progress=progress)
