@@ -129,3 +129,77 @@ def test_gold_builds_on_a_home_without_session_data(built_settings: Settings) ->
                    "(select count(*) from gold.tyre_degradation), "
                    "(select count(*) from silver.session_laps)")
     assert counts == [(0, 0, 0)]
+
+
+ERGAST_DRIVERS = {1: "max_verstappen", 11: "perez", 14: "alonso", 44: "hamilton"}
+
+
+@pytest.fixture(scope="module")
+def ergast_timed(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Settings:
+    """2023 round 1 timed only by Ergast-source laps: the OpenF1 fixture's lap times as
+    'api' rows, Hamilton's also as 'archive' rows (the same lap from both sources)."""
+    home = copy_home(built_settings, tmp_path_factory.mktemp("ergast") / "home")
+    laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
+    rows = [(2023, 1, ERGAST_DRIVERS[r["driver_number"]], r["lap_number"],
+             round(r["lap_duration"] * 1000), "api") for r in laps]
+    rows += [(*row[:5], "archive") for row in rows if row[2] == "hamilton"]
+    con = duckdb.connect(str(home.warehouse_path))
+    con.executemany("insert into silver.lap_times (season, round, driver_id, lap, time_ms, "
+                    "source) values (?, ?, ?, ?, ?, ?)", rows)
+    con.close()
+    build_gold(home)
+    return home
+
+
+def test_ergast_laps_feed_the_lap_table_once_each(ergast_timed: Settings) -> None:
+    rows = _rows(ergast_timed, "select driver_id, count(*), count(distinct lap), "
+                 "min(source), max(source), count(compound) from gold.race_laps "
+                 "where season = 2023 and round = 1 group by driver_id order by driver_id")
+    assert rows == [("alonso", 57, 57, "api", "api", 0),
+                    ("hamilton", 57, 57, "archive", "archive", 0),
+                    ("max_verstappen", 57, 57, "api", "api", 0),
+                    ("perez", 57, 57, "api", "api", 0)]
+
+
+def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None:
+    for driver in ERGAST_DRIVERS.values():
+        stops = {lap for (lap,) in _rows(ergast_timed, "select lap from silver.pit_stops "
+                                         "where season = 2023 and round = 1 and "
+                                         "driver_id = ?", [driver])}
+        flags = _rows(ergast_timed, "select lap, is_pit_in_lap, is_pit_out_lap from "
+                      "gold.race_laps where season = 2023 and round = 1 and driver_id = ?",
+                      [driver])
+        assert stops and {lap for lap, pit_in, _ in flags if pit_in} == stops
+        assert {lap for lap, _, pit_out in flags if pit_out} == {lap + 1 for lap in stops}
+
+
+def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
+    times = {d: {lap: ms for lap, ms in _rows(
+        ergast_timed, "select lap, time_ms from silver.lap_times where season = 2023 and "
+        "round = 1 and driver_id = ? and source = 'api'", [d])} for d in ERGAST_DRIVERS.values()}
+    stops = {lap for (lap,) in _rows(ergast_timed, "select lap from silver.pit_stops where "
+                                     "season = 2023 and round = 1 and "
+                                     "driver_id = 'max_verstappen'")}
+    ver = times["max_verstappen"]
+    limit = 1.07 * statistics.median(ver.values())
+    clean = [ms for lap, ms in ver.items() if lap > 1 and lap not in stops
+             and lap - 1 not in stops and ms <= limit]
+    pace = _rows(ergast_timed, "select clean_laps, median_clean_lap_ms, fastest_lap_ms, "
+                 "source from gold.race_pace where season = 2023 and round = 1 "
+                 "and driver_id = 'max_verstappen'")
+    assert pace[0][0] == len(clean) and abs(pace[0][1] - statistics.median(clean)) <= 0.5
+    assert pace[0][2:] == (min(ver.values()), "api")
+    # At the start of lap 10 each car is the sum of its first 9 laps behind the start.
+    at_line = sorted((sum(t[lap] for lap in range(1, 10)), d) for d, t in times.items())
+    gaps = dict(_rows(ergast_timed, "select driver_id, gap_ahead_ms from gold.race_laps "
+                      "where season = 2023 and round = 1 and lap = 10"))
+    assert gaps[at_line[0][1]] is None
+    for (ahead, _), (behind, driver) in zip(at_line, at_line[1:], strict=False):
+        assert gaps[driver] == behind - ahead
+    losses = _rows(ergast_timed, "select lap, loss_ms, in_lap_ms + out_lap_ms - "
+                   "2 * reference_lap_ms, source from gold.pit_stop_losses where season = 2023 "
+                   "and round = 1 and driver_id = 'max_verstappen' order by lap")
+    assert [lap for lap, *_ in losses] == sorted(stops)
+    assert all(loss == check and 15000 < loss < 30000 and source == "api"
+               for _, loss, check, source in losses)
