@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 from pathlib import Path
@@ -195,7 +196,7 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     gaps = dict(_rows(ergast_timed, "select driver_id, gap_ahead_ms from gold.race_laps "
                       "where season = 2023 and round = 1 and lap = 10"))
     assert gaps[at_line[0][1]] is None
-    for (ahead, _), (behind, driver) in zip(at_line, at_line[1:], strict=False):
+    for (ahead, _), (behind, driver) in itertools.pairwise(at_line):
         assert gaps[driver] == behind - ahead
     losses = _rows(ergast_timed, "select lap, loss_ms, in_lap_ms + out_lap_ms - "
                    "2 * reference_lap_ms, source from gold.pit_stop_losses where season = 2023 "
