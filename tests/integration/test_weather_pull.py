@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
 import pytest
 
 from support.homes import copy_home
-from support.httpserver import LocalServer
+from support.httpserver import LocalServer, Reply
 from support.replay import OPENMETEO, openmeteo_replay
 from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import InputError
-from undercut.warehouse.load_weather import pull_weather
+from undercut.warehouse.load_weather import pull_missing_weather, pull_weather
 
 SHARED = pytest.mark.xdist_group("sessions")
 LATER = datetime(2024, 1, 1)
@@ -103,3 +104,38 @@ def test_cli_weather_pull(home: Settings, capsys: pytest.CaptureFixture) -> None
     code = main(["weather", "pull", "--season", "2023", "--round", "1", "--forecast",
                  "--home", str(home.local_dir)])
     assert code == 2 and "no upcoming race" in capsys.readouterr().err
+
+
+def test_pull_missing_weather_fetches_only_incomplete_races(home: Settings) -> None:
+    replay = openmeteo_replay()
+
+    def handle(path: str, headers: dict[str, str]) -> Reply:
+        """Bahrain and Jeddah from the fixtures; elsewhere the archive has the hours of
+        the requested days but no values yet (it lags a few days)."""
+        reply = replay(path, headers)
+        if reply.status == 200:
+            return reply
+        query = dict(parse_qsl(urlsplit(path).query))
+        first = date.fromisoformat(query["start_date"])
+        days = (date.fromisoformat(query["end_date"]) - first).days + 1
+        hours = [datetime(first.year, first.month, first.day) + timedelta(hours=h)
+                 for h in range(24 * days)]
+        lagging = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())
+        lagging["hourly"] = {"time": [h.strftime("%Y-%m-%dT%H:%M") for h in hours]}
+        for variable in query["hourly"].split(","):
+            lagging["hourly"][variable] = [None] * len(hours)
+        return Reply(200, json.dumps(lagging).encode())
+
+    calls: list[tuple[str, int, int]] = []
+    with LocalServer(fallback=handle) as server:
+        settings = home.model_copy(update={"openmeteo_url": f"{server.url}/v1/"})
+        first = pull_missing_weather(settings, 2023, progress=lambda *a: calls.append(a))
+        second = pull_missing_weather(settings, 2023)
+    races = len(_rows(home, "select 1 from silver.races where season = 2023"))
+    assert (first.races_in_scope, first.fetched) == (races, races)
+    assert ("weather: done", races, races) in calls
+    # Bahrain and Jeddah are complete; the others still lack the race window's hours.
+    assert (second.fetched, second.cached) == (races - 2, 2)
+    assert any(w.message == "null hourly value" for w in second.warnings)
+    assert _rows(home, "select count(*) from silver.race_weather where season = 2023 "
+                 "and temperature_c is not null") == [(2,)]

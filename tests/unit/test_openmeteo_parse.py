@@ -55,3 +55,25 @@ def test_an_error_document_yields_no_rows_and_a_warning() -> None:
     log = IssueLog()
     assert parse_hourly({"error": True, "reason": "bad"}, where="x", log=log) == []
     assert [r["message"] for r in log.results()] == ["response has no hourly block"]
+
+
+def test_missing_requested_variables_and_repeated_hours_are_warnings() -> None:
+    payload = _payload()
+    del payload["hourly"]["wind_speed_10m"]
+    hourly = payload["hourly"]
+    for variable in ("time", "temperature_2m", "precipitation", "relative_humidity_2m"):
+        hourly[variable].insert(6, hourly[variable][5])  # 05:00 twice
+    hourly["temperature_2m"][6] = 99.0
+    log = IssueLog()
+    rows = parse_hourly(payload, where="x", log=log,
+                        expected=("temperature_2m", "precipitation", "wind_speed_10m"))
+    assert len(rows) == 24 and rows[5]["temperature_c"] == hourly["temperature_2m"][5]
+    assert all(r["wind_speed_kph"] is None for r in rows)
+    found = {(r["column"], r["message"]): r["failures"] for r in log.results()}
+    assert found == {("wind_speed_10m", "requested variable missing; column left null"): 1,
+                     ("time", "repeated hour; first values kept"): 1}
+    # Without the list of requested variables an absent one is not an error: the archive
+    # API never has precipitation_probability.
+    quiet = IssueLog()
+    parse_hourly(_payload(), where="x", log=quiet, expected=("temperature_2m",))
+    assert len(quiet) == 0

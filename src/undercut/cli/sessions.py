@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from undercut.warehouse.load_sessions import Progress, SessionsResult
     from undercut.warehouse.load_weather import WeatherResult
 
-__all__ = ["app", "pull_missing_sessions", "pull_sessions", "pull_weather", "weather_app"]
+__all__ = [
+    "app",
+    "pull_missing_sessions",
+    "pull_missing_weather",
+    "pull_sessions",
+    "pull_weather",
+    "weather_app",
+]
 
 
 def pull_sessions(
@@ -57,6 +64,15 @@ def pull_missing_sessions(
     ``progress`` receives (description, done, total).
     """
     from undercut.warehouse.load_sessions import pull_missing_sessions as run
+
+    return run(settings, season, progress)
+
+
+def pull_missing_weather(
+    settings: Settings, season: int | None = None, progress: Progress | None = None
+) -> WeatherResult:
+    """Observed weather for the past races bronze lacks (see ``warehouse.load_weather``)."""
+    from undercut.warehouse.load_weather import pull_missing_weather as run
 
     return run(settings, season, progress)
 

@@ -154,12 +154,15 @@ class OpenMeteoClient:
         return Response(response.url, response.content, payload)
 
 
-def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, Any]]:
+def parse_hourly(
+    payload: Any, *, where: str, log: IssueLog, expected: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     """Hourly rows ``{"hour_at", <column>: value, ...}`` from an Open-Meteo response.
 
-    A variable that is absent, of the wrong length or in an unexpected unit is dropped
-    (its column stays null) with a warning; a null value stays null (the archive has
-    none yet for the last few days) and is counted in a warning.
+    A variable of the wrong length or in an unexpected unit is dropped (its column stays
+    null) with a warning, and so is one of ``expected`` (the variables requested) that
+    the response lacks; a null value stays null (the archive has none yet for the last
+    few days) and is counted in a warning. A repeated hour keeps its first values.
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("hourly"), dict):
         log.add(where, "hourly", "response has no hourly block", {"value": repr(payload)[:120]})
@@ -187,6 +190,9 @@ def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, A
         for row in rows:
             row[column] = None
         if values is None:
+            if variable in expected:
+                log.add(where, variable, "requested variable missing; column left null",
+                        {"value": None})
             continue
         if not isinstance(values, list) or len(values) != len(times):
             log.add(
@@ -213,4 +219,15 @@ def parse_hourly(payload: Any, *, where: str, log: IssueLog) -> list[dict[str, A
                 )
                 continue
             row[column] = float(value)
-    return [row for row in rows if row["hour_at"] is not None]
+    seen: set[Any] = set()
+    kept = []
+    for index, row in enumerate(rows):
+        if row["hour_at"] is None:
+            continue
+        if row["hour_at"] in seen:
+            log.add(where, "time", "repeated hour; first values kept",
+                    {"line": index, "value": row["hour_at"].isoformat()})
+            continue
+        seen.add(row["hour_at"])
+        kept.append(row)
+    return kept

@@ -27,7 +27,13 @@ import pyarrow as pa
 from undercut.config import Settings
 from undercut.errors import InputError
 from undercut.lake import Lake
-from undercut.sources.openmeteo import COLUMNS, OpenMeteoClient, parse_hourly
+from undercut.sources.openmeteo import (
+    ARCHIVE_VARIABLES,
+    COLUMNS,
+    FORECAST_VARIABLES,
+    OpenMeteoClient,
+    parse_hourly,
+)
 from undercut.sources.records import IssueLog
 from undercut.warehouse import db, staging
 from undercut.warehouse.checks import CheckResult
@@ -204,6 +210,23 @@ def pull_weather(
     return result
 
 
+def pull_missing_weather(
+    settings: Settings, season: int | None = None, progress: Progress | None = None
+) -> WeatherResult:
+    """Observed weather for every past race (of ``season``) that bronze lacks.
+
+    The counterpart of ``load_sessions.pull_missing_sessions`` for an update: a race is
+    fetched from the archive API when bronze has no copy or one still missing hours of
+    the race window; silver weather tables are then rebuilt.
+
+    Raises:
+        InputError: ``season`` has no race in the warehouse.
+        WarehouseError: no warehouse yet.
+        SourceError: Open-Meteo unreachable, failing, or rejecting the request.
+    """
+    return pull_weather(settings, season, on_progress=progress)
+
+
 def _hourly_schema() -> pa.Schema:
     fields = [pa.field("season", pa.int64()), pa.field("round", pa.int64()),
               pa.field("basis", pa.string()), pa.field("hour_at", pa.timestamp("us"))]
@@ -249,8 +272,9 @@ def stage_bronze(con: duckdb.DuckDBPyConnection, lake: Lake, log: IssueLog) -> i
         except ValueError:
             log.add(path, "", "bronze file is not JSON; ignored", {})
             continue
+        expected = ARCHIVE_VARIABLES if basis == "observed" else FORECAST_VARIABLES
         for index, row in enumerate(parse_hourly(payload, where=f"openmeteo ({path})",
-                                                 log=log)):
+                                                 log=log, expected=expected)):
             row.update(season=season, round=round_, basis=basis, fetched_at=fetched_at,
                        _file=path, _row=index)
             rows.append(row)
