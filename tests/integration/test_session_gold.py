@@ -109,16 +109,16 @@ def test_races_without_openf1_use_ergast_lap_times(sessions_settings: Settings,
     con = duckdb.connect(str(home.warehouse_path))
     con.execute("""insert into silver.lap_times by name
         select * from (values
-            (2022, 1, 'leclerc', 1, 1, '1:40.000', 100000, 'api'),
-            (2022, 1, 'leclerc', 2, 1, '1:35.100', 95100, 'api'),
-            (2022, 1, 'max_verstappen', 2, 2, '1:35.500', 95500, 'api'),
-            (2023, 1, 'max_verstappen', 2, 1, '1:20.000', 80000, 'api'))
+            (2022, 1, 'leclerc', 1, 1, '1:40.000', 100000, 'jolpica'),
+            (2022, 1, 'leclerc', 2, 1, '1:35.100', 95100, 'jolpica'),
+            (2022, 1, 'max_verstappen', 2, 2, '1:35.500', 95500, 'jolpica'),
+            (2023, 1, 'max_verstappen', 2, 1, '1:20.000', 80000, 'jolpica'))
         as t(season, round, driver_id, lap, position, time_text, time_ms, source)""")
     con.close()
     build_gold(home)
     assert _rows(home, "select driver_id, lap, lap_time_ms, race_rank, source from "
                  "gold.driver_fastest_laps where season = 2022 order by race_rank") == \
-        [("leclerc", 2, 95100, 1, "api"), ("max_verstappen", 2, 95500, 2, "api")]
+        [("leclerc", 2, 95100, 1, "jolpica"), ("max_verstappen", 2, 95500, 2, "jolpica")]
     # A race with OpenF1 timing keeps it; the Ergast lap is not mixed in.
     assert _rows(home, "select source, lap_time_ms > 80000 from gold.driver_fastest_laps "
                  "where season = 2023 and round = 1 and driver_id = 'max_verstappen'") == \
@@ -139,11 +139,11 @@ ERGAST_DRIVERS = {1: "max_verstappen", 11: "perez", 14: "alonso", 44: "hamilton"
 def ergast_timed(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory
                  ) -> Settings:
     """2023 round 1 timed only by Ergast-source laps: the OpenF1 fixture's lap times as
-    'api' rows, Hamilton's also as 'archive' rows (the same lap from both sources)."""
+    'jolpica' rows, Hamilton's also as 'archive' rows (the same lap from both sources)."""
     home = copy_home(built_settings, tmp_path_factory.mktemp("ergast") / "home")
     laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
     rows = [(2023, 1, ERGAST_DRIVERS[r["driver_number"]], r["lap_number"],
-             round(r["lap_duration"] * 1000), "api") for r in laps]
+             round(r["lap_duration"] * 1000), "jolpica") for r in laps]
     rows += [(*row[:5], "archive") for row in rows if row[2] == "hamilton"]
     con = duckdb.connect(str(home.warehouse_path))
     con.executemany("insert into silver.lap_times (season, round, driver_id, lap, time_ms, "
@@ -157,10 +157,10 @@ def test_ergast_laps_feed_the_lap_table_once_each(ergast_timed: Settings) -> Non
     rows = _rows(ergast_timed, "select driver_id, count(*), count(distinct lap), "
                  "min(source), max(source), count(compound) from gold.race_laps "
                  "where season = 2023 and round = 1 group by driver_id order by driver_id")
-    assert rows == [("alonso", 57, 57, "api", "api", 0),
+    assert rows == [("alonso", 57, 57, "jolpica", "jolpica", 0),
                     ("hamilton", 57, 57, "archive", "archive", 0),
-                    ("max_verstappen", 57, 57, "api", "api", 0),
-                    ("perez", 57, 57, "api", "api", 0)]
+                    ("max_verstappen", 57, 57, "jolpica", "jolpica", 0),
+                    ("perez", 57, 57, "jolpica", "jolpica", 0)]
 
 
 def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None:
@@ -178,7 +178,7 @@ def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None
 def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     times = {d: {lap: ms for lap, ms in _rows(
         ergast_timed, "select lap, time_ms from silver.lap_times where season = 2023 and "
-        "round = 1 and driver_id = ? and source = 'api'", [d])} for d in ERGAST_DRIVERS.values()}
+        "round = 1 and driver_id = ? and source = 'jolpica'", [d])} for d in ERGAST_DRIVERS.values()}
     stops = {lap for (lap,) in _rows(ergast_timed, "select lap from silver.pit_stops where "
                                      "season = 2023 and round = 1 and "
                                      "driver_id = 'max_verstappen'")}
@@ -190,7 +190,7 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
                  "source from gold.race_pace where season = 2023 and round = 1 "
                  "and driver_id = 'max_verstappen'")
     assert pace[0][0] == len(clean) and abs(pace[0][1] - statistics.median(clean)) <= 0.5
-    assert pace[0][2:] == (min(ver.values()), "api")
+    assert pace[0][2:] == (min(ver.values()), "jolpica")
     # At the start of lap 10 each car is the sum of its first 9 laps behind the start.
     at_line = sorted((sum(t[lap] for lap in range(1, 10)), d) for d, t in times.items())
     gaps = dict(_rows(ergast_timed, "select driver_id, gap_ahead_ms from gold.race_laps "
@@ -202,5 +202,5 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
                    "2 * reference_lap_ms, source from gold.pit_stop_losses where season = 2023 "
                    "and round = 1 and driver_id = 'max_verstappen' order by lap")
     assert [lap for lap, *_ in losses] == sorted(stops)
-    assert all(loss == check and 15000 < loss < 30000 and source == "api"
+    assert all(loss == check and 15000 < loss < 30000 and source == "jolpica"
                for _, loss, check, source in losses)

@@ -1,7 +1,7 @@
 -- gold.driver_fastest_laps: each driver's fastest lap of each Grand Prix, ranked within the race.
 -- grain: season, round, driver_id.
 -- Races with OpenF1 timing use it (sectors, compound, tyre age; source 'openf1'); other
--- races use the Ergast-source lap times (source 'archive' or 'api', lap time only): the
+-- races use the Ergast-source lap times (source 'archive' or 'jolpica', lap time only): the
 -- choice is made once, in gold.race_laps.
 -- depends on: gold.race_laps
 with laps as (

@@ -3,7 +3,7 @@
 -- grain: season, round, driver_id, lap.
 -- source: 'openf1' for a race with OpenF1 timing (sectors, tyres, track status, pit-in
 -- and pit-out laps from timing); any other race uses the Ergast-source lap times of
--- silver.lap_times ('archive' or 'api'; one copy of each lap, the archive's first), with
+-- silver.lap_times ('archive' or 'jolpica'; one copy of each lap, the archive's first), with
 -- pit-in laps from silver.pit_stops, the lap after as the pit-out lap, and no sectors,
 -- tyres or track status.
 -- A clean lap is timed, not lap 1, neither a pit-in nor a pit-out lap, run under green
