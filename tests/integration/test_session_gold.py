@@ -82,14 +82,32 @@ def test_tyre_degradation_orders_the_compounds(sessions_settings: Settings) -> N
 
 def test_pit_stop_loss(sessions_settings: Settings) -> None:
     rows = _rows(sessions_settings, "select driver_id, stop_number, lap, loss_ms, "
-                 "in_lap_ms + out_lap_ms - 2 * reference_lap_ms, track_status "
-                 "from gold.pit_stop_losses where season = 2023 and round = 1 order by all")
+                 "in_lap_ms + out_lap_ms - 2 * reference_lap_ms - field_delta_ms, "
+                 "track_status from gold.pit_stop_losses where season = 2023 and round = 1 "
+                 "order by all")
     assert [(d, n, lap) for d, n, lap, *_ in rows if d == "hamilton"] == \
         [("hamilton", 1, 12), ("hamilton", 2, 29)]
-    assert all(loss == check and 18000 < loss < 27000 for *_, loss, check, _s in rows)
+    assert all(abs(loss - check) <= 1 and 18000 < loss < 27000
+               for *_, loss, check, _s in rows)
     vsc = _rows(sessions_settings, "select track_status, loss_ms from gold.pit_stop_losses "
                 "where season = 2023 and round = 2 and driver_id = 'perez'")
     assert vsc[0][0] == "vsc"
+
+
+def test_pit_stop_loss_is_against_the_cars_that_stayed_out(
+        sessions_settings: Settings) -> None:
+    medians = dict(_rows(sessions_settings, "select driver_id, median_clean_lap_ms from "
+                         "gold.race_pace where season = 2023 and round = 1"))
+    laps = {(d, lap): (ms, pit_in or pit_out) for d, lap, ms, pit_in, pit_out in _rows(
+        sessions_settings, "select driver_id, lap, lap_time_ms, is_pit_in_lap, "
+        "is_pit_out_lap from gold.race_laps where season = 2023 and round = 1")}
+    # Hamilton pitted on lap 12; of the others, those running laps 12 and 13 normally.
+    stayed = [d for d in medians if d != "hamilton"
+              and not laps[(d, 12)][1] and not laps[(d, 13)][1]]
+    deltas = [laps[(d, 12)][0] + laps[(d, 13)][0] - 2 * medians[d] for d in stayed]
+    field = _rows(sessions_settings, "select field_delta_ms from gold.pit_stop_losses "
+                  "where season = 2023 and round = 1 and driver_id = 'hamilton' and lap = 12")
+    assert len(stayed) >= 2 and abs(field[0][0] - statistics.median(deltas)) <= 1
 
 
 def test_fastest_laps_ranked_and_sourced(sessions_settings: Settings) -> None:
@@ -176,9 +194,9 @@ def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None
 
 
 def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
-    times = {d: {lap: ms for lap, ms in _rows(
-        ergast_timed, "select lap, time_ms from silver.lap_times where season = 2023 and "
-        "round = 1 and driver_id = ? and source = 'jolpica'", [d])} for d in ERGAST_DRIVERS.values()}
+    sql = ("select lap, time_ms from silver.lap_times where season = 2023 and round = 1 "
+           "and driver_id = ? and source = 'jolpica'")
+    times = {d: dict(_rows(ergast_timed, sql, [d])) for d in ERGAST_DRIVERS.values()}
     stops = {lap for (lap,) in _rows(ergast_timed, "select lap from silver.pit_stops where "
                                      "season = 2023 and round = 1 and "
                                      "driver_id = 'max_verstappen'")}
@@ -199,8 +217,12 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     for (ahead, _), (behind, driver) in itertools.pairwise(at_line):
         assert gaps[driver] == behind - ahead
     losses = _rows(ergast_timed, "select lap, loss_ms, in_lap_ms + out_lap_ms - "
-                   "2 * reference_lap_ms, source from gold.pit_stop_losses where season = 2023 "
+                   "2 * reference_lap_ms - field_delta_ms, source from gold.pit_stop_losses "
+                   "where season = 2023 "
                    "and round = 1 and driver_id = 'max_verstappen' order by lap")
     assert [lap for lap, *_ in losses] == sorted(stops)
-    assert all(loss == check and 15000 < loss < 30000 and source == "jolpica"
+    assert all(abs(loss - check) <= 1 and source == "jolpica"
                for _, loss, check, source in losses)
+    # The fixture's lap times pit Verstappen on lap 14 as the archive does; its later
+    # stops, and the other drivers', differ from the real ones the archive holds.
+    assert 15000 < losses[0][1] < 30000

@@ -1,11 +1,13 @@
--- gold.pit_stop_losses: time each Grand Prix pit stop cost.
+-- gold.pit_stop_losses: time each Grand Prix pit stop cost against staying out.
 -- grain: season, round, driver_id, stop_number.
--- loss_ms = in-lap + out-lap - 2 x the driver's median clean lap of the race: the time a
--- stop costs against staying out. Stops under a safety car or VSC (track_status of the
--- in-lap, OpenF1 only) cost less. Races with OpenF1 timing use its pit passages
--- (pit_lane_ms between the pit-lane timing lines, stop_ms stationary); races timed by
--- Ergast lap times use silver.pit_stops (pit_lane_ms its duration). source is the source
--- of the laps.
+-- loss_ms = in-lap + out-lap - 2 x the driver's median clean lap of the race
+-- (reference_lap_ms) - field_delta_ms, where field_delta_ms is how much slower than their
+-- own median the drivers who stayed out ran those two laps (the median over them; 0 when
+-- nobody did). Under a safety car or VSC (track_status of the in-lap, OpenF1 only) the
+-- whole field is slow, so the stop costs less and field_delta_ms says by how much.
+-- Races with OpenF1 timing use its pit passages (pit_lane_ms between the pit-lane timing
+-- lines, stop_ms stationary); races timed by Ergast lap times use silver.pit_stops
+-- (pit_lane_ms its duration). source is the source of the laps.
 -- depends on: silver.session_pits, silver.sessions, silver.pit_stops, gold.race_laps,
 --   gold.race_pace
 with openf1_pits as (
@@ -39,6 +41,30 @@ pits as (
     select * from ergast_pits
 ),
 
+-- how far each lap of a driver not entering or leaving the pits was off their median
+stayed_out as (
+    select l.season, l.round, l.driver_id, l.lap,
+        l.lap_time_ms - pc.median_clean_lap_ms as delta_ms
+    from laps as l
+    inner join pace as pc
+        on pc.season = l.season and pc.round = l.round and pc.driver_id = l.driver_id
+    where not l.is_pit_in_lap and not l.is_pit_out_lap and l.lap_time_ms is not null
+        and pc.median_clean_lap_ms is not null
+),
+
+field as (
+    select p.season, p.round, p.driver_id, p.lap,
+        median(a.delta_ms + b.delta_ms) as field_delta_ms
+    from pits as p
+    inner join stayed_out as a
+        on a.season = p.season and a.round = p.round and a.lap = p.lap
+        and a.driver_id <> p.driver_id
+    inner join stayed_out as b
+        on b.season = a.season and b.round = a.round and b.driver_id = a.driver_id
+        and b.lap = p.lap + 1
+    group by p.season, p.round, p.driver_id, p.lap
+),
+
 final as (
     select
         p.season,
@@ -53,7 +79,9 @@ final as (
         i.lap_time_ms as in_lap_ms,
         o.lap_time_ms as out_lap_ms,
         pc.median_clean_lap_ms as reference_lap_ms,
-        (i.lap_time_ms + o.lap_time_ms - 2 * pc.median_clean_lap_ms)::integer as loss_ms,
+        round(coalesce(f.field_delta_ms, 0))::integer as field_delta_ms,
+        round(i.lap_time_ms + o.lap_time_ms - 2 * pc.median_clean_lap_ms
+            - coalesce(f.field_delta_ms, 0))::integer as loss_ms,
         i.track_status,
         coalesce(i.source, pc.source) as source
     from pits as p
@@ -65,6 +93,9 @@ final as (
         and o.lap = p.lap + 1
     left join pace as pc
         on pc.season = p.season and pc.round = p.round and pc.driver_id = p.driver_id
+    left join field as f
+        on f.season = p.season and f.round = p.round and f.driver_id = p.driver_id
+        and f.lap = p.lap
 )
 
 select * from final
