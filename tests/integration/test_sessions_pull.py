@@ -273,8 +273,15 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
     sessions = json.loads((OPENF1 / "sessions_year=2023.json").read_text())
     sessions.append(dict(sessions[-1], session_key=9997, meeting_key=4243,
                          location="Atlantis", country_name="Nowhere"))  # date alone matches
+    sessions.append(dict(sessions[0], session_key=7760, meeting_key=1140, session_name="Day 1",
+                         date_start="2023-02-23T07:00:00+00:00",
+                         date_end="2023-02-23T16:00:00+00:00"))  # pre-season testing
+    meetings = json.loads((OPENF1 / "meetings_year=2023.json").read_text())
+    meetings.append(dict(meetings[0], meeting_key=1140, meeting_name="Pre-Season Testing",
+                         date_start="2023-02-23T07:00:00+00:00"))
     overrides = {"drivers_session_key=7953.json": json.dumps(drivers).encode(),
-                 "sessions_year=2023.json": json.dumps(sessions).encode()}
+                 "sessions_year=2023.json": json.dumps(sessions).encode(),
+                 "meetings_year=2023.json": json.dumps(meetings).encode()}
     with LocalServer(fallback=openf1_replay(overrides)) as server:
         result = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
     rows = _rows(home, "select driver_number, driver_id, match_rule from "
@@ -289,3 +296,7 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
                  "silver.sessions where session_key = 9997") == [(2023, 2, "jeddah", False)]
     mismatch = [w for w in result.warnings if w.name == "sessions_circuit_mismatch"]
     assert [s["session_key"] for s in mismatch[0].samples] == [9997]
+    # Testing belongs to no race: kept, unmapped, and not a warning.
+    assert _rows(home, "select round from silver.sessions where session_key = 7760") == \
+        [(None,)]
+    assert not any(w.name == "sessions_unmapped" for w in result.warnings)
