@@ -145,6 +145,7 @@ def sessions_settings(loaded_settings: Settings,
     from undercut.warehouse.load_weather import pull_weather
 
     settings = copy_home(loaded_settings, tmp_path_factory.mktemp("sessions") / "home")
+    settings = settings.model_copy(update={"openf1_limits": "none", "openmeteo_limits": "none"})
     with LocalServer(fallback=openf1_replay()) as openf1, \
             LocalServer(fallback=openmeteo_replay()) as meteo:
         pull_sessions(settings, 2023, base_url=f"{openf1.url}/v1/", now=datetime(2024, 1, 1))

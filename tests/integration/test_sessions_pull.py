@@ -34,6 +34,13 @@ def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tupl
         con.close()
 
 
+@pytest.fixture(autouse=True)
+def _local_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The replays are local mirrors: no client-side rate limits (``none``)."""
+    monkeypatch.setenv("UNDERCUT_OPENF1_LIMITS", "none")
+    monkeypatch.setenv("UNDERCUT_OPENMETEO_LIMITS", "none")
+
+
 @pytest.fixture
 def home(loaded_settings: Settings, tmp_path: Path) -> Settings:
     return copy_home(loaded_settings, tmp_path / "home")
