@@ -140,6 +140,9 @@ def test_all_sessions_and_timing(home: Settings) -> None:
                  "silver.session_intervals where recorded_at < '2023-03-05 15:25' "
                  "order by recorded_at")
     assert rows[0][1:] == (None, None) and rows[1][1] > 0
+    lapped = _rows(home, "select driver_id, gap_to_leader_ms, interval_ms, laps_behind from "
+                   "silver.session_intervals where recorded_at > '2023-03-05 16:35'")
+    assert lapped == [("alonso", None, None, 1)]
 
 
 def test_bad_payloads_become_warnings_not_errors(home: Settings) -> None:
