@@ -25,7 +25,8 @@ from undercut.cli.common import (
 if TYPE_CHECKING:
     from undercut.config import Settings
     from undercut.warehouse.checks import CheckResult
-    from undercut.warehouse.load_sessions import Progress, SessionsResult
+    from undercut.warehouse.load_sessions import Progress as ProgressCallback
+    from undercut.warehouse.load_sessions import SessionsResult
     from undercut.warehouse.load_weather import WeatherResult
 
 __all__ = [
@@ -56,7 +57,8 @@ def pull_sessions(
 
 
 def pull_missing_sessions(
-    settings: Settings, season: int | None = None, progress: Progress | None = None
+    settings: Settings, season: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SessionsResult:
     """Fetch the finished races and sprints OpenF1 has and bronze lacks; rebuild silver.
 
@@ -69,7 +71,8 @@ def pull_missing_sessions(
 
 
 def pull_missing_weather(
-    settings: Settings, season: int | None = None, progress: Progress | None = None
+    settings: Settings, season: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> WeatherResult:
     """Observed weather for the past races bronze lacks (see ``warehouse.load_weather``)."""
     from undercut.warehouse.load_weather import pull_missing_weather as run

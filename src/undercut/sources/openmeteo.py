@@ -168,7 +168,8 @@ def parse_hourly(
         log.add(where, "hourly", "response has no hourly block", {"value": repr(payload)[:120]})
         return []
     hourly = payload["hourly"]
-    units = payload.get("hourly_units") if isinstance(payload.get("hourly_units"), dict) else {}
+    declared = payload.get("hourly_units")
+    units: dict[str, Any] = declared if isinstance(declared, dict) else {}
     times = hourly.get("time")
     if not isinstance(times, list) or not times:
         log.add(where, "time", "hourly block has no time array", {"value": None})

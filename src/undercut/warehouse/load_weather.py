@@ -175,8 +175,8 @@ def pull_weather(
             last: date = (start + WINDOW[1]).date()
             if forecast:
                 response = client.forecast(race["lat"], race["lng"], first, last)
-                folder = ("bronze", "openmeteo", "forecast", str(race["season"]),
-                          str(race["round"]))
+                folder: tuple[str, ...] = ("bronze", "openmeteo", "forecast",
+                                           str(race["season"]), str(race["round"]))
                 name = f"{_stamp(now)}.json"
             else:
                 parts = _archive_parts(race["season"], race["round"])
@@ -238,7 +238,7 @@ def _hourly_schema() -> pa.Schema:
 
 def _bronze_files(lake: Lake) -> list[tuple[str, int, int, tuple[str, ...]]]:
     """(basis, season, round, parts) of every stored response."""
-    found = []
+    found: list[tuple[str, int, int, tuple[str, ...]]] = []
     for season in lake.ls("bronze", "openmeteo", "archive"):
         for name in lake.ls("bronze", "openmeteo", "archive", season):
             stem = name.removesuffix(".json")
