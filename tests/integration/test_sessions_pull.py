@@ -310,3 +310,28 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
     assert _rows(home, "select round from silver.sessions where session_key = 7760") == \
         [(None,)]
     assert not any(w.name == "sessions_unmapped" for w in result.warnings)
+
+
+def test_bad_stints_and_pits_become_warnings(home: Settings) -> None:
+    stints = json.loads((OPENF1 / "stints_session_key=7953.json").read_text())
+    ver = sorted((s for s in stints if s["driver_number"] == 1), key=lambda s: s["stint_number"])
+    ver[1]["lap_start"] = ver[0]["lap_end"] - 2  # overlaps stint 1
+    ham = [s for s in stints if s["driver_number"] == 44]
+    ham[-1]["lap_end"] = None  # no last lap
+    pits = json.loads((OPENF1 / "pit_session_key=7953.json").read_text())
+    pits.append(dict(pits[0], driver_number=77, lap_number=20))
+    overrides = {"stints_session_key=7953.json": json.dumps(stints).encode(),
+                 "pit_session_key=7953.json": json.dumps(pits).encode()}
+    with LocalServer(fallback=openf1_replay(overrides)) as server:
+        result = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+    found = {w.name: w for w in result.warnings}
+    assert {(s["driver_number"], s["stint_number"]) for s in found["stints_invalid"].samples} \
+        == {(1, 1), (1, 2), (44, ham[-1]["stint_number"])}
+    assert [s["value"] for s in found["pits_unknown_driver"].samples] == [77]
+    # Each lap is still one row; the overlapped laps take the later stint.
+    overlap = ver[0]["lap_end"]
+    assert _rows(home, "select count(*), count(distinct lap) from silver.session_laps "
+                 "where session_key = 7953 and driver_number = 1") == [(57, 57)]
+    assert _rows(home, "select stint_number, tyre_age_laps from silver.session_laps where "
+                 "session_key = 7953 and driver_number = 1 and lap = ?", [overlap]) == \
+        [(2, ver[1]["tyre_age_at_start"] + 2)]

@@ -146,3 +146,19 @@ def test_pull_missing_weather_fetches_only_incomplete_races(home: Settings) -> N
     assert any(w.message == "null hourly value" for w in second.warnings)
     assert _rows(home, "select count(*) from silver.race_weather where season = 2023 "
                  "and temperature_c is not null") == [(2,)]
+
+
+def test_impossible_values_are_nulled_with_a_warning(home: Settings) -> None:
+    payload = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())
+    payload["hourly"]["temperature_2m"][14] = 96.0  # Fahrenheit, say
+    payload["hourly"]["precipitation"][16] = -1.0
+    broken = json.dumps(payload).encode()
+    with LocalServer(fallback=openmeteo_replay({"archive_bahrain_2023.json": broken})) as s:
+        result = pull_weather(home, 2023, 1, f"{s.url}/v1/", now=LATER)
+    found = {w.name: w for w in result.warnings}
+    assert [s["value"] for s in found["hourly_out_of_range"].samples] == \
+        [datetime(2023, 3, 5, 14), datetime(2023, 3, 5, 16)]
+    assert _rows(home, "select hour(hour_at), temperature_c, precipitation_mm from "
+                 "silver.weather_hourly where hour(hour_at) in (14, 16) order by 1") == \
+        [(14, None, payload["hourly"]["precipitation"][14]),
+         (16, payload["hourly"]["temperature_2m"][16], None)]
