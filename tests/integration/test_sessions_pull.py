@@ -335,3 +335,17 @@ def test_bad_stints_and_pits_become_warnings(home: Settings) -> None:
     assert _rows(home, "select stint_number, tyre_age_laps from silver.session_laps where "
                  "session_key = 7953 and driver_number = 1 and lap = ?", [overlap]) == \
         [(2, ver[1]["tyre_age_at_start"] + 2)]
+
+
+def test_a_recent_race_without_laps_yet_is_asked_again(home: Settings) -> None:
+    soon = datetime(2023, 3, 5, 18, 0)  # an hour after the Bahrain race ended
+    hidden = {"laps_session_key=7953.json": Reply(404, b'{"detail": "No results found."}')}
+    with LocalServer(fallback=openf1_replay(hidden)) as server:
+        early = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=soon)
+    assert early.sessions_fetched == 1 and early.row_counts["session_laps"] == 0
+    assert any(w.message == "no data published yet; asked again next pull"
+               for w in early.warnings)
+    with LocalServer(fallback=openf1_replay()) as server:
+        later = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+    assert [p for p, _ in server.requests][2:] == ["/v1/laps?session_key=7953"]
+    assert later.row_counts["session_laps"] == 228 and later.warnings == []

@@ -53,6 +53,10 @@ SILVER_TABLES = [
 RACE_SESSIONS = ("race", "sprint")
 # A session's data settles a little after it ends; before that it is not fetched.
 SETTLE = timedelta(hours=1)
+# OpenF1 sometimes publishes a session's laps hours after it ends: an empty answer for
+# these endpoints is not stored as final until the session is this old.
+EMPTY_FINAL_AFTER = timedelta(days=3)
+EXPECTED_ENDPOINTS = ("drivers", "laps")
 
 
 @dataclass
@@ -166,8 +170,13 @@ def _fetch_session(
     endpoints: tuple[str, ...],
     log: IssueLog,
     refresh: bool = False,
+    recent: bool = False,
 ) -> bool:
-    """Fetch one session's endpoints into bronze; the manifest lists what is stored."""
+    """Fetch one session's endpoints into bronze; the manifest lists what is stored.
+
+    For a ``recent`` session an empty drivers or laps answer is stored but left out of
+    the manifest, so that the next pull asks again (the data may not be published yet).
+    """
     manifest_parts = _bronze(season, "sessions", str(key), "manifest.json")
     manifest: dict[str, Any] = {"session_key": key, "season": season, "endpoints": {}}
     if lake.exists(*manifest_parts) and not refresh:
@@ -184,6 +193,11 @@ def _fetch_session(
             continue
         lake.write_bytes(response.body, *_bronze(season, "sessions", str(key),
                                                  f"{endpoint}.json"))
+        if recent and endpoint in EXPECTED_ENDPOINTS and response.records == []:
+            log.add(f"openf1 {endpoint} ({response.url})", "", "no data published yet; "
+                    "asked again next pull", {"session_key": key, "value": None})
+            complete = False
+            continue
         manifest["endpoints"][endpoint] = {
             "url": response.url,
             "sha256": hashlib.sha256(response.body).hexdigest(),
@@ -281,8 +295,9 @@ def pull_sessions(
         for done, item in enumerate(wanted):
             label = f"OpenF1 {item['season']} R{item['round'] or '?'} {item['session_name']}"
             progress(label, done, len(wanted))
+            ends = item["ended_at"] or item["started_at"] + timedelta(hours=3)
             _fetch_session(client, lake, item["season"], item["session_key"], endpoints, log,
-                           refresh)
+                           refresh, recent=ends + EMPTY_FINAL_AFTER > now)
             result.sessions_fetched += 1
         progress("OpenF1: done", len(wanted), len(wanted))
         result.requests = client.requests
