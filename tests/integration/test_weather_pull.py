@@ -45,21 +45,29 @@ def home(loaded_settings: Settings, tmp_path: Path) -> Settings:
 @SHARED
 def test_race_weather_at_the_start_and_in_the_window(sessions_settings: Settings) -> None:
     hourly = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())["hourly"]
-    rows = _rows(sessions_settings, """
+    rows = _rows(
+        sessions_settings,
+        """
         select season, round, circuit_id, basis, race_start_at, temperature_c,
                relative_humidity_pct, wind_speed_kph, precipitation_mm,
                window_max_precipitation_mm, window_total_precipitation_mm, is_wet
-        from silver.race_weather order by round""")
+        from silver.race_weather order by round""",
+    )
     bahrain, jeddah = rows
     assert bahrain[:5] == (2023, 1, "bahrain", "observed", datetime(2023, 3, 5, 15))
-    assert bahrain[5:8] == (hourly["temperature_2m"][15], hourly["relative_humidity_2m"][15],
-                            hourly["wind_speed_10m"][15])
+    assert bahrain[5:8] == (
+        hourly["temperature_2m"][15],
+        hourly["relative_humidity_2m"][15],
+        hourly["wind_speed_10m"][15],
+    )
     assert bahrain[8:] == (0.0, 0.0, 0.0, False)
     # Jeddah (17:00 UTC start): 2.4 mm in each of the two hours after the start.
     assert jeddah[2:4] == ("jeddah", "observed")
     assert jeddah[8:] == (2.4, 2.4, 4.8, True)
-    hours = _rows(sessions_settings, "select min(hour_at), max(hour_at), count(*) from "
-                  "silver.weather_hourly where round = 1")
+    hours = _rows(
+        sessions_settings,
+        "select min(hour_at), max(hour_at), count(*) from silver.weather_hourly where round = 1",
+    )
     assert hours == [(datetime(2023, 3, 5, 12), datetime(2023, 3, 5, 19), 8)]
 
 
@@ -70,8 +78,9 @@ def test_archive_is_not_fetched_twice_unless_incomplete(home: Settings) -> None:
     with LocalServer(fallback=openmeteo_replay({"archive_bahrain_2023.json": partial})) as s:
         first = pull_weather(home, 2023, 1, f"{s.url}/v1/", now=LATER)
     assert first.fetched == 1
-    assert any(w.message == "null hourly value" and w.column == "temperature_2m"
-               for w in first.warnings)
+    assert any(
+        w.message == "null hourly value" and w.column == "temperature_2m" for w in first.warnings
+    )
     with LocalServer(fallback=openmeteo_replay()) as server:
         second = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER)
         third = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER)
@@ -86,9 +95,12 @@ def test_forecast_for_the_next_race(home: Settings) -> None:
         result = pull_weather(home, forecast=True, forecast_url=f"{server.url}/v1/", now=now)
     assert result.races_in_scope == 1 and result.fetched == 1
     assert server.requests[0][0].startswith("/v1/forecast?latitude=1.2914&longitude=103.8640")
-    rows = _rows(home, "select season, round, basis, precipitation_probability_pct, "
-                 "window_max_precipitation_probability_pct, window_total_precipitation_mm, "
-                 "fetched_at from silver.race_weather")
+    rows = _rows(
+        home,
+        "select season, round, basis, precipitation_probability_pct, "
+        "window_max_precipitation_probability_pct, window_total_precipitation_mm, "
+        "fetched_at from silver.race_weather",
+    )
     assert rows == [(2025, 18, "forecast", 40.0, 40.0, 0.6, now)]
 
 
@@ -103,13 +115,38 @@ def test_forecast_scope_errors(home: Settings) -> None:
 
 def test_cli_weather_pull(home: Settings, capsys: pytest.CaptureFixture) -> None:
     with LocalServer(fallback=openmeteo_replay()) as server:
-        code = main(["weather", "pull", "--season", "2023", "--round", "2", "--base-url",
-                     f"{server.url}/v1/", "--home", str(home.local_dir), "--format", "json"])
+        code = main(
+            [
+                "weather",
+                "pull",
+                "--season",
+                "2023",
+                "--round",
+                "2",
+                "--base-url",
+                f"{server.url}/v1/",
+                "--home",
+                str(home.local_dir),
+                "--format",
+                "json",
+            ]
+        )
     out = capsys.readouterr()
     assert code == 0, out.err
     assert json.loads(out.out)["row_counts"] == {"weather_hourly": 8, "race_weather": 1}
-    code = main(["weather", "pull", "--season", "2023", "--round", "1", "--forecast",
-                 "--home", str(home.local_dir)])
+    code = main(
+        [
+            "weather",
+            "pull",
+            "--season",
+            "2023",
+            "--round",
+            "1",
+            "--forecast",
+            "--home",
+            str(home.local_dir),
+        ]
+    )
     assert code == 2 and "no upcoming race" in capsys.readouterr().err
 
 
@@ -125,8 +162,10 @@ def test_pull_missing_weather_fetches_only_incomplete_races(home: Settings) -> N
         query = dict(parse_qsl(urlsplit(path).query))
         first = date.fromisoformat(query["start_date"])
         days = (date.fromisoformat(query["end_date"]) - first).days + 1
-        hours = [datetime(first.year, first.month, first.day) + timedelta(hours=h)
-                 for h in range(24 * days)]
+        hours = [
+            datetime(first.year, first.month, first.day) + timedelta(hours=h)
+            for h in range(24 * days)
+        ]
         lagging = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())
         lagging["hourly"] = {"time": [h.strftime("%Y-%m-%dT%H:%M") for h in hours]}
         for variable in query["hourly"].split(","):
@@ -144,8 +183,11 @@ def test_pull_missing_weather_fetches_only_incomplete_races(home: Settings) -> N
     # Bahrain and Jeddah are complete; the others still lack the race window's hours.
     assert (second.fetched, second.cached) == (races - 2, 2)
     assert any(w.message == "null hourly value" for w in second.warnings)
-    assert _rows(home, "select count(*) from silver.race_weather where season = 2023 "
-                 "and temperature_c is not null") == [(2,)]
+    assert _rows(
+        home,
+        "select count(*) from silver.race_weather where season = 2023 "
+        "and temperature_c is not null",
+    ) == [(2,)]
 
 
 def test_impossible_values_are_nulled_with_a_warning(home: Settings) -> None:
@@ -156,9 +198,15 @@ def test_impossible_values_are_nulled_with_a_warning(home: Settings) -> None:
     with LocalServer(fallback=openmeteo_replay({"archive_bahrain_2023.json": broken})) as s:
         result = pull_weather(home, 2023, 1, f"{s.url}/v1/", now=LATER)
     found = {w.name: w for w in result.warnings}
-    assert [s["value"] for s in found["hourly_out_of_range"].samples] == \
-        [datetime(2023, 3, 5, 14), datetime(2023, 3, 5, 16)]
-    assert _rows(home, "select hour(hour_at), temperature_c, precipitation_mm from "
-                 "silver.weather_hourly where hour(hour_at) in (14, 16) order by 1") == \
-        [(14, None, payload["hourly"]["precipitation"][14]),
-         (16, payload["hourly"]["temperature_2m"][16], None)]
+    assert [s["value"] for s in found["hourly_out_of_range"].samples] == [
+        datetime(2023, 3, 5, 14),
+        datetime(2023, 3, 5, 16),
+    ]
+    assert _rows(
+        home,
+        "select hour(hour_at), temperature_c, precipitation_mm from "
+        "silver.weather_hourly where hour(hour_at) in (14, 16) order by 1",
+    ) == [
+        (14, None, payload["hourly"]["precipitation"][14]),
+        (16, payload["hourly"]["temperature_2m"][16], None),
+    ]

@@ -69,8 +69,9 @@ def openmeteo_replay(overrides: dict[str, bytes] | None = None) -> Handler:
         if name in overrides:
             return Reply(200, overrides[name])
         if not name:
-            return Reply(400, b'{"error": true, "reason": "No data is available for this '
-                              b'location"}')
+            return Reply(
+                400, b'{"error": true, "reason": "No data is available for this location"}'
+            )
         return Reply(200, (OPENMETEO / name).read_bytes(), {"Content-Type": "application/json"})
 
     return handle

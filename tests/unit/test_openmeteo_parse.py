@@ -65,13 +65,16 @@ def test_missing_requested_variables_and_repeated_hours_are_warnings() -> None:
         hourly[variable].insert(6, hourly[variable][5])  # 05:00 twice
     hourly["temperature_2m"][6] = 99.0
     log = IssueLog()
-    rows = parse_hourly(payload, where="x", log=log,
-                        expected=("temperature_2m", "precipitation", "wind_speed_10m"))
+    rows = parse_hourly(
+        payload, where="x", log=log, expected=("temperature_2m", "precipitation", "wind_speed_10m")
+    )
     assert len(rows) == 24 and rows[5]["temperature_c"] == hourly["temperature_2m"][5]
     assert all(r["wind_speed_kph"] is None for r in rows)
     found = {(r["column"], r["message"]): r["failures"] for r in log.results()}
-    assert found == {("wind_speed_10m", "requested variable missing; column left null"): 1,
-                     ("time", "repeated hour; first values kept"): 1}
+    assert found == {
+        ("wind_speed_10m", "requested variable missing; column left null"): 1,
+        ("time", "repeated hour; first values kept"): 1,
+    }
     # Without the list of requested variables an absent one is not an error: the archive
     # API never has precipitation_probability.
     quiet = IssueLog()

@@ -57,7 +57,8 @@ def pull_sessions(
 
 
 def pull_missing_sessions(
-    settings: Settings, season: int | None = None,
+    settings: Settings,
+    season: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> SessionsResult:
     """Fetch the finished races and sprints OpenF1 has and bronze lacks; rebuild silver.
@@ -71,7 +72,8 @@ def pull_missing_sessions(
 
 
 def pull_missing_weather(
-    settings: Settings, season: int | None = None,
+    settings: Settings,
+    season: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> WeatherResult:
     """Observed weather for the past races bronze lacks (see ``warehouse.load_weather``)."""
@@ -93,10 +95,13 @@ def pull_weather(
 
     return run(settings, season, round, base_url, **options)
 
-app = typer.Typer(help="Session timing from OpenF1: laps, stints, pit stops, race control.",
-                  no_args_is_help=True)
-weather_app = typer.Typer(help="Race weather from Open-Meteo: observed and forecast.",
-                          no_args_is_help=True)
+
+app = typer.Typer(
+    help="Session timing from OpenF1: laps, stints, pit stops, race control.", no_args_is_help=True
+)
+weather_app = typer.Typer(
+    help="Race weather from Open-Meteo: observed and forecast.", no_args_is_help=True
+)
 
 SeasonOption = Annotated[
     int | None, typer.Option("--season", "-s", help="Only this season.", show_default=False)
@@ -109,19 +114,29 @@ RoundOption = Annotated[
 
 @contextmanager
 def _progress(title: str) -> Iterator[Any]:
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), console=err_console(), transient=True) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console(),
+        transient=True,
+    ) as progress:
         task = progress.add_task(title, total=None)
 
         def update(description: str, done: int, total: int) -> None:
-            progress.update(task, description=description, completed=done,
-                            total=total or None)
+            progress.update(task, description=description, completed=done, total=total or None)
 
         yield update
 
 
-def _summary(counts: dict[str, int], warnings: list[CheckResult], fmt: OutputFormat,
-             document: dict[str, Any], title: str) -> None:
+def _summary(
+    counts: dict[str, int],
+    warnings: list[CheckResult],
+    fmt: OutputFormat,
+    document: dict[str, Any],
+    title: str,
+) -> None:
     console = err_console()
     rows = [{"table": f"silver.{name}", "rows": rows} for name, rows in counts.items()]
     emit(rows, fmt, title=title, document=document)
@@ -138,21 +153,31 @@ def sessions_pull(
     round: RoundOption = None,
     session_key: Annotated[
         int | None,
-        typer.Option("--session", help="Only this OpenF1 session_key (any session type).",
-                     show_default=False),
+        typer.Option(
+            "--session", help="Only this OpenF1 session_key (any session type).", show_default=False
+        ),
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. "
-                     "Default: https://api.openf1.org/v1/", show_default=False),
+        typer.Option(
+            "--base-url",
+            help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. Default: https://api.openf1.org/v1/",
+            show_default=False,
+        ),
     ] = None,
     all_sessions: Annotated[
-        bool, typer.Option("--all-sessions", help="Also practice and qualifying, not only "
-                           "races and sprints.")
+        bool,
+        typer.Option(
+            "--all-sessions", help="Also practice and qualifying, not only races and sprints."
+        ),
     ] = False,
     with_timing: Annotated[
-        bool, typer.Option("--with-timing", help="Also running positions and intervals "
-                           "(large: a record every few seconds per car).")
+        bool,
+        typer.Option(
+            "--with-timing",
+            help="Also running positions and intervals "
+            "(large: a record every few seconds per car).",
+        ),
     ] = False,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Fetch sessions again even if already stored.")
@@ -175,9 +200,17 @@ def sessions_pull(
     """
     settings = settings_for(home)
     with _progress("OpenF1") as update:
-        result = pull_sessions(settings, season, round, base_url, session_key=session_key,
-                               all_sessions=all_sessions,
-                               with_timing=with_timing, refresh=refresh, on_progress=update)
+        result = pull_sessions(
+            settings,
+            season,
+            round,
+            base_url,
+            session_key=session_key,
+            all_sessions=all_sessions,
+            with_timing=with_timing,
+            refresh=refresh,
+            on_progress=update,
+        )
     document = {
         "seasons": result.seasons,
         "sessions_fetched": result.sessions_fetched,
@@ -195,7 +228,9 @@ def sessions_pull(
         f"stored, {result.sessions_pending} not finished yet; {result.requests} request(s) "
         f"(+{result.from_cache} from the HTTP cache), "
         f"{len(result.warnings)} warning(s) in {result.seconds:.1f}s; report: "
-        f"{result.report_path}", highlight=False)
+        f"{result.report_path}",
+        highlight=False,
+    )
 
 
 @weather_app.command("pull")
@@ -203,14 +238,22 @@ def weather_pull(
     season: SeasonOption = None,
     round: RoundOption = None,
     forecast: Annotated[
-        bool, typer.Option("--forecast", help="Forecast for an upcoming race (default: the "
-                           "next one) instead of observed weather for past races.")
+        bool,
+        typer.Option(
+            "--forecast",
+            help="Forecast for an upcoming race (default: the "
+            "next one) instead of observed weather for past races.",
+        ),
     ] = False,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="Open-Meteo API root (archive API, or the forecast "
-                     "API with --forecast). Env: UNDERCUT_OPENMETEO_URL / "
-                     "UNDERCUT_OPENMETEO_FORECAST_URL.", show_default=False),
+        typer.Option(
+            "--base-url",
+            help="Open-Meteo API root (archive API, or the forecast "
+            "API with --forecast). Env: UNDERCUT_OPENMETEO_URL / "
+            "UNDERCUT_OPENMETEO_FORECAST_URL.",
+            show_default=False,
+        ),
     ] = None,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Fetch observed weather again even if stored.")
@@ -233,8 +276,16 @@ def weather_pull(
     archive_url = None if forecast else base_url
     forecast_url = base_url if forecast else None
     with _progress("Open-Meteo") as update:
-        result = pull_weather(settings, season, round, archive_url, forecast=forecast,
-                              forecast_url=forecast_url, refresh=refresh, on_progress=update)
+        result = pull_weather(
+            settings,
+            season,
+            round,
+            archive_url,
+            forecast=forecast,
+            forecast_url=forecast_url,
+            refresh=refresh,
+            on_progress=update,
+        )
     document = {
         "races_in_scope": result.races_in_scope,
         "fetched": result.fetched,
@@ -250,4 +301,6 @@ def weather_pull(
         f"{result.races_in_scope} race(s) in scope: {result.fetched} fetched, "
         f"{result.cached} already stored, {result.skipped} skipped; {result.requests} "
         f"request(s), {len(result.warnings)} warning(s) in {result.seconds:.1f}s; report: "
-        f"{result.report_path}", highlight=False)
+        f"{result.report_path}",
+        highlight=False,
+    )

@@ -147,8 +147,7 @@ class IssueLog:
         self._issues: dict[tuple[str, str, str], _Issue] = {}
 
     def add(self, where: str, column: str, message: str, sample: dict[str, Any]) -> None:
-        issue = self._issues.setdefault((where, column, message),
-                                        _Issue(where, column, message))
+        issue = self._issues.setdefault((where, column, message), _Issue(where, column, message))
         issue.failures += 1
         if len(issue.samples) < SAMPLE_ROWS:
             issue.samples.append(sample)
@@ -161,10 +160,17 @@ class IssueLog:
         out = []
         for issue in self._issues.values():
             words = "".join(c if c.isalnum() else " " for c in issue.message).split()
-            out.append({"name": "payload_" + "_".join(words[:4]).lower(),
-                        "severity": "warning", "where": issue.where, "column": issue.column,
-                        "message": issue.message, "failures": issue.failures,
-                        "samples": issue.samples})
+            out.append(
+                {
+                    "name": "payload_" + "_".join(words[:4]).lower(),
+                    "severity": "warning",
+                    "where": issue.where,
+                    "column": issue.column,
+                    "message": issue.message,
+                    "failures": issue.failures,
+                    "samples": issue.samples,
+                }
+            )
         return out
 
 
@@ -196,8 +202,12 @@ def parse_records(
     rows = []
     for index, record in enumerate(payload):
         if not isinstance(record, dict):
-            log.add(where, "", "record is not a JSON object",
-                    {"line": index, "value": repr(record)[:120]})
+            log.add(
+                where,
+                "",
+                "record is not a JSON object",
+                {"line": index, "value": repr(record)[:120]},
+            )
             continue
         row: dict[str, Any] = {"_row": index}
         usable = True
@@ -205,10 +215,17 @@ def parse_records(
             value = record.get(spec.raw)
             if value is None:
                 if spec.required:
-                    problem = "required field missing" if spec.raw not in record else \
-                        "required field is null"
-                    log.add(where, spec.raw, f"{problem}; record skipped",
-                            {"line": index, "value": None})
+                    problem = (
+                        "required field missing"
+                        if spec.raw not in record
+                        else "required field is null"
+                    )
+                    log.add(
+                        where,
+                        spec.raw,
+                        f"{problem}; record skipped",
+                        {"line": index, "value": None},
+                    )
                     usable = False
                 row[spec.column] = None
                 continue
@@ -216,12 +233,20 @@ def parse_records(
                 row[spec.column] = CONVERTERS[spec.kind](value)
             except BadValue as exc:
                 if spec.required:
-                    log.add(where, spec.raw, f"required field {exc}; record skipped",
-                            {"line": index, "value": repr(value)[:80]})
+                    log.add(
+                        where,
+                        spec.raw,
+                        f"required field {exc}; record skipped",
+                        {"line": index, "value": repr(value)[:80]},
+                    )
                     usable = False
                 else:
-                    log.add(where, spec.raw, f"{exc}; value set to null",
-                            {"line": index, "value": repr(value)[:80]})
+                    log.add(
+                        where,
+                        spec.raw,
+                        f"{exc}; value set to null",
+                        {"line": index, "value": repr(value)[:80]},
+                    )
                 row[spec.column] = None
         if usable:
             row.update(extra or {})

@@ -101,8 +101,9 @@ def _stage_endpoint(
     rows: list[dict[str, Any]] = []
     for path, payload in files:
         where = f"openf1 {endpoint} ({path})"
-        rows.extend(parse_records(payload, FIELDS[endpoint], where=where, log=log,
-                                  extra={"_file": path}))
+        rows.extend(
+            parse_records(payload, FIELDS[endpoint], where=where, log=log, extra={"_file": path})
+        )
     table = arrow_table(rows, FIELDS[endpoint], {"_file": pa.string()})
     staging.stage_table(con, STAGING, endpoint, table)
     return len(rows)
@@ -139,8 +140,9 @@ def stage_bronze(
                 parts = _bronze(int(season), "sessions", key, f"{endpoint}.json")
                 if lake.exists(*parts):
                     found[endpoint].append(("/".join(parts), _read_json(lake, parts, log)))
-    return {endpoint: _stage_endpoint(con, endpoint, files, log)
-            for endpoint, files in found.items()}
+    return {
+        endpoint: _stage_endpoint(con, endpoint, files, log) for endpoint, files in found.items()
+    }
 
 
 def _session_plan(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -187,15 +189,22 @@ def _fetch_session(
             continue
         response = client.session_endpoint(endpoint, key)
         if response.records is None:
-            log.add(f"openf1 {endpoint} ({response.url})", "", "response is not JSON; "
-                    "not stored, asked again next pull", {"value": response.body[:80]})
+            log.add(
+                f"openf1 {endpoint} ({response.url})",
+                "",
+                "response is not JSON; not stored, asked again next pull",
+                {"value": response.body[:80]},
+            )
             complete = False
             continue
-        lake.write_bytes(response.body, *_bronze(season, "sessions", str(key),
-                                                 f"{endpoint}.json"))
+        lake.write_bytes(response.body, *_bronze(season, "sessions", str(key), f"{endpoint}.json"))
         if recent and endpoint in EXPECTED_ENDPOINTS and response.records == []:
-            log.add(f"openf1 {endpoint} ({response.url})", "", "no data published yet; "
-                    "asked again next pull", {"session_key": key, "value": None})
+            log.add(
+                f"openf1 {endpoint} ({response.url})",
+                "",
+                "no data published yet; asked again next pull",
+                {"session_key": key, "value": None},
+            )
             complete = False
             continue
         manifest["endpoints"][endpoint] = {
@@ -259,11 +268,17 @@ def pull_sessions(
     with OpenF1Client.from_settings(settings, base_url) as client:
         for year in seasons:
             progress(f"OpenF1 {year}: schedule", 0, 0)
-            for listing, response in (("meetings", client.meetings(year)),
-                                      ("sessions", client.sessions(year=year))):
+            for listing, response in (
+                ("meetings", client.meetings(year)),
+                ("sessions", client.sessions(year=year)),
+            ):
                 if response.records is None:
-                    log.add(f"openf1 {listing} ({response.url})", "", "response is not JSON; "
-                            "the previous copy was kept", {"value": response.body[:80]})
+                    log.add(
+                        f"openf1 {listing} ({response.url})",
+                        "",
+                        "response is not JSON; the previous copy was kept",
+                        {"value": response.body[:80]},
+                    )
                     continue
                 lake.write_bytes(response.body, *_bronze(year, f"{listing}.json"))
         with db.open_warehouse(settings) as con:
@@ -274,21 +289,26 @@ def pull_sessions(
             plan = [s for s in plan if s["session_key"] == session_key]
             if not plan:
                 which = ", ".join(str(year) for year in seasons)
-                raise InputError(f"--session {session_key}: OpenF1 lists no such session "
-                                 f"in {which}")
+                raise InputError(
+                    f"--session {session_key}: OpenF1 lists no such session in {which}"
+                )
         wanted = []
         for item in plan:
             if round is not None and item["round"] != round:
                 continue
-            if (session_key is None and not all_sessions
-                    and (item["session_name"] or "").lower() not in RACE_SESSIONS):
+            if (
+                session_key is None
+                and not all_sessions
+                and (item["session_name"] or "").lower() not in RACE_SESSIONS
+            ):
                 continue
             ends = item["ended_at"] or item["started_at"] + timedelta(hours=3)
             if ends + SETTLE > now:
                 result.sessions_pending += 1
                 continue
-            if not refresh and _manifest_complete(lake, item["season"], item["session_key"],
-                                                  endpoints):
+            if not refresh and _manifest_complete(
+                lake, item["season"], item["session_key"], endpoints
+            ):
                 result.sessions_cached += 1
                 continue
             wanted.append(item)
@@ -296,8 +316,16 @@ def pull_sessions(
             label = f"OpenF1 {item['season']} R{item['round'] or '?'} {item['session_name']}"
             progress(label, done, len(wanted))
             ends = item["ended_at"] or item["started_at"] + timedelta(hours=3)
-            _fetch_session(client, lake, item["season"], item["session_key"], endpoints, log,
-                           refresh, recent=ends + EMPTY_FINAL_AFTER > now)
+            _fetch_session(
+                client,
+                lake,
+                item["season"],
+                item["session_key"],
+                endpoints,
+                log,
+                refresh,
+                recent=ends + EMPTY_FINAL_AFTER > now,
+            )
             result.sessions_fetched += 1
         progress("OpenF1: done", len(wanted), len(wanted))
         result.requests = client.requests

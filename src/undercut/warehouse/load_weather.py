@@ -85,19 +85,28 @@ def _window_complete(payload: Any, race_start: datetime) -> bool:
     rows = parse_hourly(payload, where="", log=IssueLog())
     start = race_start.replace(minute=0, second=0, microsecond=0)
     needed = {start + timedelta(hours=h) for h in range(0, 3)}
-    have = {r["hour_at"] for r in rows
-            if r["temperature_c"] is not None and r["precipitation_mm"] is not None}
+    have = {
+        r["hour_at"]
+        for r in rows
+        if r["temperature_c"] is not None and r["precipitation_mm"] is not None
+    }
     return needed <= have
 
 
 def _scope(
-    races: list[dict[str, Any]], season: int | None, round_: int | None, forecast: bool,
+    races: list[dict[str, Any]],
+    season: int | None,
+    round_: int | None,
+    forecast: bool,
     now: datetime,
 ) -> list[dict[str, Any]]:
     if round_ is not None and season is None:
         raise InputError("--round needs --season")
-    chosen = [r for r in races if (season is None or r["season"] == season)
-              and (round_ is None or r["round"] == round_)]
+    chosen = [
+        r
+        for r in races
+        if (season is None or r["season"] == season) and (round_ is None or r["round"] == round_)
+    ]
     if season is not None and not chosen:
         which = f"{season} round {round_}" if round_ is not None else str(season)
         raise InputError(f"no race {which} in the warehouse")
@@ -108,8 +117,10 @@ def _scope(
     if season is None:
         upcoming = upcoming[:1]  # the next race
     if not upcoming:
-        raise InputError("no upcoming race in scope: a forecast is for races still ahead "
-                         "(use `undercut weather pull` without --forecast for past races)")
+        raise InputError(
+            "no upcoming race in scope: a forecast is for races still ahead "
+            "(use `undercut weather pull` without --forecast for past races)"
+        )
     too_far = [r for r in upcoming if r["race_start_at"] > horizon]
     if too_far and round_ is not None:
         race = too_far[0]
@@ -166,8 +177,12 @@ def pull_weather(
             label = f"weather {race['season']} R{race['round']}"
             progress(label, done, len(scope))
             if race["lat"] is None or race["lng"] is None:
-                log.add("silver.circuits", "lat/lng", "circuit has no coordinates; race skipped",
-                        {"value": race["circuit_id"], "line": f"{race['season']}:{race['round']}"})
+                log.add(
+                    "silver.circuits",
+                    "lat/lng",
+                    "circuit has no coordinates; race skipped",
+                    {"value": race["circuit_id"], "line": f"{race['season']}:{race['round']}"},
+                )
                 result.skipped += 1
                 continue
             start: datetime = race["race_start_at"]
@@ -175,8 +190,13 @@ def pull_weather(
             last: date = (start + WINDOW[1]).date()
             if forecast:
                 response = client.forecast(race["lat"], race["lng"], first, last)
-                folder: tuple[str, ...] = ("bronze", "openmeteo", "forecast",
-                                           str(race["season"]), str(race["round"]))
+                folder: tuple[str, ...] = (
+                    "bronze",
+                    "openmeteo",
+                    "forecast",
+                    str(race["season"]),
+                    str(race["round"]),
+                )
                 name = f"{_stamp(now)}.json"
             else:
                 parts = _archive_parts(race["season"], race["round"])
@@ -191,14 +211,21 @@ def pull_weather(
                 response = client.archive(race["lat"], race["lng"], first, last)
                 folder, name = parts[:-1], parts[-1]
             if response.payload is None:
-                log.add(f"openmeteo ({response.url})", "", "response is not JSON; not stored",
-                        {"value": response.body[:80]})
+                log.add(
+                    f"openmeteo ({response.url})",
+                    "",
+                    "response is not JSON; not stored",
+                    {"value": response.body[:80]},
+                )
                 continue
             lake.write_bytes(response.body, *folder, name)
             manifest_parts = (*folder, "manifest.json")
             manifest = lake.read_json(*manifest_parts) if lake.exists(*manifest_parts) else {}
-            manifest[name] = {"url": response.url, "retrieved_at": now.isoformat(),
-                              "sha256": hashlib.sha256(response.body).hexdigest()}
+            manifest[name] = {
+                "url": response.url,
+                "retrieved_at": now.isoformat(),
+                "sha256": hashlib.sha256(response.body).hexdigest(),
+            }
             lake.write_json(manifest, *manifest_parts)
             result.fetched += 1
         progress("weather: done", len(scope), len(scope))
@@ -228,11 +255,18 @@ def pull_missing_weather(
 
 
 def _hourly_schema() -> pa.Schema:
-    fields = [pa.field("season", pa.int64()), pa.field("round", pa.int64()),
-              pa.field("basis", pa.string()), pa.field("hour_at", pa.timestamp("us"))]
+    fields = [
+        pa.field("season", pa.int64()),
+        pa.field("round", pa.int64()),
+        pa.field("basis", pa.string()),
+        pa.field("hour_at", pa.timestamp("us")),
+    ]
     fields += [pa.field(column, pa.float64()) for column, _unit in COLUMNS.values()]
-    fields += [pa.field("fetched_at", pa.timestamp("us")), pa.field("_file", pa.string()),
-               pa.field("_row", pa.int64())]
+    fields += [
+        pa.field("fetched_at", pa.timestamp("us")),
+        pa.field("_file", pa.string()),
+        pa.field("_row", pa.int64()),
+    ]
     return pa.schema(fields)
 
 
@@ -243,8 +277,14 @@ def _bronze_files(lake: Lake) -> list[tuple[str, int, int, tuple[str, ...]]]:
         for name in lake.ls("bronze", "openmeteo", "archive", season):
             stem = name.removesuffix(".json")
             if season.isdigit() and stem.isdigit():
-                found.append(("observed", int(season), int(stem),
-                              ("bronze", "openmeteo", "archive", season, name)))
+                found.append(
+                    (
+                        "observed",
+                        int(season),
+                        int(stem),
+                        ("bronze", "openmeteo", "archive", season, name),
+                    )
+                )
     for season in lake.ls("bronze", "openmeteo", "forecast"):
         for round_ in lake.ls("bronze", "openmeteo", "forecast", season):
             folder = ("bronze", "openmeteo", "forecast", season, round_)
@@ -273,10 +313,17 @@ def stage_bronze(con: duckdb.DuckDBPyConnection, lake: Lake, log: IssueLog) -> i
             log.add(path, "", "bronze file is not JSON; ignored", {})
             continue
         expected = ARCHIVE_VARIABLES if basis == "observed" else FORECAST_VARIABLES
-        for index, row in enumerate(parse_hourly(payload, where=f"openmeteo ({path})",
-                                                 log=log, expected=expected)):
-            row.update(season=season, round=round_, basis=basis, fetched_at=fetched_at,
-                       _file=path, _row=index)
+        for index, row in enumerate(
+            parse_hourly(payload, where=f"openmeteo ({path})", log=log, expected=expected)
+        ):
+            row.update(
+                season=season,
+                round=round_,
+                basis=basis,
+                fetched_at=fetched_at,
+                _file=path,
+                _row=index,
+            )
             rows.append(row)
     schema = _hourly_schema()
     table = pa.table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)

@@ -22,8 +22,9 @@ from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_
 
 def attach_staging(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """A fresh in-memory database ``name`` beside the warehouse, for staged payloads."""
-    attached = {row[0] for row in con.execute("select database_name from duckdb_databases()")
-                .fetchall()}
+    attached = {
+        row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()
+    }
     if name in attached:
         con.execute(f"detach {name}")
     con.execute(f"attach ':memory:' as {name}")
