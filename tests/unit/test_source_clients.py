@@ -10,7 +10,7 @@ import pytest
 from support.httpserver import LocalServer, Reply
 from support.replay import openf1_replay, openmeteo_replay
 from undercut.config import Settings
-from undercut.errors import SourceError
+from undercut.errors import InputError, SourceError
 from undercut.sources.http import RateLimit, RateLimitError, http_cache_dir
 from undercut.sources.openf1 import OpenF1Client
 from undercut.sources.openmeteo import OpenMeteoClient
@@ -166,3 +166,11 @@ def test_openmeteo_client_from_settings_caches_each_api(tmp_path: Path) -> None:
                 client.forecast(1.2914, 103.864, date(2025, 10, 5), date(2025, 10, 5))
             assert client.requests == 2
     assert len(server.requests) == 2
+
+
+def test_unreadable_limits_setting_is_bad_input(tmp_path: Path) -> None:
+    settings = Settings(home=str(tmp_path), openf1_limits="3 per s", openmeteo_limits="x")
+    with pytest.raises(InputError, match=r"UNDERCUT_OPENF1_LIMITS: .*cannot read '3 per s'"):
+        OpenF1Client.from_settings(settings)
+    with pytest.raises(InputError, match="UNDERCUT_OPENMETEO_LIMITS"):
+        OpenMeteoClient.from_settings(settings)

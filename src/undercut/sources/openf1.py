@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 
 from undercut.config import Settings
-from undercut.errors import SourceError
-from undercut.sources.http import ApiClient, CallStats, http_cache_dir
+from undercut.errors import InputError, SourceError
+from undercut.sources.http import ApiClient, CallStats, RateLimit, http_cache_dir, parse_limits
 from undercut.sources.records import Field
 
 FIRST_SEASON = 2023
@@ -177,7 +177,7 @@ class OpenF1Client:
         self,
         base_url: str,
         *,
-        limits: str | None = None,
+        limits: str | tuple[RateLimit, ...] | None = None,
         cache_dir: Path | None = None,
         timeout: float = 30.0,
         attempts: int = 4,
@@ -197,10 +197,18 @@ class OpenF1Client:
 
     @classmethod
     def from_settings(cls, settings: Settings, base_url: str | None = None) -> OpenF1Client:
-        """A client configured by ``UNDERCUT_OPENF1_URL``/``_LIMITS``, cache and retries."""
+        """A client configured by ``UNDERCUT_OPENF1_URL``/``_LIMITS``, cache and retries.
+
+        Raises:
+            InputError: ``UNDERCUT_OPENF1_LIMITS`` cannot be read.
+        """
+        try:
+            limits = parse_limits(settings.openf1_limits)
+        except SourceError as exc:
+            raise InputError(f"UNDERCUT_OPENF1_LIMITS: {exc}") from exc
         return cls(
             base_url or settings.openf1_url,
-            limits=settings.openf1_limits,
+            limits=limits,
             cache_dir=http_cache_dir(settings),
             timeout=settings.http_timeout,
             attempts=settings.http_retries,

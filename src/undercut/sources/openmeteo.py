@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 
 from undercut.config import Settings
-from undercut.errors import SourceError
-from undercut.sources.http import ApiClient, http_cache_dir
+from undercut.errors import InputError, SourceError
+from undercut.sources.http import ApiClient, RateLimit, http_cache_dir, parse_limits
 from undercut.sources.records import BadValue, IssueLog, to_utc
 
 ARCHIVE_VARIABLES = ("temperature_2m", "precipitation", "relative_humidity_2m", "wind_speed_10m")
@@ -63,7 +63,7 @@ class OpenMeteoClient:
         archive_url: str,
         forecast_url: str,
         *,
-        limits: str | None = None,
+        limits: str | tuple[RateLimit, ...] | None = None,
         cache_dir: Path | None = None,
         timeout: float = 30.0,
         attempts: int = 4,
@@ -85,11 +85,19 @@ class OpenMeteoClient:
     def from_settings(
         cls, settings: Settings, archive_url: str | None = None, forecast_url: str | None = None
     ) -> OpenMeteoClient:
-        """A client configured by ``UNDERCUT_OPENMETEO_*``, the HTTP cache and retries."""
+        """A client configured by ``UNDERCUT_OPENMETEO_*``, the HTTP cache and retries.
+
+        Raises:
+            InputError: ``UNDERCUT_OPENMETEO_LIMITS`` cannot be read.
+        """
+        try:
+            limits = parse_limits(settings.openmeteo_limits)
+        except SourceError as exc:
+            raise InputError(f"UNDERCUT_OPENMETEO_LIMITS: {exc}") from exc
         return cls(
             archive_url or settings.openmeteo_url,
             forecast_url or settings.openmeteo_forecast_url,
-            limits=settings.openmeteo_limits,
+            limits=limits,
             cache_dir=http_cache_dir(settings),
             timeout=settings.http_timeout,
             attempts=settings.http_retries,
@@ -192,8 +200,9 @@ def parse_hourly(
             row[column] = None
         if values is None:
             if variable in expected:
-                log.add(where, variable, "requested variable missing; column left null",
-                        {"value": None})
+                log.add(
+                    where, variable, "requested variable missing; column left null", {"value": None}
+                )
             continue
         if not isinstance(values, list) or len(values) != len(times):
             log.add(
@@ -226,8 +235,12 @@ def parse_hourly(
         if row["hour_at"] is None:
             continue
         if row["hour_at"] in seen:
-            log.add(where, "time", "repeated hour; first values kept",
-                    {"line": index, "value": row["hour_at"].isoformat()})
+            log.add(
+                where,
+                "time",
+                "repeated hour; first values kept",
+                {"line": index, "value": row["hour_at"].isoformat()},
+            )
             continue
         seen.add(row["hour_at"])
         kept.append(row)
