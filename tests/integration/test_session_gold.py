@@ -206,13 +206,28 @@ def test_gold_builds_on_a_home_without_session_data(built_settings: Settings) ->
     assert counts == [(0, 0, 0)]
 
 
+def _silverstone_lap_1(responses: Path) -> list[tuple[str, int]]:
+    """(driverId, ms) of the recorded ``/2023/10/laps/1`` response."""
+    data = json.loads((responses / "laps" / "2023@10@laps@1.json").read_text())
+    (race,) = data["MRData"]["RaceTable"]["Races"]
+    (lap,) = race["Laps"]
+    out = []
+    for timing in lap["Timings"]:
+        minutes, seconds = timing["time"].split(":")
+        out.append((timing["driverId"], round((int(minutes) * 60 + float(seconds)) * 1000)))
+    return out
+
+
 ERGAST_DRIVERS = {1: "max_verstappen", 11: "perez", 14: "alonso", 44: "hamilton"}
 
 
 @pytest.fixture(scope="module")
-def ergast_timed(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def ergast_timed(
+    built_settings: Settings, api_responses_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     """2023 round 1 timed only by Ergast-source laps: the OpenF1 fixture's lap times as
-    'jolpica' rows, Hamilton's also as 'archive' rows (the same lap from both sources)."""
+    'jolpica' rows, Hamilton's also as 'archive' rows (the same lap from both sources);
+    and 2023 round 10's first lap as the recorded API response has it."""
     home = copy_home(built_settings, tmp_path_factory.mktemp("ergast") / "home")
     laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
     rows = [
@@ -227,6 +242,9 @@ def ergast_timed(built_settings: Settings, tmp_path_factory: pytest.TempPathFact
         for r in laps
     ]
     rows += [(*row[:5], "archive") for row in rows if row[2] == "hamilton"]
+    rows += [
+        (2023, 10, driver, 1, ms, "jolpica") for driver, ms in _silverstone_lap_1(api_responses_dir)
+    ]
     con = duckdb.connect(str(home.warehouse_path))
     con.executemany(
         "insert into silver.lap_times (season, round, driver_id, lap, time_ms, "
@@ -329,3 +347,23 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     # The fixture's lap times pit Verstappen on lap 14 as the archive does; its later
     # stops, and the other drivers', differ from the real ones the archive holds.
     assert 15000 < losses[0][1] < 30000
+
+
+def test_recorded_api_laps_rank_the_fastest_laps(
+    ergast_timed: Settings, api_responses_dir: Path
+) -> None:
+    expected = sorted(_silverstone_lap_1(api_responses_dir), key=lambda item: item[1])
+    rows = _rows(
+        ergast_timed,
+        "select driver_id, lap_time_ms, race_rank, source from gold.driver_fastest_laps "
+        "where season = 2023 and round = 10 order by race_rank, driver_id",
+    )
+    assert len(rows) == len(expected) == 20
+    assert [(d, ms) for d, ms, *_ in rows] == expected
+    assert {source for *_, source in rows} == {"jolpica"} and rows[0][2] == 1
+    pace = _rows(
+        ergast_timed,
+        "select count(*), sum(clean_laps), count(median_clean_lap_ms) from gold.race_pace "
+        "where season = 2023 and round = 10",
+    )
+    assert pace == [(20, 0, 0)]  # one lap each, and lap 1 is never clean
