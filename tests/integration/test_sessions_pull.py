@@ -476,3 +476,20 @@ def test_a_recent_race_without_laps_yet_is_asked_again(home: Settings) -> None:
         later = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
     assert [p for p, _ in server.requests][2:] == ["/v1/laps?session_key=7953"]
     assert later.row_counts["session_laps"] == 228 and later.warnings == []
+
+
+def test_refresh_fetches_again_past_the_http_cache(home: Settings) -> None:
+    overrides: dict[str, bytes | Reply] = {}
+    with LocalServer(fallback=openf1_replay(overrides)) as server:
+        pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+        laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
+        corrected = [dict(r, lap_duration=r["lap_duration"] + 1) for r in laps]
+        overrides["laps_session_key=7953.json"] = json.dumps(corrected).encode()
+        cached = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+        before = _rows(home, "select sum(lap_time_ms) from silver.session_laps")
+        refreshed = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER, refresh=True)
+        after = _rows(home, "select sum(lap_time_ms) from silver.session_laps")
+    assert (cached.sessions_fetched, refreshed.sessions_fetched) == (0, 1)
+    assert refreshed.requests == 6  # every endpoint of the session, none from the cache
+    timed = sum(1 for r in laps if r["lap_duration"])
+    assert after[0][0] - before[0][0] == 1000 * timed

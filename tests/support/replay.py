@@ -3,7 +3,8 @@
 Fixture files are named after the request: ``tests/fixtures/openf1/<endpoint>_<query>.json``
 with the query's parameters sorted (``laps_session_key=7953.json``), and Open-Meteo
 responses are chosen by the requested latitude. ``overrides`` maps the same names to
-other bodies, so a test can break one payload and keep the rest.
+other bodies, so a test can break one payload and keep the rest; the mapping is read
+at each request, so a test may change it between pulls.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def openf1_name(path: str) -> str:
 
 def openf1_replay(overrides: dict[str, bytes | Reply] | None = None) -> Handler:
     """Answer ``/v1/<endpoint>?...`` from the fixtures; unknown queries get OpenF1's 404."""
-    overrides = overrides or {}
+    overrides = {} if overrides is None else overrides
 
     def handle(path: str, headers: dict[str, str]) -> Reply:
         name = openf1_name(path)
@@ -55,7 +56,7 @@ ARCHIVE_BY_LATITUDE = {
 
 def openmeteo_replay(overrides: dict[str, bytes] | None = None) -> Handler:
     """``/v1/archive`` by latitude, ``/v1/forecast`` from the forecast fixture."""
-    overrides = overrides or {}
+    overrides = {} if overrides is None else overrides
 
     def handle(path: str, headers: dict[str, str]) -> Reply:
         parts = urlsplit(path)

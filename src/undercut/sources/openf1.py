@@ -233,8 +233,10 @@ class OpenF1Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, endpoint: str, **params: Any) -> Response:
+    def get(self, endpoint: str, *, fresh: bool = False, **params: Any) -> Response:
         """GET one endpoint with filters; ``None`` filters are left out.
+
+        ``fresh`` drops any cached answer first, so the request goes to the network.
 
         Raises:
             SourceError: the API could not be reached, kept failing after retries, or
@@ -243,6 +245,8 @@ class OpenF1Client:
         if endpoint not in FIELDS:
             raise ValueError(f"unknown OpenF1 endpoint {endpoint!r}")
         query = {k: v for k, v in params.items() if v is not None}
+        if fresh:
+            self.api.forget(self.api.url_for(endpoint, query))
         response = self.api.get(endpoint, query, accept=range(400, 500))
         if response.status == 404 and _is_no_results(response.content):
             return Response(response.url, b"[]", [])
@@ -298,9 +302,9 @@ class OpenF1Client:
         """Gaps to the leader and to the car ahead (races only), every few seconds."""
         return self.get("intervals", session_key=session_key, driver_number=driver_number)
 
-    def session_endpoint(self, endpoint: str, session_key: int) -> Response:
+    def session_endpoint(self, endpoint: str, session_key: int, fresh: bool = False) -> Response:
         """Any per-session endpoint by name (what the loader iterates over)."""
-        return self.get(endpoint, session_key=session_key)
+        return self.get(endpoint, fresh=fresh, session_key=session_key)
 
 
 def _is_no_results(body: bytes) -> bool:

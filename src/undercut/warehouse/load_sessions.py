@@ -187,7 +187,7 @@ def _fetch_session(
     for endpoint in endpoints:
         if endpoint in manifest["endpoints"]:
             continue
-        response = client.session_endpoint(endpoint, key)
+        response = client.session_endpoint(endpoint, key, fresh=refresh)
         if response.records is None:
             log.add(
                 f"openf1 {endpoint} ({response.url})",
