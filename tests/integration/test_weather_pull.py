@@ -210,3 +210,11 @@ def test_impossible_values_are_nulled_with_a_warning(home: Settings) -> None:
         (14, None, payload["hourly"]["precipitation"][14]),
         (16, payload["hourly"]["temperature_2m"][16], None),
     ]
+
+
+def test_refresh_fetches_again_past_the_http_cache(home: Settings) -> None:
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER)
+        again = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER, refresh=True)
+    assert (again.fetched, again.cached, again.requests) == (1, 0, 1)
+    assert len(server.requests) == 2

@@ -118,10 +118,20 @@ class OpenMeteoClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def archive(self, latitude: float, longitude: float, start: date, end: date) -> Response:
-        """Observed (reanalysis) hourly weather for whole days ``start``..``end`` (GMT)."""
+    def archive(
+        self, latitude: float, longitude: float, start: date, end: date, fresh: bool = False
+    ) -> Response:
+        """Observed (reanalysis) hourly weather for whole days ``start``..``end`` (GMT);
+        ``fresh`` goes past the HTTP cache."""
         return self._get(
-            self.archive_api, "archive", latitude, longitude, start, end, ARCHIVE_VARIABLES
+            self.archive_api,
+            "archive",
+            latitude,
+            longitude,
+            start,
+            end,
+            ARCHIVE_VARIABLES,
+            fresh,
         )
 
     def forecast(self, latitude: float, longitude: float, start: date, end: date) -> Response:
@@ -139,6 +149,7 @@ class OpenMeteoClient:
         start: date,
         end: date,
         variables: tuple[str, ...],
+        fresh: bool = False,
     ) -> Response:
         params = {
             "latitude": f"{latitude:.4f}",
@@ -149,6 +160,8 @@ class OpenMeteoClient:
             "timezone": "GMT",
             "wind_speed_unit": "kmh",
         }
+        if fresh:
+            api.forget(api.url_for(path, params))
         response = api.get(path, params, accept=range(400, 500))
         try:
             payload = json.loads(response.content)

@@ -208,7 +208,7 @@ def pull_weather(
                     if _window_complete(stored, start):
                         result.cached += 1
                         continue
-                response = client.archive(race["lat"], race["lng"], first, last)
+                response = client.archive(race["lat"], race["lng"], first, last, fresh=refresh)
                 folder, name = parts[:-1], parts[-1]
             if response.payload is None:
                 log.add(
