@@ -150,14 +150,14 @@ def race_row(race: dict[str, Any]) -> Row:
     return row
 
 
-def _position(text: Any, order: int | None) -> int | None:
-    """Classified position: the number when ``positionText`` is one, else none."""
-    return order if isinstance(text, str) and text.isdigit() else None
-
-
 def result_rows(race: dict[str, Any], key: str = "Results") -> list[Row]:
     """``Results``/``SprintResults`` → ``silver.race_results``/``sprint_results`` rows
-    (``status`` as text; the loader maps it onto ``status_id``)."""
+    (``status`` as text; the loader maps it onto ``status_id``).
+
+    ``position`` is kept as the API gives it, for every car (``positionText`` says
+    ``R``/``D``/``W`` for the unclassified): the archive's rows since 2025, built from
+    the same service, do the same, so an updated race reads like an archived one.
+    """
     rows = []
     for index, item in enumerate(race.get(key) or []):
         where = f"{key}[{index}]"
@@ -173,7 +173,7 @@ def result_rows(race: dict[str, Any], key: str = "Results") -> list[Row]:
                 ),
                 "car_number": _int(item.get("number"), f"{where}.number"),
                 "grid": _int(item.get("grid"), f"{where}.grid"),
-                "position": _position(item.get("positionText"), order),
+                "position": order,
                 "position_text": item.get("positionText"),
                 "position_order": order,
                 "points": _float(item.get("points"), f"{where}.points"),
