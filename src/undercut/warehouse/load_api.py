@@ -295,12 +295,8 @@ def _apply_schedule(
         row["round"]: row
         for row in (dict(zip(names, values, strict=True)) for values in cursor.fetchall())
     }
-    if (
-        not db.table_exists(con, "silver.seasons")
-        or not con.execute(
-            "select count(*) from silver.seasons where season = ?", [season]
-        ).fetchone()[0]
-    ):
+    known = con.execute("select count(*) from silver.seasons where season = ?", [season])
+    if not (known.fetchone() or (0,))[0]:
         con.execute("insert into silver.seasons (season, url) values (?, ?)", [season, None])
         apply.tables.add("seasons")
     compared = (
@@ -544,8 +540,11 @@ def update(
     today = now.date()
     report = progress or (lambda _d, _n, _t: None)
     lake = Lake.from_settings(settings)
+    root = base_url or settings.jolpica_url
+    if client is None and not root.startswith(("http://", "https://")):
+        raise InputError(f"--base-url / UNDERCUT_JOLPICA_URL {root!r}: not an http(s) URL")
     owned = client is None
-    api = client or JolpicaClient.from_settings(settings, base_url)
+    api = client or JolpicaClient.from_settings(settings, root)
     summary = UpdateSummary(source=api.base_url)
     touched: set[str] = set()
     failure: BaseException | None = None
@@ -553,7 +552,7 @@ def update(
         with db.open_warehouse(settings) as con:
             for statement in _META_DDL:
                 con.execute(statement)
-            for table in (*RACE_TABLES, *ENTITY_TABLES, "races", "statuses"):
+            for table in (*RACE_TABLES, *ENTITY_TABLES, "races", "statuses", "seasons"):
                 staging.ensure_silver_table(con, table)
             summary.seasons = _seasons(con, season, today)
             try:
