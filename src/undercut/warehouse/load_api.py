@@ -558,7 +558,7 @@ def update(
             try:
                 for year in summary.seasons:
                     _update_season(con, api, lake, year, rnd, now, summary, touched, report)
-            except BaseException as exc:  # keep what was applied, then report the failure
+            except Exception as exc:  # keep what was applied, then report the failure
                 failure = exc
             summary.api_calls = api.stats.network
             summary.from_cache = api.stats.from_cache

@@ -111,21 +111,21 @@ def test_update_restores_the_cut_races(
 
     # Standings recomputed in gold match the API's standings after each restored round.
     for rnd in range(FIRST_CUT, LAST_CUT + 1):
-        answer = json.loads(
-            reference_api(f"/ergast/f1/{SEASON}/{rnd}/driverstandings.json?limit=100", {}).body
-        )
-        listing = answer["MRData"]["StandingsTable"]["StandingsLists"][0]["DriverStandings"]
-        expected = [
-            (int(s["position"]), s["Driver"]["driverId"], float(s["points"]), int(s["wins"]))
-            for s in listing
-        ]
-        gold = _query(
-            fresh_home,
-            "select position, driver_id, points, wins from "
-            "gold.driver_standings where season = ? and round = ? order by position",
-            [SEASON, rnd],
-        )
-        assert gold == expected
+        for kind, key in (("driver", "Driver"), ("constructor", "Constructor")):
+            path = f"/ergast/f1/{SEASON}/{rnd}/{kind}standings.json?limit=100"
+            answer = json.loads(reference_api(path, {}).body)["MRData"]
+            listing = answer["StandingsTable"]["StandingsLists"][0][f"{key}Standings"]
+            expected = [
+                (int(s["position"]), s[key][f"{kind}Id"], float(s["points"]), int(s["wins"]))
+                for s in listing
+            ]
+            gold = _query(
+                fresh_home,
+                f"select position, {kind}_id, points, wins from gold.{kind}_standings "
+                "where season = ? and round = ? order by position",
+                [SEASON, rnd],
+            )
+            assert gold == expected, (kind, rnd)
 
     bronze = list((fresh_home.local_dir / "bronze" / "jolpica").rglob("*.json"))
     assert len(bronze) == len(first_requests)
