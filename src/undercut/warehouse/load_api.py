@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -121,17 +122,18 @@ class UpdateSummary:
 # --------------------------------------------------------------------------- helpers
 
 
-def _slug(url: str) -> str:
-    """A bronze file name for a request: the path after the API root, Ergast-recording
-    style (``@`` for ``/``, ``^`` for ``?``)."""
-    tail = url.split("://", 1)[-1].split("/", 1)[-1]
-    return tail.replace("/", "@").replace("?", "^").replace("&", "+")
+def _slug(path: str, url: str) -> str:
+    """A bronze file name for a request: the path after the API root and the query,
+    Ergast-recording style (``@`` for ``/``, ``^`` for ``?``)."""
+    query = urlsplit(url).query
+    name = path.replace("/", "@")
+    return f"{name}^{query.replace('&', '+')}" if query else name
 
 
 def _keep_bronze(lake: Lake, fetched: Fetched) -> None:
     for page in fetched.pages:
         day = page.fetched_at.date().isoformat()
-        name = f"{_slug(page.url)}.{page.sha256[:16]}.json"
+        name = f"{_slug(fetched.path, page.url)}.{page.sha256[:16]}.json"
         if not lake.exists("bronze", "jolpica", day, name):
             lake.write_bytes(page.content, "bronze", "jolpica", day, name)
 
