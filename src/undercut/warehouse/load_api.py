@@ -652,7 +652,10 @@ def _update_season(
             if endpoint not in season_level:
                 _keep_bronze(lake, answer)
             pages.append(answer)
-            return answer.for_round(year, number)
+            item = answer.for_round(year, number)
+            if item:
+                _check(endpoint, item, answer.url)
+            return item
 
         data = _RaceData(qualifying=get("qualifying"))
         if race.get("sprint_date") and race["sprint_date"] <= today:
@@ -685,6 +688,30 @@ def _update_season(
 
         _transaction(con, apply_race, summary, touched)
     report(f"{year}: done", len(due), len(due))
+
+
+_PARSERS: dict[str, tuple[str, Callable[[dict[str, Any]], list[Row]]]] = {
+    "qualifying": ("QualifyingResults", parse.qualifying_rows),
+    "sprint": ("SprintResults", lambda race: parse.result_rows(race, "SprintResults")),
+    "results": ("Results", parse.result_rows),
+    "pitstops": ("PitStops", parse.pit_stop_rows),
+    "laps": ("Laps", parse.lap_rows),
+    "driverstandings": ("DriverStandings", lambda item: parse.standings_rows(item, "driver")),
+    "constructorstandings": (
+        "ConstructorStandings",
+        lambda item: parse.standings_rows(item, "constructor"),
+    ),
+}
+
+
+def _check(endpoint: str, item: dict[str, Any], url: str) -> None:
+    """Read one answer before anything is written, so a bad value names its own URL."""
+    key, rows = _PARSERS[endpoint]
+    try:
+        rows(item)
+        parse.entities(item, key)
+    except parse.PayloadError as exc:
+        raise SourceError(f"{url}: {exc}", url=url) from exc
 
 
 def _transaction(

@@ -16,6 +16,7 @@ from support.homes import copy_home
 from support.httpserver import LocalServer, Reply
 from undercut.cli import main
 from undercut.config import Settings
+from undercut.errors import SourceError
 from undercut.warehouse.load_api import update
 
 CORRECTED = FIXTURES.parent / "jolpica-corrected"
@@ -182,3 +183,20 @@ def test_an_empty_season_changes_nothing(
 def test_bad_usage_exits_2(home: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["update", "--home", home.home, "--round", "3"]) == 2
     assert "--round needs --season" in capsys.readouterr().err
+
+
+def test_a_bad_value_names_its_url_and_keeps_the_race_out(home: Settings) -> None:
+    good = (FIXTURES / "results" / "2026@1@results.json").read_text()
+    bad = good.replace('"points": "18"', '"points": "eighteen"', 1).encode()
+    overrides = {"2026@1@results.json": [Reply(200, bad)]}
+    with (
+        LocalServer(fallback=files_replay(FIXTURES, overrides=overrides)) as server,
+        pytest.raises(SourceError) as raised,
+    ):
+        update(home, 2026, base_url=f"{server.url}/ergast/f1/", now=at("2026-03-09T12:00"))
+    assert str(raised.value).startswith(
+        f"{server.url}/ergast/f1/2026/1/results.json?limit=100: "
+        "Results[1].points: 'eighteen' is not a number"
+    )
+    assert _count(home, "race_results", 1) == 0 and _count(home, "qualifying", 1) == 0
+    assert _rows(home, "select count(*) from silver.races where season = 2026") == [(4,)]
