@@ -6,6 +6,7 @@ import typer
 
 from undercut import __version__
 from undercut.cli import ingest, sessions
+from undercut.cli import update as update_cli
 from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
 from undercut.cli.publish import publish as publish_command
@@ -30,6 +31,7 @@ app.command("publish")(publish_command)
 app.add_typer(users_cli.app, name="users")
 app.command("run")(run_command)
 app.command("runs")(runs_command)
+app.command("update")(update_cli.update)
 
 
 def _version(value: bool) -> None:
