@@ -6,6 +6,12 @@ gold table written to the lake as ``gold/<name>.parquet`` and the build recorded
 ``meta.builds``. A build is skipped when neither silver nor any model's code changed since
 the last one (a fingerprint of silver row counts and row hashes plus model code hashes), so
 calling it after every incremental update costs a few milliseconds when nothing is new.
+
+Builds are incremental per model: each model's fingerprint covers its code, the silver
+tables it reads and the fingerprints of the gold models it reads (``meta.gold_models``
+keeps the last one built), so only models downstream of what changed are rebuilt and
+re-published; the Elo models also continue from the races they already rated. ``--force``
+rebuilds every model from scratch.
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ _BUILDS_DDL = (
     "create table if not exists meta.builds (build_id varchar, built_at timestamp, "
     "fingerprint varchar, forced boolean, seconds double, models json, warnings integer)"
 )
+_MODELS_DDL = (
+    "create table if not exists meta.gold_models (name varchar primary key, "
+    "fingerprint varchar, code_hash varchar, built_at timestamp, seconds double)"
+)
 
 
 @dataclass
@@ -44,14 +54,19 @@ class BuildResult:
     model_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    rebuilt: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def silver_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Row count and an order-independent sum of row hashes for every silver table."""
-    names = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'silver' "
-        "order by table_name"
-    ).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'silver' "
+            "order by table_name"
+        ).fetchall()
+    ]
     if not names:
         raise WarehouseError("silver is empty; run `undercut ingest archive` first")
     parts = [
@@ -63,13 +78,42 @@ def silver_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(name): f"{count}:{digest}" for name, count, digest in rows}
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, models: list[Model]) -> str:
+def model_fingerprints(models: list[Model], silver: dict[str, str]) -> dict[str, str]:
+    """Per model (in build order): its code, the silver tables it reads, and the
+    fingerprints of the gold models it reads — equal means its output would be equal."""
+    found: dict[str, str] = {}
+    for model in models:
+        payload = {
+            "code": model.code_hash(),
+            "silver": {
+                d: silver.get(d.partition(".")[2], "absent")
+                for d in sorted(model.depends_on)
+                if d.startswith("silver.")
+            },
+            "gold": {d: found[d] for d in sorted(model.gold_dependencies)},
+        }
+        found[model.name] = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return found
+
+
+def _previous_models(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    if not db.table_exists(con, "meta.gold_models"):
+        return {}
+    rows = con.execute("select name, fingerprint, code_hash from meta.gold_models").fetchall()
+    return {str(name): (str(fp), str(code)) for name, fp, code in rows}
+
+
+def fingerprint(
+    con: duckdb.DuckDBPyConnection, models: list[Model], silver: dict[str, str] | None = None
+) -> str:
     """What a gold build is a function of: silver content and the models' code."""
     payload = {
-        "silver": silver_fingerprint(con),
+        "silver": silver if silver is not None else silver_fingerprint(con),
         "models": {m.name: m.code_hash() for m in models},
-        "checks": {c.name: hashlib.sha256(c.sql.encode()).hexdigest()
-                   for c in load_checks(checks_dir("gold"))},
+        "checks": {
+            c.name: hashlib.sha256(c.sql.encode()).hexdigest()
+            for c in load_checks(checks_dir("gold"))
+        },
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -99,8 +143,9 @@ def _build_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
                 con.unregister("_python_model")
     except duckdb.Error as exc:
         detail = str(exc).strip().splitlines()[0]
-        raise WarehouseError(f"{model.origin}: building gold.{model.name} failed: {detail}") \
-            from exc
+        raise WarehouseError(
+            f"{model.origin}: building gold.{model.name} failed: {detail}"
+        ) from exc
 
 
 def _publish(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str]) -> None:
@@ -128,25 +173,38 @@ def build_gold(
     with db.open_warehouse(settings) as con:
         step("discovering models")
         models = discover()
-        digest = fingerprint(con, models)
+        silver = silver_fingerprint(con)
+        digest = fingerprint(con, models, silver)
         if not force and last_build_fingerprint(con) == digest:
             return BuildResult("up_to_date", digest, seconds=time.perf_counter() - started)
 
         result = BuildResult("built", digest)
+        current = model_fingerprints(models, silver)
+        previous = {} if force else _previous_models(con)
         con.execute("begin transaction")
         try:
             for model in models:
+                fp, code = previous.get(model.name, (None, None))
+                if fp == current[model.name] and db.table_exists(con, f"gold.{model.name}"):
+                    result.skipped.append(model.name)
+                    continue
+                if model.is_python and code != model.code_hash():
+                    # Python models may continue from their previous output; not across
+                    # a change of their code, nor when forced.
+                    con.execute(f"drop table if exists gold.{model.name}")
                 step(f"building gold.{model.name}")
                 began = time.perf_counter()
                 _build_model(con, model)
                 result.model_seconds[model.name] = time.perf_counter() - began
+                result.rebuilt.append(model.name)
             step("checking gold")
             checks = [run_check(con, check) for check in load_checks(checks_dir("gold"))]
             errors = [c for c in checks if not c.passed and c.severity == "error"]
             if errors:
                 more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-                raise ValidationError(errors[0].describe() + more,
-                                      {"checks": [c.as_dict() for c in checks]})
+                raise ValidationError(
+                    errors[0].describe() + more, {"checks": [c.as_dict() for c in checks]}
+                )
             result.warnings = [c for c in checks if not c.passed]
             for model in models:
                 row = con.execute(f"select count(*) from gold.{model.name}").fetchone()
@@ -157,12 +215,42 @@ def build_gold(
             raise
         # Recorded only once published, so a failed Parquet write is retried next time.
         step("writing gold Parquet")
-        _publish(con, Lake.from_settings(settings), [m.name for m in models])
+        lake = Lake.from_settings(settings)
+        _publish(
+            con,
+            lake,
+            [
+                m.name
+                for m in models
+                if m.name in result.rebuilt or not lake.exists("gold", f"{m.name}.parquet")
+            ],
+        )
         result.seconds = time.perf_counter() - started
+        con.execute(_MODELS_DDL)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for model in models:
+            if model.name in result.rebuilt:
+                con.execute(
+                    "insert or replace into meta.gold_models values (?, ?, ?, ?, ?)",
+                    [
+                        model.name,
+                        current[model.name],
+                        model.code_hash(),
+                        now,
+                        result.model_seconds[model.name],
+                    ],
+                )
         con.execute(_BUILDS_DDL)
         con.execute(
             "insert into meta.builds values (?, ?, ?, ?, ?, ?, ?)",
-            [uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None), digest, force,
-             result.seconds, json.dumps(result.row_counts), len(result.warnings)],
+            [
+                uuid.uuid4().hex,
+                datetime.now(UTC).replace(tzinfo=None),
+                digest,
+                force,
+                result.seconds,
+                json.dumps(result.row_counts),
+                len(result.warnings),
+            ],
         )
     return result

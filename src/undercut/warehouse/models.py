@@ -11,6 +11,7 @@ update). Both kinds are ordered together, topologically, by their gold dependenc
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 import re
 from collections.abc import Callable
@@ -40,15 +41,27 @@ class Model:
     sql: str | None = None
     build: PythonBuild | None = None
     origin: str = ""
+    modules: tuple[str, ...] = ()
 
     @property
     def gold_dependencies(self) -> set[str]:
         return {d.partition(".")[2] for d in self.depends_on if d.startswith("gold.")}
 
     def code_hash(self) -> str:
-        """Hash of the model's code, so editing a model forces the next build."""
-        text = self.sql if self.sql is not None else inspect.getsource(self.build)  # type: ignore[arg-type]
+        """Hash of the model's code, so editing a model forces the next build. A Python
+        model's code includes the source of the ``modules`` it names (its constants)."""
+        if self.sql is not None:
+            text = self.sql
+        else:
+            assert self.build is not None
+            text = inspect.getsource(self.build) + "".join(
+                inspect.getsource(importlib.import_module(m)) for m in self.modules
+            )
         return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def is_python(self) -> bool:
+        return self.sql is None
 
 
 def declared_dependencies(sql: str) -> set[str]:
