@@ -69,8 +69,7 @@ def test_new_races_continue_and_changed_races_replay(
     _store(con, build(con), name)
     _starts(con, 9)  # two new races
     finishes = python_models.FINISHES[name]
-    races = python_models._races(con, finishes)
-    assert python_models._rated_prefix(con, races, name, key)[0] == 7
+    assert python_models._rated_prefix(con, finishes, name, key) == 7
     continued = build(con)
     con.execute(f"drop table gold.{name}")
     replayed = build(con)
@@ -79,8 +78,7 @@ def test_new_races_continue_and_changed_races_replay(
 
     _store(con, continued, name)
     _starts(con, 9, shuffle=1)  # every old race corrected: nothing may be kept
-    races = python_models._races(con, finishes)
-    assert python_models._rated_prefix(con, races, name, key)[0] == 0
+    assert python_models._rated_prefix(con, finishes, name, key) == 0
     corrected = build(con)
     con.execute(f"drop table gold.{name}")
     assert _sorted(corrected, key) == _sorted(build(con), key)

@@ -62,62 +62,95 @@ def _history_table(ratings: list[elo.Rating], id_column: str) -> pa.Table:
     )
 
 
-def _rated_prefix(
-    con: duckdb.DuckDBPyConnection, races: list[elo.Race], table: str, id_column: str
-) -> tuple[int, pa.Table | None]:
-    """How many of ``races`` (from the first) ``gold.<table>`` already rated with the same
-    finishing orders, and those rows."""
+# The races in rating order, each with a hash of its (competitor, best place) entries (an
+# order-free xor of the pairs; a competitor appears once per race), both
+# as the input is now (``current``) and as ``gold.<table>`` rated them (``rated``).
+_RACES = """
+with finishes as ({finishes}),
+
+current_entries as (
+    select season, round, race_date, {id} as who, min(position_order)::integer as place
+    from finishes
+    group by season, round, race_date, {id}
+),
+
+current as (
+    select season, round, race_date,
+        row_number() over (order by race_date, season, round) as n,
+        bit_xor(hash(who || '|' || place)) as entries
+    from current_entries
+    group by season, round, race_date
+),
+
+rated as (
+    select season, round, race_date,
+        row_number() over (order by race_date, season, round) as n,
+        bit_xor(hash({id} || '|' || finish_order)) as entries
+    from gold.{table}
+    group by season, round, race_date
+)
+"""
+
+# Races rated identically, counted from the first: the first difference ends the prefix.
+_SAME = """
+select coalesce(min(coalesce(c.n, r.n)) - 1, (select count(*) from rated))
+from current as c
+full outer join rated as r on r.n = c.n
+where c.season is distinct from r.season or c.round is distinct from r.round
+    or c.race_date is distinct from r.race_date or c.entries is distinct from r.entries
+"""
+
+
+def _sql(template: str, finishes: str, table: str, id_column: str) -> str:
+    return (_RACES + template).format(finishes=finishes, table=table, id=id_column)
+
+
+def _rated_prefix(con: duckdb.DuckDBPyConnection, finishes: str, table: str, id_column: str) -> int:
+    """How many races, from the first, ``gold.<table>`` already rated with the finishing
+    orders they have now."""
     if not db.table_exists(con, f"gold.{table}"):
-        return 0, None
-    previous = con.sql(
-        f"select * from gold.{table} order by race_date, season, round, finish_order, {id_column}"
-    ).to_arrow_table()
-    keys = zip(
-        previous["season"].to_pylist(),
-        previous["round"].to_pylist(),
-        previous["race_date"].to_pylist(),
-        strict=True,
-    )
-    entries = zip(
-        previous[id_column].to_pylist(), previous["finish_order"].to_pylist(), strict=True
-    )
-    rated = [
-        (key, {e for _, e in group})
-        for key, group in groupby(zip(keys, entries, strict=True), key=lambda pair: pair[0])
-    ]
-    same = 0
-    for race, (key, rated_entries) in zip(races, rated, strict=False):
-        current = {(who, int(place)) for who, place in elo.best_places(race).items()}
-        if tuple(race.key) != key or current != rated_entries:
-            break
-        same += 1
-    kept_keys = {key for key, _ in rated[:same]}
-    row_keys = zip(
-        previous["season"].to_pylist(),
-        previous["round"].to_pylist(),
-        previous["race_date"].to_pylist(),
-        strict=True,
-    )
-    mask = pa.array([key in kept_keys for key in row_keys], pa.bool_())
-    return same, previous.filter(mask)
+        return 0
+    rows = con.execute(_sql(_SAME, finishes, table, id_column)).fetchall()
+    return int(rows[0][0])
 
 
 def _continued_history(
-    con: duckdb.DuckDBPyConnection, finishes_sql: str, table: str, id_column: str
+    con: duckdb.DuckDBPyConnection, finishes: str, table: str, id_column: str
 ) -> pa.Table:
-    races = _races(con, finishes_sql)
-    same, kept = _rated_prefix(con, races, table, id_column)
-    if kept is None or same == 0:
-        return _history_table(list(elo.history(races)), id_column)
-    state: dict[str, tuple[float, int]] = {}
-    for who, after, before in zip(
-        kept[id_column].to_pylist(),
-        kept["rating_after"].to_pylist(),
-        kept["races_before"].to_pylist(),
-        strict=True,
-    ):
-        state[who] = (after, before + 1)  # rows are in race order: the last one wins
-    new = _history_table(list(elo.history(races[same:], initial=state)), id_column)
+    same = _rated_prefix(con, finishes, table, id_column)
+    if same == 0:
+        return _history_table(list(elo.history(_races(con, finishes))), id_column)
+    kept = con.sql(
+        _sql(
+            "select t.* from gold.{table} as t inner join rated as r using (season, round, "
+            f"race_date) where r.n <= {same}",
+            finishes,
+            table,
+            id_column,
+        )
+    ).to_arrow_table()
+    state = {
+        str(who): (float(rating), int(count))
+        for who, rating, count in con.execute(
+            _sql(
+                "select {id}, arg_max(rating_after, r.n), count(*) from gold.{table} as t "
+                f"inner join rated as r using (season, round, race_date) where r.n <= {same} "
+                "group by {id}",
+                finishes,
+                table,
+                id_column,
+            )
+        ).fetchall()
+    }
+    new_finishes = _sql(
+        "select f.* from finishes as f inner join current as c using (season, round, "
+        f"race_date) where c.n > {same} order by f.race_date, f.season, f.round, "
+        "f.position_order",
+        finishes,
+        table,
+        id_column,
+    )
+    new = _history_table(list(elo.history(_races(con, new_finishes), initial=state)), id_column)
     return pa.concat_tables([kept.select(new.column_names).cast(new.schema), new])
 
 
