@@ -35,11 +35,14 @@ def _time(cmd: list[str]) -> float:
 
 
 def _race_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select table_name from information_schema.columns where table_schema = 'silver' "
-        "and column_name in ('season', 'round') and table_name <> 'races' "
-        "group by table_name having count(*) = 2"
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.columns where table_schema = 'silver' "
+            "and column_name in ('season', 'round') and table_name <> 'races' "
+            "group by table_name having count(*) = 2"
+        ).fetchall()
+    ]
 
 
 def _take_out_newest_race(warehouse: Path, parked: Path) -> tuple[int, int]:
@@ -51,8 +54,10 @@ def _take_out_newest_race(warehouse: Path, parked: Path) -> tuple[int, int]:
         ).fetchall()[0]
         for name in _race_tables(con):
             where = f"season = {season} and round = {rnd}"
-            con.execute(f"copy (select * from silver.{name} where {where}) "
-                        f"to '{parked / name}.parquet' (format parquet)")
+            con.execute(
+                f"copy (select * from silver.{name} where {where}) "
+                f"to '{parked / name}.parquet' (format parquet)"
+            )
             con.execute(f"delete from silver.{name} where {where}")
     return season, rnd
 
@@ -60,8 +65,9 @@ def _take_out_newest_race(warehouse: Path, parked: Path) -> tuple[int, int]:
 def _bring_back(warehouse: Path, parked: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         for path in sorted(parked.glob("*.parquet")):
-            con.execute(f"insert into silver.{path.stem} select * from read_parquet(?)",
-                        [str(path)])
+            con.execute(
+                f"insert into silver.{path.stem} select * from read_parquet(?)", [str(path)]
+            )
             path.unlink()
 
 
@@ -80,8 +86,9 @@ def main() -> None:
             home, parked = f"{tmp}/home", Path(tmp) / "parked"
             parked.mkdir()
             settings = get_settings(home=home)
-            times["ingest"].append(_time([undercut, "ingest", "archive", "--source",
-                                          args.archive, "--home", home]))
+            times["ingest"].append(
+                _time([undercut, "ingest", "archive", "--source", args.archive, "--home", home])
+            )
             times["full"].append(_time([undercut, "build", "--home", home]))
             times["full_in"].append(build_gold(settings, force=True).seconds)
             times["noop"].append(_time([undercut, "build", "--home", home]))
@@ -100,15 +107,21 @@ def main() -> None:
 
     m = {name: statistics.median(values) for name, values in times.items()}
     print(f"undercut ingest archive (whole process):          {m['ingest']:.3f} s")
-    print(f"undercut build, full (whole process):             {m['full']:.3f} s  "
-          f"(target < 5 s; {m['full'] / m['ingest']:.2f}x the ingest)")
+    print(
+        f"undercut build, full (whole process):             {m['full']:.3f} s  "
+        f"(target < 5 s; {m['full'] / m['ingest']:.2f}x the ingest)"
+    )
     print(f"  of which the build itself (in-process):         {m['full_in']:.3f} s")
     print(f"undercut build, nothing new (whole process):      {m['noop']:.3f} s")
-    print(f"incremental build after race {race[0]}:{race[1]} (in-process): "
-          f"{m['inc_in']:.3f} s  (target < 1 s; {rebuilt} of {total} models rebuilt)")
+    print(
+        f"incremental build after race {race[0]}:{race[1]} (in-process): "
+        f"{m['inc_in']:.3f} s  (target < 1 s; {rebuilt} of {total} models rebuilt)"
+    )
     print(f"incremental build after one race (whole process): {m['inc']:.3f} s")
-    print(f"incremental / full (in-process): {m['inc_in'] / m['full_in']:.2f}  "
-          f"(median of {args.repeat})")
+    print(
+        f"incremental / full (in-process): {m['inc_in'] / m['full_in']:.2f}  "
+        f"(median of {args.repeat})"
+    )
 
 
 if __name__ == "__main__":

@@ -77,6 +77,15 @@ def test_one_new_race_rebuilds_only_what_depends_on_it(incremental: Incremental)
     # Session timing (OpenF1) did not change: its models are not rebuilt.
     assert {"race_laps", "stint_summaries", "tyre_degradation"} <= set(result.skipped)
     assert set(result.rebuilt) | set(result.skipped) == set(result.row_counts)
+    # Season-keyed models rebuild the new race's season only.
+    newest = max(result.partial["race_starts"])
+    assert {
+        "scored_results",
+        "driver_standings",
+        "constructor_standings",
+        "driver_season_summary",
+    } <= set(result.partial)
+    assert all(seasons == [newest] for seasons in result.partial.values())
     assert incremental.again.status == "up_to_date"
 
 

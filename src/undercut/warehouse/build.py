@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from undercut.config import Settings
 from undercut.errors import ValidationError, WarehouseError
@@ -56,26 +57,125 @@ class BuildResult:
     seconds: float = 0.0
     rebuilt: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    partial: dict[str, list[int]] = field(default_factory=dict)  # rebuilt for these seasons
+
+
+SeasonPrints = dict[str, dict[int | None, str]]
+
+
+def silver_season_fingerprints(con: duckdb.DuckDBPyConnection) -> SeasonPrints:
+    """Row count and an order-independent sum of row hashes per silver table and season
+    (key ``None`` for a table without a season column)."""
+    columns = con.execute(
+        "select table_name, bool_or(column_name = 'season') from information_schema.columns "
+        "where table_schema = 'silver' group by table_name order by table_name"
+    ).fetchall()
+    if not columns:
+        raise WarehouseError("silver is empty; run `undercut ingest archive` first")
+    parts = [
+        f"select '{name}', season::integer, count(*), "
+        f"coalesce(sum(hash(t)::hugeint), 0)::varchar from silver.{name} as t group by season"
+        if has_season
+        else f"select '{name}', null::integer, count(*), "
+        f"coalesce(sum(hash(t)::hugeint), 0)::varchar from silver.{name} as t"
+        for name, has_season in columns
+    ]
+    found: SeasonPrints = {str(name): {} for name, _ in columns}
+    for name, season, count, digest in con.execute(" union all ".join(parts)).fetchall():
+        found[str(name)][season] = f"{count}:{digest}"
+    return found
+
+
+def _totals(seasons: SeasonPrints) -> dict[str, str]:
+    totals = {}
+    for name, prints in seasons.items():
+        counts = [tuple(int(x) for x in p.split(":")) for p in prints.values()]
+        totals[name] = f"{sum(c for c, _ in counts)}:{sum(d for _, d in counts)}"
+    return totals
 
 
 def silver_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Row count and an order-independent sum of row hashes for every silver table."""
-    names = [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'silver' "
-            "order by table_name"
-        ).fetchall()
-    ]
-    if not names:
-        raise WarehouseError("silver is empty; run `undercut ingest archive` first")
-    parts = [
-        f"select '{name}', count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar "
-        f"from silver.{name} as t"
-        for name in names
-    ]
-    rows = con.execute(" union all ".join(parts)).fetchall()
-    return {str(name): f"{count}:{digest}" for name, count, digest in rows}
+    return _totals(silver_season_fingerprints(con))
+
+
+def _previous_seasons(con: duckdb.DuckDBPyConnection) -> SeasonPrints | None:
+    if not db.table_exists(con, "meta.silver_seasons"):
+        return None
+    found: SeasonPrints = {}
+    for name, season, fp in con.execute(
+        "select table_name, season, fingerprint from meta.silver_seasons"
+    ).fetchall():
+        found.setdefault(str(name), {})[season] = str(fp)
+    return found
+
+
+def _record_seasons(con: duckdb.DuckDBPyConnection, seasons: SeasonPrints) -> None:
+    rows = [(n, s, fp) for n, prints in seasons.items() for s, fp in prints.items()]
+    table = pa.table(
+        {
+            "table_name": pa.array([r[0] for r in rows], pa.string()),
+            "season": pa.array([r[1] for r in rows], pa.int32()),
+            "fingerprint": pa.array([r[2] for r in rows], pa.string()),
+        }
+    )
+    con.register("_silver_seasons", table)
+    try:
+        con.execute("create or replace table meta.silver_seasons as select * from _silver_seasons")
+    finally:
+        con.unregister("_silver_seasons")
+
+
+def changed_seasons(
+    model: Model,
+    now: SeasonPrints,
+    before: SeasonPrints,
+    partial: dict[str, set[int]],
+    skipped: set[str],
+) -> set[int] | None:
+    """The seasons of a ``by_season`` model whose inputs changed since its last build, or
+    ``None`` when it must be rebuilt whole (an unkeyed input changed, or a gold input was
+    itself rebuilt whole)."""
+    seasons: set[int] = set()
+    for dependency in model.depends_on:
+        layer, _, name = dependency.partition(".")
+        if layer == "silver":
+            current, previous = now.get(name, {}), before.get(name, {})
+            if current == previous:
+                continue
+            if None in current or None in previous:
+                return None
+            seasons |= {
+                s
+                for s in current.keys() | previous.keys()
+                if s is not None and current.get(s) != previous.get(s)
+            }
+        elif name not in skipped:
+            if name not in partial:
+                return None
+            seasons |= partial[name]
+    return seasons
+
+
+def _build_seasons(con: duckdb.DuckDBPyConnection, model: Model, seasons: set[int]) -> None:
+    """Replace only the rows of ``seasons`` (DuckDB pushes the season filter down into the
+    model's query, so this costs a fraction of the whole table)."""
+    if not seasons:
+        return
+    assert model.sql is not None
+    listed = ", ".join(str(int(s)) for s in sorted(seasons))
+    body = model.sql.rstrip().rstrip(";")
+    try:
+        con.execute(f"delete from gold.{model.name} where season in ({listed})")
+        con.execute(
+            f"insert into gold.{model.name} by name select * from ({body}\n) "
+            f"where season in ({listed})"
+        )
+    except duckdb.Error as exc:
+        detail = str(exc).strip().splitlines()[0]
+        raise WarehouseError(
+            f"{model.origin}: rebuilding seasons {listed} of gold.{model.name} failed: {detail}"
+        ) from exc
 
 
 def model_fingerprints(models: list[Model], silver: dict[str, str]) -> dict[str, str]:
@@ -173,7 +273,8 @@ def build_gold(
     with db.open_warehouse(settings) as con:
         step("discovering models")
         models = discover()
-        silver = silver_fingerprint(con)
+        seasons_now = silver_season_fingerprints(con)
+        silver = _totals(seasons_now)
         digest = fingerprint(con, models, silver)
         if not force and last_build_fingerprint(con) == digest:
             return BuildResult("up_to_date", digest, seconds=time.perf_counter() - started)
@@ -181,20 +282,44 @@ def build_gold(
         result = BuildResult("built", digest)
         current = model_fingerprints(models, silver)
         previous = {} if force else _previous_models(con)
+        seasons_before = None if force else _previous_seasons(con)
+        partial: dict[str, set[int]] = {}
+        built = {
+            str(r[0])
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'gold'"
+            ).fetchall()
+        }
         con.execute("begin transaction")
         try:
             for model in models:
                 fp, code = previous.get(model.name, (None, None))
-                if fp == current[model.name] and db.table_exists(con, f"gold.{model.name}"):
+                exists = model.name in built
+                if fp == current[model.name] and exists:
                     result.skipped.append(model.name)
                     continue
                 if model.is_python and code != model.code_hash():
                     # Python models may continue from their previous output; not across
                     # a change of their code, nor when forced.
                     con.execute(f"drop table if exists gold.{model.name}")
+                seasons = None
+                if (
+                    model.by_season
+                    and exists
+                    and seasons_before is not None
+                    and code == model.code_hash()
+                ):
+                    seasons = changed_seasons(
+                        model, seasons_now, seasons_before, partial, set(result.skipped)
+                    )
                 step(f"building gold.{model.name}")
                 began = time.perf_counter()
-                _build_model(con, model)
+                if seasons is None:
+                    _build_model(con, model)
+                else:
+                    _build_seasons(con, model, seasons)
+                    partial[model.name] = seasons
+                    result.partial[model.name] = sorted(seasons)
                 result.model_seconds[model.name] = time.perf_counter() - began
                 result.rebuilt.append(model.name)
             step("checking gold")
@@ -206,9 +331,12 @@ def build_gold(
                     errors[0].describe() + more, {"checks": [c.as_dict() for c in checks]}
                 )
             result.warnings = [c for c in checks if not c.passed]
-            for model in models:
-                row = con.execute(f"select count(*) from gold.{model.name}").fetchone()
-                result.row_counts[model.name] = int(row[0]) if row else 0
+            counts = con.execute(
+                " union all ".join(
+                    f"select '{m.name}', count(*) from gold.{m.name}" for m in models
+                )
+            ).fetchall()
+            result.row_counts = {str(name): int(n) for name, n in counts}
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -226,6 +354,7 @@ def build_gold(
             ],
         )
         result.seconds = time.perf_counter() - started
+        _record_seasons(con, seasons_now)
         con.execute(_MODELS_DDL)
         now = datetime.now(UTC).replace(tzinfo=None)
         for model in models:
