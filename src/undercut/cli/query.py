@@ -18,11 +18,9 @@ def sql(
 ) -> None:
     """Run one read-only query against the warehouse (silver, gold and meta tables).
 
-    Statements that write (create, insert, update, delete, copy, attach, set …) are
-    refused with exit code 2.
+    Statements that write (create, insert, delete, copy, attach, set …) exit with code 2.
 
-    Example: undercut sql "select driver_id, wins from gold.driver_summary order by wins
-    desc limit 5" --format csv
+    Example: undercut sql "select driver_id, wins from gold.driver_summary limit 5"
     """
     from undercut.notebook import Warehouse
 

@@ -120,8 +120,10 @@ def driver_command(
     fmt: FormatOption = OutputFormat.table,
     home: HomeOption = None,
 ) -> None:
-    """One driver: identity, career (starts, wins, poles, podiums, fastest laps, points,
-    championships, DNFs), season by season and Elo.
+    """One driver: identity, career totals, season by season and Elo.
+
+    The career holds starts, wins, poles (as awarded), podiums, fastest laps, points,
+    championships and DNFs.
 
     Example: undercut stats driver hamilton --format json
     """
@@ -185,8 +187,9 @@ def circuits_command(
     fmt: FormatOption = OutputFormat.table,
     home: HomeOption = None,
 ) -> None:
-    """Every circuit, most Grands Prix first: race lap record, most successful driver and
-    constructor, pole-to-win rate.
+    """Every circuit, most Grands Prix first, with lap record and pole-to-win rate.
+
+    Also the most successful driver and constructor there.
 
     Example: undercut stats circuits --limit 10
     """
@@ -237,8 +240,7 @@ def circuit_command(
     fmt: FormatOption = OutputFormat.table,
     home: HomeOption = None,
 ) -> None:
-    """One circuit: Grands Prix held, race lap record, most successful driver and
-    constructor, pole-to-win rate and every winner.
+    """One circuit: lap record, top driver and team, pole-to-win rate, every winner.
 
     Example: undercut stats circuit monaco
     """
