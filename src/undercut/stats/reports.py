@@ -118,21 +118,18 @@ def drivers(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[
     return [{**_driver_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
 
 
-def driver(r: Reader, driver_id: str) -> dict[str, Any]:
-    """One driver's identity, career, seasons and Elo (as ``GET /api/v1/drivers/{id}``).
-
-    Raises:
-        NotFoundError: no driver with that Ergast ref.
-    """
-    row = _only(r, "driver_careers", "driver_id", driver_id, "driver")
-    seasons = _run(r, "driver_seasons", driver_id=driver_id)
+def _detail(
+    row: dict[str, Any], identity: dict[str, Any], seasons: list[dict[str, Any]], mates: str
+) -> dict[str, Any]:
+    """Identity, career, seasons (``mates``: the list column, constructors of a driver or
+    drivers of a constructor) and Elo, as the API's detail documents."""
     return {
-        **_driver_identity(row),
+        **identity,
         "career": _career(row),
         "seasons": [
             {
                 "season": s["season"],
-                "constructors": s["constructors"].split(",") if s["constructors"] else [],
+                mates: s[mates].split(",") if s[mates] else [],
                 "starts": s["starts"],
                 "wins": s["wins"],
                 "podiums": s["podiums"],
@@ -144,6 +141,17 @@ def driver(r: Reader, driver_id: str) -> dict[str, Any]:
         ],
         "elo": {"current": row["elo"], "peak": row["elo_peak"]},
     }
+
+
+def driver(r: Reader, driver_id: str) -> dict[str, Any]:
+    """One driver's identity, career, seasons and Elo (as ``GET /api/v1/drivers/{id}``).
+
+    Raises:
+        NotFoundError: no driver with that Ergast ref.
+    """
+    row = _only(r, "driver_careers", "driver_id", driver_id, "driver")
+    seasons = _run(r, "driver_seasons", driver_id=driver_id)
+    return _detail(row, _driver_identity(row), seasons, "constructors")
 
 
 def _constructor_identity(row: dict[str, Any]) -> dict[str, Any]:
@@ -171,24 +179,7 @@ def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
     """
     row = _only(r, "constructor_careers", "constructor_id", constructor_id, "constructor")
     seasons = _run(r, "constructor_seasons", constructor_id=constructor_id)
-    return {
-        **_constructor_identity(row),
-        "career": _career(row),
-        "seasons": [
-            {
-                "season": s["season"],
-                "drivers": s["drivers"].split(",") if s["drivers"] else [],
-                "starts": s["starts"],
-                "wins": s["wins"],
-                "podiums": s["podiums"],
-                "poles": s["poles"],
-                "points": float(s["points"] or 0),
-                "position": s["position"],
-            }
-            for s in seasons
-        ],
-        "elo": {"current": row["elo"], "peak": row["elo_peak"]},
-    }
+    return _detail(row, _constructor_identity(row), seasons, "drivers")
 
 
 def _circuit(row: dict[str, Any]) -> dict[str, Any]:
