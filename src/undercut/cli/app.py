@@ -13,6 +13,7 @@ from undercut.cli.publish import publish as publish_command
 from undercut.cli.run import run as run_command
 from undercut.cli.runs import runs as runs_command
 from undercut.cli.serve import serve as serve_command
+from undercut.cli.stats import register as register_stats
 
 app = typer.Typer(
     name="undercut",
@@ -32,6 +33,7 @@ app.add_typer(users_cli.app, name="users")
 app.command("run")(run_command)
 app.command("runs")(runs_command)
 app.command("update")(update_cli.update)
+register_stats(app)
 
 
 def _version(value: bool) -> None:

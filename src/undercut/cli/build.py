@@ -20,8 +20,10 @@ def build(
 
     Every model in warehouse/sql/gold (plus the Python rating models) is built in
     dependency order inside one transaction, checked, and written to the lake as
-    gold/<table>.parquet. Nothing is rebuilt when silver has not changed since the last
-    build, unless --force.
+    gold/<table>.parquet. Only the models whose inputs changed are rebuilt (season-keyed
+    models only for the changed seasons; Elo continues from the races already rated);
+    nothing is rebuilt when silver has not changed since the last build. --force rebuilds
+    everything from scratch.
 
     Example: undercut build --home .undercut
     """
@@ -29,17 +31,26 @@ def build(
 
     settings = settings_for(home)
     console = err_console()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
-                  transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
         task = progress.add_task("build", total=None)
-        result = build_gold(settings, force=force,
-                            on_step=lambda msg: progress.update(task, description=msg))
+        result = build_gold(
+            settings, force=force, on_step=lambda msg: progress.update(task, description=msg)
+        )
     if result.status == "up_to_date":
-        console.print("gold is up to date: silver and models unchanged since the last build "
-                      "(use --force to rebuild)")
+        console.print(
+            "gold is up to date: silver and models unchanged since the last build "
+            "(use --force to rebuild)"
+        )
         return
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
     rows = sum(result.row_counts.values())
-    console.print(f"built {len(result.row_counts)} gold tables ({rows:,} rows) "
-                  f"in {result.seconds:.2f}s → {settings.warehouse_path}")
+    unchanged = f", {len(result.skipped)} unchanged" if result.skipped else ""
+    by_season = f", {len(result.partial)} for changed seasons only" if result.partial else ""
+    console.print(
+        f"built {len(result.rebuilt)} of {len(result.row_counts)} gold tables "
+        f"({rows:,} rows{unchanged}{by_season}) in {result.seconds:.2f}s → "
+        f"{settings.warehouse_path}"
+    )

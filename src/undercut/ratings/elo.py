@@ -20,7 +20,7 @@ a 400-point gap means 10:1 odds in a duel). Newcomers start at ``START``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,26 +82,46 @@ def update(
     return ratings + delta
 
 
-def history(races: Iterable[Race], config: EloConfig | None = None) -> Iterator[Rating]:
+def best_places(race: Race) -> dict[str, float]:
+    """Each competitor's place in a race; one listed twice (shared drives, two cars of one
+    team) keeps only its best."""
+    best: dict[str, float] = {}
+    for who, place in zip(race.competitors, race.finish, strict=True):
+        if who not in best or place < best[who]:
+            best[who] = float(place)
+    return best
+
+
+def history(
+    races: Iterable[Race],
+    config: EloConfig | None = None,
+    initial: Mapping[str, tuple[float, int]] | None = None,
+) -> Iterator[Rating]:
     """Ratings before and after every race, races taken in the order given (chronological).
 
-    A competitor listed twice in one race (shared drives, two cars of one team) keeps only
-    its best place.
+    A competitor listed twice in one race keeps only its best place (``best_places``).
+    ``initial`` (competitor → (rating, races rated)) continues an earlier history, so new
+    races can be rated without replaying the old ones: the result is the same as rating
+    every race from the start.
     """
     cfg = config or EloConfig()
-    current: dict[str, float] = {}
-    starts: dict[str, int] = {}
+    current: dict[str, float] = {who: rating for who, (rating, _) in (initial or {}).items()}
+    starts: dict[str, int] = {who: count for who, (_, count) in (initial or {}).items()}
     for race in races:
-        best: dict[str, float] = {}
-        for who, place in zip(race.competitors, race.finish, strict=True):
-            if who not in best or place < best[who]:
-                best[who] = float(place)
+        best = best_places(race)
         names = list(best)
         before = np.array([current.get(n, cfg.start) for n in names], dtype=np.float64)
         places = np.array([best[n] for n in names], dtype=np.float64)
         after = update(before, places, cfg)
         for i, name in enumerate(names):
-            yield Rating(race.key, name, float(before[i]), float(after[i]),
-                         starts.get(name, 0), places[i], len(names))
+            yield Rating(
+                race.key,
+                name,
+                float(before[i]),
+                float(after[i]),
+                starts.get(name, 0),
+                places[i],
+                len(names),
+            )
             current[name] = float(after[i])
             starts[name] = starts.get(name, 0) + 1

@@ -6,6 +6,12 @@ gold table written to the lake as ``gold/<name>.parquet`` and the build recorded
 ``meta.builds``. A build is skipped when neither silver nor any model's code changed since
 the last one (a fingerprint of silver row counts and row hashes plus model code hashes), so
 calling it after every incremental update costs a few milliseconds when nothing is new.
+
+Builds are incremental per model: each model's fingerprint covers its code, the silver
+tables it reads and the fingerprints of the gold models it reads (``meta.gold_models``
+keeps the last one built), so only models downstream of what changed are rebuilt and
+re-published; the Elo models also continue from the races they already rated. ``--force``
+rebuilds every model from scratch.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from undercut.config import Settings
 from undercut.errors import ValidationError, WarehouseError
@@ -34,6 +41,10 @@ _BUILDS_DDL = (
     "create table if not exists meta.builds (build_id varchar, built_at timestamp, "
     "fingerprint varchar, forced boolean, seconds double, models json, warnings integer)"
 )
+_MODELS_DDL = (
+    "create table if not exists meta.gold_models (name varchar primary key, "
+    "fingerprint varchar, code_hash varchar, built_at timestamp, seconds double)"
+)
 
 
 @dataclass
@@ -44,32 +55,165 @@ class BuildResult:
     model_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    rebuilt: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    partial: dict[str, list[int]] = field(default_factory=dict)  # rebuilt for these seasons
+
+
+SeasonPrints = dict[str, dict[int | None, str]]
+
+
+def silver_season_fingerprints(con: duckdb.DuckDBPyConnection) -> SeasonPrints:
+    """Row count and an order-independent sum of row hashes per silver table and season
+    (key ``None`` for a table without a season column)."""
+    columns = con.execute(
+        "select table_name, bool_or(column_name = 'season') from information_schema.columns "
+        "where table_schema = 'silver' group by table_name order by table_name"
+    ).fetchall()
+    if not columns:
+        raise WarehouseError("silver is empty; run `undercut ingest archive` first")
+    parts = [
+        f"select '{name}', season::integer, count(*), "
+        f"coalesce(sum(hash(t)::hugeint), 0)::varchar from silver.{name} as t group by season"
+        if has_season
+        else f"select '{name}', null::integer, count(*), "
+        f"coalesce(sum(hash(t)::hugeint), 0)::varchar from silver.{name} as t"
+        for name, has_season in columns
+    ]
+    found: SeasonPrints = {str(name): {} for name, _ in columns}
+    for name, season, count, digest in con.execute(" union all ".join(parts)).fetchall():
+        found[str(name)][season] = f"{count}:{digest}"
+    return found
+
+
+def _totals(seasons: SeasonPrints) -> dict[str, str]:
+    totals = {}
+    for name, prints in seasons.items():
+        counts = [tuple(int(x) for x in p.split(":")) for p in prints.values()]
+        totals[name] = f"{sum(c for c, _ in counts)}:{sum(d for _, d in counts)}"
+    return totals
 
 
 def silver_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Row count and an order-independent sum of row hashes for every silver table."""
-    names = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'silver' "
-        "order by table_name"
-    ).fetchall()]
-    if not names:
-        raise WarehouseError("silver is empty; run `undercut ingest archive` first")
-    parts = [
-        f"select '{name}', count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar "
-        f"from silver.{name} as t"
-        for name in names
-    ]
-    rows = con.execute(" union all ".join(parts)).fetchall()
-    return {str(name): f"{count}:{digest}" for name, count, digest in rows}
+    return _totals(silver_season_fingerprints(con))
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, models: list[Model]) -> str:
+def _previous_seasons(con: duckdb.DuckDBPyConnection) -> SeasonPrints | None:
+    if not db.table_exists(con, "meta.silver_seasons"):
+        return None
+    found: SeasonPrints = {}
+    for name, season, fp in con.execute(
+        "select table_name, season, fingerprint from meta.silver_seasons"
+    ).fetchall():
+        found.setdefault(str(name), {})[season] = str(fp)
+    return found
+
+
+def _record_seasons(con: duckdb.DuckDBPyConnection, seasons: SeasonPrints) -> None:
+    rows = [(n, s, fp) for n, prints in seasons.items() for s, fp in prints.items()]
+    table = pa.table(
+        {
+            "table_name": pa.array([r[0] for r in rows], pa.string()),
+            "season": pa.array([r[1] for r in rows], pa.int32()),
+            "fingerprint": pa.array([r[2] for r in rows], pa.string()),
+        }
+    )
+    con.register("_silver_seasons", table)
+    try:
+        con.execute("create or replace table meta.silver_seasons as select * from _silver_seasons")
+    finally:
+        con.unregister("_silver_seasons")
+
+
+def changed_seasons(
+    model: Model,
+    now: SeasonPrints,
+    before: SeasonPrints,
+    partial: dict[str, set[int]],
+    skipped: set[str],
+) -> set[int] | None:
+    """The seasons of a ``by_season`` model whose inputs changed since its last build, or
+    ``None`` when it must be rebuilt whole (an unkeyed input changed, or a gold input was
+    itself rebuilt whole)."""
+    seasons: set[int] = set()
+    for dependency in model.depends_on:
+        layer, _, name = dependency.partition(".")
+        if layer == "silver":
+            current, previous = now.get(name, {}), before.get(name, {})
+            if current == previous:
+                continue
+            if None in current or None in previous:
+                return None
+            seasons |= {
+                s
+                for s in current.keys() | previous.keys()
+                if s is not None and current.get(s) != previous.get(s)
+            }
+        elif name not in skipped:
+            if name not in partial:
+                return None
+            seasons |= partial[name]
+    return seasons
+
+
+def _build_seasons(con: duckdb.DuckDBPyConnection, model: Model, seasons: set[int]) -> None:
+    """Replace only the rows of ``seasons`` (DuckDB pushes the season filter down into the
+    model's query, so this costs a fraction of the whole table)."""
+    if not seasons:
+        return
+    assert model.sql is not None
+    listed = ", ".join(str(int(s)) for s in sorted(seasons))
+    body = model.sql.rstrip().rstrip(";")
+    try:
+        con.execute(f"delete from gold.{model.name} where season in ({listed})")
+        con.execute(
+            f"insert into gold.{model.name} by name select * from ({body}\n) "
+            f"where season in ({listed})"
+        )
+    except duckdb.Error as exc:
+        detail = str(exc).strip().splitlines()[0]
+        raise WarehouseError(
+            f"{model.origin}: rebuilding seasons {listed} of gold.{model.name} failed: {detail}"
+        ) from exc
+
+
+def model_fingerprints(models: list[Model], silver: dict[str, str]) -> dict[str, str]:
+    """Per model (in build order): its code, the silver tables it reads, and the
+    fingerprints of the gold models it reads — equal means its output would be equal."""
+    found: dict[str, str] = {}
+    for model in models:
+        payload = {
+            "code": model.code_hash(),
+            "silver": {
+                d: silver.get(d.partition(".")[2], "absent")
+                for d in sorted(model.depends_on)
+                if d.startswith("silver.")
+            },
+            "gold": {d: found[d] for d in sorted(model.gold_dependencies)},
+        }
+        found[model.name] = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return found
+
+
+def _previous_models(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    if not db.table_exists(con, "meta.gold_models"):
+        return {}
+    rows = con.execute("select name, fingerprint, code_hash from meta.gold_models").fetchall()
+    return {str(name): (str(fp), str(code)) for name, fp, code in rows}
+
+
+def fingerprint(
+    con: duckdb.DuckDBPyConnection, models: list[Model], silver: dict[str, str] | None = None
+) -> str:
     """What a gold build is a function of: silver content and the models' code."""
     payload = {
-        "silver": silver_fingerprint(con),
+        "silver": silver if silver is not None else silver_fingerprint(con),
         "models": {m.name: m.code_hash() for m in models},
-        "checks": {c.name: hashlib.sha256(c.sql.encode()).hexdigest()
-                   for c in load_checks(checks_dir("gold"))},
+        "checks": {
+            c.name: hashlib.sha256(c.sql.encode()).hexdigest()
+            for c in load_checks(checks_dir("gold"))
+        },
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -99,8 +243,9 @@ def _build_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
                 con.unregister("_python_model")
     except duckdb.Error as exc:
         detail = str(exc).strip().splitlines()[0]
-        raise WarehouseError(f"{model.origin}: building gold.{model.name} failed: {detail}") \
-            from exc
+        raise WarehouseError(
+            f"{model.origin}: building gold.{model.name} failed: {detail}"
+        ) from exc
 
 
 def _publish(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str]) -> None:
@@ -128,41 +273,113 @@ def build_gold(
     with db.open_warehouse(settings) as con:
         step("discovering models")
         models = discover()
-        digest = fingerprint(con, models)
+        seasons_now = silver_season_fingerprints(con)
+        silver = _totals(seasons_now)
+        digest = fingerprint(con, models, silver)
         if not force and last_build_fingerprint(con) == digest:
             return BuildResult("up_to_date", digest, seconds=time.perf_counter() - started)
 
         result = BuildResult("built", digest)
+        current = model_fingerprints(models, silver)
+        previous = {} if force else _previous_models(con)
+        seasons_before = None if force else _previous_seasons(con)
+        partial: dict[str, set[int]] = {}
+        built = {
+            str(r[0])
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'gold'"
+            ).fetchall()
+        }
         con.execute("begin transaction")
         try:
             for model in models:
+                fp, code = previous.get(model.name, (None, None))
+                exists = model.name in built
+                if fp == current[model.name] and exists:
+                    result.skipped.append(model.name)
+                    continue
+                if model.is_python and code != model.code_hash():
+                    # Python models may continue from their previous output; not across
+                    # a change of their code, nor when forced.
+                    con.execute(f"drop table if exists gold.{model.name}")
+                seasons = None
+                if (
+                    model.by_season
+                    and exists
+                    and seasons_before is not None
+                    and code == model.code_hash()
+                ):
+                    seasons = changed_seasons(
+                        model, seasons_now, seasons_before, partial, set(result.skipped)
+                    )
                 step(f"building gold.{model.name}")
                 began = time.perf_counter()
-                _build_model(con, model)
+                if seasons is None:
+                    _build_model(con, model)
+                else:
+                    _build_seasons(con, model, seasons)
+                    partial[model.name] = seasons
+                    result.partial[model.name] = sorted(seasons)
                 result.model_seconds[model.name] = time.perf_counter() - began
+                result.rebuilt.append(model.name)
             step("checking gold")
             checks = [run_check(con, check) for check in load_checks(checks_dir("gold"))]
             errors = [c for c in checks if not c.passed and c.severity == "error"]
             if errors:
                 more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-                raise ValidationError(errors[0].describe() + more,
-                                      {"checks": [c.as_dict() for c in checks]})
+                raise ValidationError(
+                    errors[0].describe() + more, {"checks": [c.as_dict() for c in checks]}
+                )
             result.warnings = [c for c in checks if not c.passed]
-            for model in models:
-                row = con.execute(f"select count(*) from gold.{model.name}").fetchone()
-                result.row_counts[model.name] = int(row[0]) if row else 0
+            counts = con.execute(
+                " union all ".join(
+                    f"select '{m.name}', count(*) from gold.{m.name}" for m in models
+                )
+            ).fetchall()
+            result.row_counts = {str(name): int(n) for name, n in counts}
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
         # Recorded only once published, so a failed Parquet write is retried next time.
         step("writing gold Parquet")
-        _publish(con, Lake.from_settings(settings), [m.name for m in models])
+        lake = Lake.from_settings(settings)
+        _publish(
+            con,
+            lake,
+            [
+                m.name
+                for m in models
+                if m.name in result.rebuilt or not lake.exists("gold", f"{m.name}.parquet")
+            ],
+        )
         result.seconds = time.perf_counter() - started
+        _record_seasons(con, seasons_now)
+        con.execute(_MODELS_DDL)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for model in models:
+            if model.name in result.rebuilt:
+                con.execute(
+                    "insert or replace into meta.gold_models values (?, ?, ?, ?, ?)",
+                    [
+                        model.name,
+                        current[model.name],
+                        model.code_hash(),
+                        now,
+                        result.model_seconds[model.name],
+                    ],
+                )
         con.execute(_BUILDS_DDL)
         con.execute(
             "insert into meta.builds values (?, ?, ?, ?, ?, ?, ?)",
-            [uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None), digest, force,
-             result.seconds, json.dumps(result.row_counts), len(result.warnings)],
+            [
+                uuid.uuid4().hex,
+                datetime.now(UTC).replace(tzinfo=None),
+                digest,
+                force,
+                result.seconds,
+                json.dumps(result.row_counts),
+                len(result.warnings),
+            ],
         )
     return result

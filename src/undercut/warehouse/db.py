@@ -63,11 +63,12 @@ def open_warehouse(settings: Settings, *, read_only: bool = False) -> Iterator[
 
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     schema, _, name = qualified.partition(".")
-    row = con.execute(
+    # fetchall, not fetchone: a result left unfinished blocks ``register`` on this connection.
+    rows = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows and rows[0][0])
 
 
 def sql_dir() -> Path:

@@ -6,11 +6,16 @@ and references to ``gold.<name>`` in its body count as dependencies too, so forg
 header never builds a model before its inputs. A Python model is a function that reads the
 warehouse and returns an Arrow table — used where SQL is the wrong tool (the sequential Elo
 update). Both kinds are ordered together, topologically, by their gold dependencies.
+
+A SQL model whose header says ``-- incremental by: season`` promises that its rows of a
+season depend only on that season's rows of its inputs (and on unkeyed inputs such as
+seeds); the build may then rebuild just the seasons whose inputs changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 import re
 from collections.abc import Callable
@@ -26,6 +31,7 @@ from undercut.warehouse import db
 
 _DEPENDS = re.compile(r"^--\s*depends on:\s*(.*)$", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
+_BY_SEASON = re.compile(r"^--\s*incremental by:\s*season\s*$", re.IGNORECASE | re.MULTILINE)
 _REFERENCE = re.compile(r"\b(silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 
 PythonBuild = Callable[[duckdb.DuckDBPyConnection], pa.Table]
@@ -40,15 +46,28 @@ class Model:
     sql: str | None = None
     build: PythonBuild | None = None
     origin: str = ""
+    modules: tuple[str, ...] = ()
+    by_season: bool = False
 
     @property
     def gold_dependencies(self) -> set[str]:
         return {d.partition(".")[2] for d in self.depends_on if d.startswith("gold.")}
 
     def code_hash(self) -> str:
-        """Hash of the model's code, so editing a model forces the next build."""
-        text = self.sql if self.sql is not None else inspect.getsource(self.build)  # type: ignore[arg-type]
+        """Hash of the model's code, so editing a model forces the next build. A Python
+        model's code includes the source of the ``modules`` it names (its constants)."""
+        if self.sql is not None:
+            text = self.sql
+        else:
+            assert self.build is not None
+            text = inspect.getsource(self.build) + "".join(
+                inspect.getsource(importlib.import_module(m)) for m in self.modules
+            )
         return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def is_python(self) -> bool:
+        return self.sql is None
 
 
 def declared_dependencies(sql: str) -> set[str]:
@@ -83,7 +102,13 @@ def sql_model(path: Path) -> Model:
     sql = path.read_text()
     depends = declared_dependencies(sql) | referenced_tables(sql)
     depends.discard(f"gold.{path.stem}")
-    return Model(path.stem, frozenset(depends), sql=sql, origin=str(path))
+    return Model(
+        path.stem,
+        frozenset(depends),
+        sql=sql,
+        origin=str(path),
+        by_season=bool(_BY_SEASON.search(sql)),
+    )
 
 
 def discover(

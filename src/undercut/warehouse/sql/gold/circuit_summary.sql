@@ -2,24 +2,36 @@
 -- Grain: one row per silver.circuits circuit. races_held counts races with a result; the
 --        lap record is the fastest race lap in the archive (lap times exist from 2004);
 --        top driver/constructor have the most wins there (ties: who got there first);
---        pole_to_win_rate is the share of races held won from official pole.
--- depends on: silver.circuits, gold.race_summaries, gold.fastest_laps
+--        pole_to_win_rate is the share of races held won from official pole. Drivers who
+--        shared a winning car (1950s) are all credited with the win, for both.
+-- depends on: silver.circuits, gold.race_summaries, gold.fastest_laps, gold.race_starts
 with circuits as (select * from silver.circuits),
 
 races as (select * from gold.race_summaries where has_result),
 
 fastest_laps as (select * from gold.fastest_laps where lap_time_ms is not null),
 
+race_winners as (
+    select distinct season, round, driver_id from gold.race_starts where position = 1
+),
+
+pole_wins as (
+    select distinct w.season, w.round
+    from race_winners as w
+    inner join races as r
+        on r.season = w.season and r.round = w.round and r.pole_driver_id = w.driver_id
+),
+
 held as (
     select
-        circuit_id,
+        r.circuit_id,
         count(*)::integer as races_held,
-        min(season)::integer as first_season,
-        max(season)::integer as last_season,
-        avg(case when pole_driver_id = winner_driver_id then 1.0 else 0.0 end)
-            as pole_to_win_rate
-    from races
-    group by circuit_id
+        min(r.season)::integer as first_season,
+        max(r.season)::integer as last_season,
+        avg(case when pw.season is not null then 1.0 else 0.0 end) as pole_to_win_rate
+    from races as r
+    left join pole_wins as pw on pw.season = r.season and pw.round = r.round
+    group by r.circuit_id
 ),
 
 lap_record as (
@@ -35,11 +47,10 @@ lap_record as (
 ),
 
 driver_wins as (
-    select circuit_id, winner_driver_id as driver_id, count(*) as wins,
-        max(race_date) as reached_on
-    from races
-    where winner_driver_id is not null
-    group by circuit_id, winner_driver_id
+    select r.circuit_id, w.driver_id, count(*) as wins, max(r.race_date) as reached_on
+    from race_winners as w
+    inner join races as r on r.season = w.season and r.round = w.round
+    group by r.circuit_id, w.driver_id
 ),
 
 constructor_wins as (

@@ -4,6 +4,7 @@
 --        with a car started / won). points and championship_position come from the
 --        recomputed constructors' standings (from 1958; null before), gross_points adds
 --        every constructor point scored.
+-- incremental by: season
 -- depends on: silver.race_results, gold.race_starts, gold.official_poles,
 --             gold.fastest_laps, gold.constructor_standings
 with entries as (select * from silver.race_results),

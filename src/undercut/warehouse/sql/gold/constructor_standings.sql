@@ -6,6 +6,7 @@
 --        run so far; gross_points counts every result. Ties are broken by countback over
 --        the constructor's classified finishes, then the finishing order of all its cars;
 --        constructors excluded from a championship are classified last.
+-- incremental by: season
 -- depends on: gold.scored_results, gold.scoring_drop_rules, gold.scoring_exclusions,
 --             gold.scoring_adjustments
 with scored as (select * from gold.scored_results where season >= 1958),

@@ -6,6 +6,7 @@
 --        (gross_points: every point scored, race and sprint); dnfs are starts not
 --        classified, disqualifications excluded; championship_position is the final
 --        recomputed standing (provisional while the season runs).
+-- incremental by: season
 -- depends on: silver.race_results, silver.races, gold.race_starts, gold.official_poles,
 --             gold.scored_results, gold.driver_standings, gold.fastest_laps
 with entries as (select * from silver.race_results),

@@ -5,6 +5,7 @@
 --        far; gross_points counts every result. Ties are broken by countback: classified
 --        finishes (more wins, then more seconds, ...), then finishing order of every
 --        result; drivers excluded from a championship are classified last.
+-- incremental by: season
 -- depends on: gold.scored_results, gold.scoring_drop_rules, gold.scoring_exclusions,
 --             gold.scoring_adjustments
 with scored as (select * from gold.scored_results),

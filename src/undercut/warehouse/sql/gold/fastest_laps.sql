@@ -3,6 +3,7 @@
 --        only when they shared it). From the archive's fastest-lap ranks where it has them
 --        (2004 on, with gaps); otherwise from the fastest-lap point where one was awarded
 --        (1950-1959, and gaps such as Monaco 2024). 1960-2003 are not in the archive.
+-- incremental by: season
 -- depends on: silver.race_results, gold.scored_results
 with results as (select * from silver.race_results),
 

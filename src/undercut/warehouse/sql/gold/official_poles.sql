@@ -9,6 +9,7 @@
 --        of qualifying (Magnussen, Brazil 2022). Shared cars of the 1950s put two drivers
 --        on the pole slot; the one who took the start (first listed) is credited. Races
 --        with qualifying but no race result yet use the qualifying order.
+-- incremental by: season
 -- depends on: silver.races, silver.race_results, silver.qualifying, silver.sprint_results
 with races as (select * from silver.races),
 

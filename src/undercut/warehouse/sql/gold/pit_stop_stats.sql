@@ -3,6 +3,7 @@
 --        2011). A stop's time is the pit-lane time the archive records (entry to exit),
 --        so the median is robust to the long stops of red-flag periods that the mean is
 --        not; fastest_stop_ms is the quickest single stop.
+-- incremental by: season
 -- depends on: silver.pit_stops, silver.race_results
 with pit_stops as (select * from silver.pit_stops),
 

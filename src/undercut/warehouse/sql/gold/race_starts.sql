@@ -2,6 +2,7 @@
 -- Grain: one row per silver.race_results row whose driver started (shared drives give a
 --        driver two rows in one race). Non-starters (did not (pre-)qualify, withdrew) are
 --        left out: a start is a race started, as official statistics count it.
+-- incremental by: season
 -- depends on: silver.race_results, silver.races
 with results as (select * from silver.race_results),
 

@@ -3,6 +3,7 @@
 --        winners; has_result tells). margin_ms is the winner's lead over second place when
 --        both finished on the lead lap with a time; null otherwise. Shared winning cars
 --        credit the first-listed driver.
+-- incremental by: season
 -- depends on: silver.races, silver.race_results, gold.official_poles, gold.fastest_laps
 with races as (select * from silver.races),
 

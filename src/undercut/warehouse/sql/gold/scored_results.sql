@@ -5,6 +5,7 @@
 --        Where the archive has no fastest-lap data for a race (none before 2004, and a few
 --        gaps since, such as Monaco 2024) the fastest-lap point is located as the result
 --        whose archive points exceed its position's share.
+-- incremental by: season
 -- depends on: silver.race_results, silver.sprint_results, gold.scoring_points,
 --             gold.scoring_rules, gold.scoring_race_factors, gold.result_corrections
 with race_results as (select * from silver.race_results),

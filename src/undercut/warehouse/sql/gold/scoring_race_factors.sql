@@ -3,6 +3,7 @@
 --        distance was run (1975 Spain, 1984 Monaco, 1991 Australia, 2009 Malaysia, 2021
 --        Belgium, where no fastest-lap point was given either); 2014's finale paid double.
 --        The Indianapolis 500 (1950-1960) counted for drivers only.
+-- incremental by: season
 -- depends on: silver.races
 with fixed (season, round, race_name, driver_factor, constructor_factor, fastest_lap_awarded) as (
     values

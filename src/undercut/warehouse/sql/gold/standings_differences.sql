@@ -7,6 +7,7 @@
 --        some seasons and not in others, so such one-sided rows are not differences, and
 --        positions are compared within the field both sides list (an extra tail of
 --        non-finishers does not move anyone else).
+-- incremental by: season
 -- depends on: gold.driver_standings, gold.constructor_standings, silver.driver_standings,
 --             silver.constructor_standings, gold.scored_results
 with computed_drivers as (select * from gold.driver_standings),

@@ -5,6 +5,7 @@
 --        archive has it (1994 on), else the starting grid (pit-lane starts excluded); the
 --        race compares the finishing order. A driver with two cars in one race (shared
 --        drives) counts once, with his best car.
+-- incremental by: season
 -- depends on: gold.race_starts, silver.qualifying
 with starts as (select * from gold.race_starts),
 

@@ -1,0 +1,277 @@
+"""Build the ``undercut stats`` documents from the warehouse, read-only.
+
+Field names and shapes follow ``/api/v1`` (camelCase, ``career`` nested in a driver's or a
+constructor's detail), so a script can switch between the command line and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from undercut.config import Settings
+from undercut.errors import NotFoundError
+from undercut.notebook import Warehouse
+from undercut.serving.sql import query
+from undercut.serving.store import DuckReader, Reader
+
+QUERIES = Path(__file__).parent / "queries"
+
+DRIVER_SORTS = {
+    "wins": "wins desc",
+    "starts": "starts desc",
+    "poles": "poles desc",
+    "podiums": "podiums desc",
+    "points": "points desc",
+    "championships": "championships desc",
+    "name": "family_name asc",
+}
+CONSTRUCTOR_SORTS = {
+    "wins": "wins desc",
+    "starts": "starts desc",
+    "poles": "poles desc",
+    "podiums": "podiums desc",
+    "points": "points desc",
+    "championships": "championships desc",
+    "name": "constructor_name asc",
+}
+
+
+@cache
+def own_query(name: str) -> str:
+    """The text of ``stats/queries/<name>.sql``."""
+    return (QUERIES / f"{name}.sql").read_text()
+
+
+@contextmanager
+def reader(settings: Settings) -> Iterator[Reader]:
+    """The warehouse read-only, as the API's serving queries expect it."""
+    warehouse = Warehouse(settings)
+    tables = frozenset(warehouse.tables())
+    with warehouse.connect() as con:
+        yield DuckReader(con, tables)
+
+
+def _run(r: Reader, name: str, **params: Any) -> list[dict[str, Any]]:
+    return r.fetch(query(name, r.tables), params)
+
+
+def _sorted(r: Reader, name: str, order: str, tie: str, limit: int | None) -> list[dict]:
+    sql = f"select * from ({query(name, r.tables)}) as src order by {order}, {tie}"
+    if limit is not None:
+        sql += " limit :limit"
+    return r.fetch(sql, {"limit": limit})
+
+
+def _only(r: Reader, name: str, key: str, value: str, what: str) -> dict[str, Any]:
+    rows = r.fetch(
+        f"select * from ({query(name, r.tables)}) as src where {key} = :value", {"value": value}
+    )
+    if not rows:
+        raise NotFoundError(
+            f"{what} {value!r} not found (ids are Ergast refs, e.g. {_EXAMPLES[what]})"
+        )
+    return rows[0]
+
+
+_EXAMPLES = {
+    "driver": "hamilton, max_verstappen",
+    "constructor": "ferrari, red_bull",
+    "circuit": "monaco, monza",
+}
+
+
+def _career(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "starts": row["starts"],
+        "wins": row["wins"],
+        "poles": row["poles"],
+        "podiums": row["podiums"],
+        "fastest_laps": row["fastest_laps"],
+        "points": round(float(row["points"] or 0), 2),
+        "championships": row["championships"],
+        "dnfs": row["dnfs"],
+    }
+
+
+def _driver_identity(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "driverId": row["driver_id"],
+        "code": row["code"],
+        "permanentNumber": row["permanent_number"],
+        "givenName": row["given_name"],
+        "familyName": row["family_name"],
+        "nationality": row["nationality"],
+        "dateOfBirth": row["date_of_birth"],
+        "racesEntered": row["races_entered"],
+        "firstSeason": row["first_season"],
+        "lastSeason": row["last_season"],
+    }
+
+
+def drivers(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
+    """Every driver with career totals (as ``GET /api/v1/drivers`` items)."""
+    rows = _sorted(r, "driver_careers", DRIVER_SORTS[sort], "driver_id", limit)
+    return [{**_driver_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
+
+
+def _detail(
+    row: dict[str, Any], identity: dict[str, Any], seasons: list[dict[str, Any]], mates: str
+) -> dict[str, Any]:
+    """Identity, career, seasons (``mates``: the list column, constructors of a driver or
+    drivers of a constructor) and Elo, as the API's detail documents."""
+    return {
+        **identity,
+        "career": _career(row),
+        "seasons": [
+            {
+                "season": s["season"],
+                mates: s[mates].split(",") if s[mates] else [],
+                "starts": s["starts"],
+                "wins": s["wins"],
+                "podiums": s["podiums"],
+                "poles": s["poles"],
+                "points": float(s["points"] or 0),
+                "position": s["position"],
+            }
+            for s in seasons
+        ],
+        "elo": {"current": row["elo"], "peak": row["elo_peak"]},
+    }
+
+
+def driver(r: Reader, driver_id: str) -> dict[str, Any]:
+    """One driver's identity, career, seasons and Elo (as ``GET /api/v1/drivers/{id}``).
+
+    Raises:
+        NotFoundError: no driver with that Ergast ref.
+    """
+    row = _only(r, "driver_careers", "driver_id", driver_id, "driver")
+    seasons = _run(r, "driver_seasons", driver_id=driver_id)
+    return _detail(row, _driver_identity(row), seasons, "constructors")
+
+
+def _constructor_identity(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "constructorId": row["constructor_id"],
+        "name": row["constructor_name"],
+        "nationality": row["nationality"],
+        "racesEntered": row["races_entered"],
+        "firstSeason": row["first_season"],
+        "lastSeason": row["last_season"],
+    }
+
+
+def constructors(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
+    """Every constructor with career totals (as ``GET /api/v1/constructors`` items)."""
+    rows = _sorted(r, "constructor_careers", CONSTRUCTOR_SORTS[sort], "constructor_id", limit)
+    return [{**_constructor_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
+
+
+def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
+    """One constructor's career, seasons and Elo (as ``GET /api/v1/constructors/{id}``).
+
+    Raises:
+        NotFoundError: no constructor with that Ergast ref.
+    """
+    row = _only(r, "constructor_careers", "constructor_id", constructor_id, "constructor")
+    seasons = _run(r, "constructor_seasons", constructor_id=constructor_id)
+    return _detail(row, _constructor_identity(row), seasons, "drivers")
+
+
+def _circuit(row: dict[str, Any]) -> dict[str, Any]:
+    record = None
+    if row["lap_record_ms"] is not None:
+        record = {
+            "time": row["lap_record_text"],
+            "ms": row["lap_record_ms"],
+            "driverId": row["lap_record_driver_id"],
+            "season": row["lap_record_season"],
+        }
+    rate = row["pole_to_win_rate"]
+    return {
+        "circuitId": row["circuit_id"],
+        "name": row["circuit_name"],
+        "locality": row["locality"],
+        "country": row["country"],
+        "racesHeld": row["races_held"],
+        "firstSeason": row["first_season"],
+        "lastSeason": row["last_season"],
+        "lapRecord": record,
+        "topDriver": {"driverId": row["top_driver_id"], "wins": row["top_driver_wins"]}
+        if row["top_driver_id"]
+        else None,
+        "topConstructor": {
+            "constructorId": row["top_constructor_id"],
+            "wins": row["top_constructor_wins"],
+        }
+        if row["top_constructor_id"]
+        else None,
+        "poleToWinRate": None if rate is None else round(float(rate), 4),
+    }
+
+
+def circuits(r: Reader, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Every circuit, most races held first, with lap record and pole-to-win rate."""
+    rows = r.fetch(own_query("circuit_summaries"), {"circuit_id": None})
+    return [_circuit(row) for row in rows[:limit]]
+
+
+def circuit(r: Reader, circuit_id: str) -> dict[str, Any]:
+    """One circuit's history and every winner there.
+
+    Raises:
+        NotFoundError: no circuit with that Ergast ref.
+    """
+    rows = r.fetch(own_query("circuit_summaries"), {"circuit_id": circuit_id})
+    if not rows:
+        raise NotFoundError(
+            f"circuit {circuit_id!r} not found (ids are Ergast refs, e.g. {_EXAMPLES['circuit']})"
+        )
+    winners = _run(r, "circuit_winners", circuit_id=circuit_id)
+    return {
+        **_circuit(rows[0]),
+        "winners": [
+            {
+                "season": w["season"],
+                "round": w["round"],
+                "driverId": w["driver_id"],
+                "constructorId": w["constructor_id"],
+            }
+            for w in winners
+        ],
+    }
+
+
+def standings(r: Reader, season: int, round: int | None = None) -> dict[str, Any]:
+    """The drivers' championship after a round, default the newest (as
+    ``GET /api/v1/standings/{season}/drivers``).
+
+    Raises:
+        NotFoundError: the season has no standings, or none up to that round.
+    """
+    latest = _run(r, "standings_rounds", season=season)[0]["drivers_round"]
+    if latest is None:
+        raise NotFoundError(f"season {season} has no drivers' standings")
+    if round is not None and not 1 <= round <= latest:
+        raise NotFoundError(
+            f"season {season} has drivers' standings for rounds 1-{latest}, not round {round}"
+        )
+    after = int(round if round is not None else latest)
+    rows = _run(r, "driver_standings", season=season, round=after)
+    return {
+        "season": season,
+        "after_round": after,
+        "drivers": [
+            {
+                "position": row["position"],
+                "driverId": row["driver_id"],
+                "points": float(row["points"] or 0),
+                "wins": int(row["wins"] or 0),
+            }
+            for row in rows
+        ],
+    }
