@@ -74,8 +74,8 @@ def test_one_new_race_rebuilds_only_what_depends_on_it(incremental: Incremental)
         "constructor_elo_history",
         "driver_summary",
     } <= set(result.rebuilt)
-    # Session timing (OpenF1) did not change: its models are not rebuilt.
-    assert {"race_laps", "stint_summaries", "tyre_degradation"} <= set(result.skipped)
+    # The points systems and published corrections read no race data: not rebuilt.
+    assert {"scoring_rules", "scoring_points", "result_corrections"} <= set(result.skipped)
     assert set(result.rebuilt) | set(result.skipped) == set(result.row_counts)
     # Season-keyed models rebuild the new race's season only.
     newest = max(result.partial["race_starts"])
