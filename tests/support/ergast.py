@@ -1,0 +1,63 @@
+"""A home for the Ergast API tests: the real archive plus the recorded lap times it lacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from undercut.config import Settings, get_settings
+from undercut.warehouse.db import install_macros
+
+# Recorded laps responses that hold every lap timing of what they ask for (no paging cut),
+# so loading them gives the warehouse exactly the rows the response was built from.
+COMPLETE_LAP_RESPONSES = ("laps/2023@10@laps@1.json",)
+
+
+def load_recorded_laps(warehouse: Path, responses: Path) -> int:
+    """Insert the lap timings of the complete recorded laps responses into silver.lap_times
+    (source 'jolpica'), as ``undercut update`` would from the live API."""
+    rows = []
+    for name in COMPLETE_LAP_RESPONSES:
+        mrdata = json.loads((responses / name).read_text())["MRData"]
+        for race in mrdata["RaceTable"]["Races"]:
+            for lap in race["Laps"]:
+                for timing in lap["Timings"]:
+                    rows.append(
+                        (
+                            int(race["season"]),
+                            int(race["round"]),
+                            timing["driverId"],
+                            int(lap["number"]),
+                            int(timing["position"]),
+                            timing["time"],
+                        )
+                    )
+    con = duckdb.connect(str(warehouse))
+    try:
+        install_macros(con)
+        con.executemany(
+            """
+            insert into silver.lap_times (season, round, driver_id, lap, position, time_text,
+                                          time_ms, source)
+            values (?, ?, ?, ?, ?, ?, duration_ms(?), 'jolpica')
+            """,
+            [(*row, row[-1]) for row in rows],
+        )
+    finally:
+        con.close()
+    return len(rows)
+
+
+def ergast_home(loaded: Settings, responses: Path, target: Path, **overrides: Any) -> Settings:
+    """A copy of the loaded home's warehouse in ``target`` whose silver.lap_times holds the
+    recorded 2023 laps; no rate limit unless ``overrides`` set one."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(loaded.warehouse_path, target / "warehouse.duckdb")
+    settings = get_settings(home=str(target), **{"rate_limit": "none", **overrides})
+    if load_recorded_laps(settings.warehouse_path, responses) == 0:
+        raise AssertionError(f"{responses}: no recorded lap timings to load")
+    return settings
