@@ -311,6 +311,11 @@ def _resolve_round(con: duckdb.DuckDBPyConnection, season: int, round_: str) -> 
 
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
+# Every endpoint query ends in ``select * from final order by ...``; the page query also
+# counts the whole listing in the same pass (a window over the rows before LIMIT), which
+# halves the work of a request: planning the query costs more than running it.
+_FINAL = "select * from final"
+_COUNTED = "select *, count(*) over () as listing_total from final"
 
 
 def fetch_page(
@@ -320,12 +325,19 @@ def fetch_page(
     sql = resolved.endpoint.sql
     used = set(_PARAMETER.findall(sql))
     parameters = {name: value for name, value in resolved.parameters.items() if name in used}
-    total_row = con.execute("select count(*) from (" + sql + ") as counted", parameters).fetchone()
-    total = int(total_row[0]) if total_row else 0
     cursor = con.execute(
-        sql + "\nlimit $page_limit offset $page_offset",
+        sql.replace(_FINAL, _COUNTED) + "\nlimit $page_limit offset $page_offset",
         {**parameters, "page_limit": limit, "page_offset": offset},
     )
     columns = [column[0] for column in cursor.description or []]
     rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    if rows:
+        total = int(rows[0]["listing_total"])
+    elif offset == 0:
+        total = 0
+    else:  # a page past the end: count on its own
+        total_row = con.execute(
+            "select count(*) from (" + sql + ") as counted", parameters
+        ).fetchone()
+        total = int(total_row[0]) if total_row else 0
     return total, resolved.endpoint.shape(rows)
