@@ -3,7 +3,8 @@
 Runs the whole Ergast pipeline in-process (parse the path, resolve current/last, count,
 fetch one page, shape it, serialise the JSON) over the same in-memory warehouse snapshot
 ``undercut serve`` answers from, so the figures are the query cost of a cache miss without
-HTTP around it. Prints the median and worst time per path, slowest first.
+HTTP around it. Prints per path, slowest first, the median and worst wall time and the
+median CPU time (all threads: on a busy shared machine wall time overstates the cost).
 
     python benchmarks/ergast_queries.py [--home HOME] [--repeat N]
 
@@ -63,18 +64,18 @@ PATHS = (
 )
 
 
-def one(store: SnapshotStore, target: str) -> tuple[float, int]:
-    """Seconds for one request (from path to JSON bytes) and its total."""
+def one(store: SnapshotStore, target: str) -> tuple[float, float, int]:
+    """Wall and CPU seconds for one request (from path to JSON bytes), and its total."""
     path, _, query = target.partition("?")
     params = dict(part.split("=") for part in query.split("&")) if query else {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     parsed = parse_path(path)
     window = page_window(params.get("limit"), params.get("offset"))
     with store.reader() as reader:
         resolved = resolve(parsed, path, reader.cursor)
         total, items = fetch_page(reader.cursor, resolved, window.limit, window.offset)
     json.dumps(items).encode()
-    return time.perf_counter() - started, total
+    return time.perf_counter() - started, time.process_time() - cpu, total
 
 
 def main() -> None:
@@ -96,19 +97,27 @@ def main() -> None:
         rows = []
         for target in PATHS:
             one(store, target)  # warm-up
-            times = []
+            times, cpus = [], []
             for _ in range(args.repeat):
-                seconds, total = one(store, target)
+                seconds, cpu, total = one(store, target)
                 times.append(seconds * 1000)
-            rows.append((statistics.median(times), max(times), total, target))
+                cpus.append(cpu * 1000)
+            rows.append(
+                (statistics.median(times), max(times), statistics.median(cpus), total, target)
+            )
     rows.sort(reverse=True)
-    print(f"{'median ms':>10} {'worst ms':>9} {'total':>7}  path (median of {args.repeat})")
-    for median, worst, total, target in rows:
-        print(f"{median:10.1f} {worst:9.1f} {total:7d}  /ergast/f1/{target}")
-    medians = [row[0] for row in rows]
     print(
-        f"{len(rows)} paths: median {statistics.median(medians):.1f} ms, "
-        f"slowest {rows[0][0]:.1f} ms ({rows[0][3]}), "
+        f"{'median ms':>10} {'worst ms':>9} {'cpu ms':>7} {'total':>7}  path "
+        f"(median of {args.repeat})"
+    )
+    for median, worst, cpu, total, target in rows:
+        print(f"{median:10.1f} {worst:9.1f} {cpu:7.1f} {total:7d}  /ergast/f1/{target}")
+    medians = [row[0] for row in rows]
+    cpu_median = statistics.median(row[2] for row in rows)
+    print(
+        f"{len(rows)} paths: median {statistics.median(medians):.1f} ms "
+        f"({cpu_median:.1f} ms CPU), "
+        f"slowest {rows[0][0]:.1f} ms ({rows[0][4]}), "
         f"slowest/median {rows[0][0] / statistics.median(medians):.1f}x"
     )
 

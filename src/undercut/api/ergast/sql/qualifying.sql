@@ -31,6 +31,7 @@ fields as (
     select season, round, count(*) as entrants, count(q2_ms) as q2_timed,
         count(q3_ms) as q3_timed
     from silver.qualifying
+    where (season, round) in (select season, round from scoped_races)
     group by season, round
 ),
 
