@@ -76,7 +76,8 @@ ARCHIVE_DIFFERENCES: dict[str, tuple[str, list[str]]] = {
 DIFFERENT_DATA: dict[str, str] = {
     "status/2023@status.json": (
         "recorded with the service's 2023 status classes (Lapped 143, Retired 31, Did not "
-        "start 142); the archive has Ergast's 24 detailed 2023 statuses"
+        "start 142) and ordered by count; the archive has Ergast's 24 detailed 2023 "
+        "statuses, listed by id as Ergast does"
     ),
     "status/2023@17@status.json": (
         "recorded with the service's 2023 status classes (Lapped 143, Retired 31, Did not "
@@ -84,8 +85,9 @@ DIFFERENT_DATA: dict[str, str] = {
     ),
     "qualifying/2023@qualifying@1.json": (
         "qualifying/1 also matches the driver placed first in a single session; the "
-        "recording's Q1 order for 2023 round 13 is not the archive's Q1 times (Albon's "
-        "1:20.939 is the fastest Q1 time in the archive)"
+        "recording's session places are not the archive's Q1/Q2 times (2023 round 13: "
+        "Albon's 1:20.939 is the fastest Q1 time in the archive; round 16: Leclerc's "
+        "1:29.940 the fastest Q2 time), so it lists 41 entries where the archive gives 44"
     ),
 }
 
