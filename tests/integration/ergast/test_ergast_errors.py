@@ -108,6 +108,8 @@ def test_paths_outside_the_grammar_are_404(client: Any, path: str) -> None:
         ("2023/11/constructors/ferrari/driverstandings", "Unsupported filter for endpoint"),
         ("2023/grid/1/driverStandings", "Unsupported filter for endpoint"),
         ("2023/11/circuits/monza/pitstops", None),
+        ("2023/11/grid/1/pitstops", None),
+        ("2023/11/status/1/laps", None),
         ("laps", "Missing one of the required parameters"),
         ("2023/laps", "Missing one of the required parameters"),
         ("pitstops", "Missing one of the required parameters"),

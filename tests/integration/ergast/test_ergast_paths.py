@@ -222,6 +222,11 @@ def test_pit_stop_filters(get: Any) -> None:
     assert lap == [s for s in stops if s["lap"] == "7"]
     alonso = items(get("2023/10/drivers/alonso/pitstops"))[0]["PitStops"]
     assert alonso == [s for s in stops if s["driverId"] == "alonso"]
+    (pole,) = results(get("2023/10/grid/1/results"))
+    from_pole = items(get("2023/10/grid/1/pitstops"))[0]["PitStops"]
+    assert from_pole == [s for s in stops if s["driverId"] == pole["Driver"]["driverId"]]
+    mclaren = items(get("2023/10/constructors/mclaren/pitstops"))[0]["PitStops"]
+    assert mclaren == [s for s in stops if s["driverId"] in ("norris", "piastri")]
 
 
 def test_lap_filters(get: Any) -> None:
@@ -235,6 +240,11 @@ def test_lap_filters(get: Any) -> None:
     assert [t["driverId"] for t in alonso["Laps"][0]["Timings"]] == ["alonso"]
     assert items(get("2023/10/constructors/aston_martin/laps/1"))[0]["Laps"][0]["Timings"] == [
         t for t in lap["Timings"] if t["driverId"] in ("alonso", "stroll")
+    ]
+    (winner,) = results(get("2023/10/results/1"))
+    (won,) = items(get("2023/10/results/1/laps/1"))
+    assert won["Laps"][0]["Timings"] == [
+        t for t in lap["Timings"] if t["driverId"] == winner["Driver"]["driverId"]
     ]
 
 

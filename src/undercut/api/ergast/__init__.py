@@ -83,7 +83,8 @@ OffsetQuery = Annotated[str | None, Query(description="Rows to skip before the p
         "Any Ergast path: `[/{season}[/{round}]]/(filter/value)*/endpoint[/value][.json]`; "
         "endpoints seasons, races, results, sprint, qualifying, drivers, constructors, "
         "circuits, status, driverStandings, constructorStandings, pitstops, laps; filters "
-        "circuits, constructors, drivers, grid, results, fastest, status, laps."
+        "circuits, constructors, drivers, grid, results, fastest, status, laps, "
+        "driverStandings, constructorStandings."
     ),
 )
 def ergast(
