@@ -43,9 +43,18 @@ def test_writers_are_never_locked_out_and_new_data_is_served(
             writer.execute(
                 "update silver.drivers set nationality = 'Asturian' where driver_id = 'alonso'"
             )
+            # A schedule published ahead of its season does not make that season current.
+            writer.execute(
+                "insert into silver.races (season, round, circuit_id, race_name, race_date) "
+                "values (2099, 1, 'bahrain', 'Bahrain Grand Prix', date '2099-03-01')"
+            )
         finally:
             writer.close()
         wait_for(lambda: nationality() == "Asturian", timeout=30, what="the new warehouse")
+        future = client.get("/ergast/f1/2099.json").json()["MRData"]
+        assert [race["raceName"] for race in future["RaceTable"]["Races"]] == ["Bahrain Grand Prix"]
+        current = client.get("/ergast/f1/current.json").json()["MRData"]
+        assert current["RaceTable"]["season"] == "2025"
 
 
 def test_no_warehouse_is_a_503_with_a_json_error(tmp_path: Path) -> None:

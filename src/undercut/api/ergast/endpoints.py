@@ -232,8 +232,10 @@ class Resolved:
 def resolve(query: ErgastQuery, path: str, con: duckdb.DuckDBPyConnection) -> Resolved:
     """Check the query against its endpoint and turn its values into SQL parameters.
 
-    ``current`` becomes the latest season with a schedule; ``last`` the latest round of the
-    season with a result, ``next`` the first without one (or round 1 of the next season).
+    ``current`` becomes the latest season under way (its first race on or before today; a
+    schedule published ahead of the season does not make it current); ``last`` the latest
+    round of the season with a result, ``next`` the first without one (or round 1 of the
+    next season).
     """
     endpoint = ENDPOINTS[query.endpoint]
     values = dict(query.filters)
@@ -258,7 +260,7 @@ def resolve(query: ErgastQuery, path: str, con: duckdb.DuckDBPyConnection) -> Re
     if "season" in values:
         season = values["season"]
         if season == "current":
-            row = con.execute("select max(season) from silver.races").fetchone()
+            row = con.execute(_CURRENT_SEASON).fetchone()
             season = str(row[0]) if row and row[0] is not None else "0"
         values["season"] = season
         parameters["season"] = int(season)
@@ -285,6 +287,12 @@ def resolve(query: ErgastQuery, path: str, con: duckdb.DuckDBPyConnection) -> Re
         if name in values and name not in endpoint.hidden
     }
     return Resolved(endpoint, parameters, criteria)
+
+
+_CURRENT_SEASON = """
+    select coalesce(max(season) filter (where first_race <= current_date), min(season))
+    from (select season, min(race_date) as first_race from silver.races group by season)
+"""
 
 
 def _resolve_round(con: duckdb.DuckDBPyConnection, season: int, round_: str) -> tuple[str, str]:
