@@ -143,3 +143,63 @@ def test_sql_looking_values_change_nothing(client: Any) -> None:
     response = client.get("/ergast/f1/drivers/select_1_or_1-1/results")
     assert response.status_code == 200 and response.json()["MRData"]["total"] == "0"
     assert client.get("/ergast/f1/drivers?limit=1").json()["MRData"]["total"] == before
+
+
+ENDPOINTS = (
+    "seasons",
+    "races",
+    "results",
+    "sprint",
+    "qualifying",
+    "drivers",
+    "constructors",
+    "circuits",
+    "status",
+    "driverStandings",
+    "constructorStandings",
+    "pitstops",
+    "laps",
+)
+FILTERS = {
+    "circuits": ("silverstone", "circuitId"),
+    "constructors": ("mclaren", "constructorId"),
+    "drivers": ("norris", "driverId"),
+    "grid": ("2", "grid"),
+    "results": ("2", "position"),
+    "fastest": ("1", "fastest"),
+    "status": ("1", "status"),
+    "laps": ("1", "lap"),
+    "driverStandings": ("2", "driverStandings"),
+    "constructorStandings": ("2", "constructorStandings"),
+}
+
+
+def accepted(endpoint: str, name: str) -> bool:
+    """Which filter each endpoint takes, as Ergast documents it."""
+    if name == "laps":  # a lap number filters pit stops; for laps it is the final value
+        return endpoint == "pitstops"
+    if name in ("driverStandings", "constructorStandings"):  # final championship places
+        return endpoint == "seasons" or (endpoint, name) in (
+            ("drivers", "driverStandings"),
+            ("constructors", "constructorStandings"),
+        )
+    if endpoint == "driverStandings":
+        return name == "drivers"
+    if endpoint == "constructorStandings":
+        return name == "constructors"
+    return True
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+@pytest.mark.parametrize("name", FILTERS)
+def test_every_filter_on_every_endpoint(client: Any, name: str, endpoint: str) -> None:
+    value, criterion = FILTERS[name]
+    response = client.get(f"/ergast/f1/2023/10/{name}/{value}/{endpoint}")
+    if not accepted(endpoint, name):
+        assert response.status_code == 400, response.text
+        assert response.json()["detail"].startswith("Bad Request")
+        return
+    assert response.status_code == 200, response.text
+    (table,) = [value for key, value in response.json()["MRData"].items() if key.endswith("Table")]
+    assert (table["season"], table["round"]) == ("2023", "10")
+    assert table.get(criterion, value) == value
