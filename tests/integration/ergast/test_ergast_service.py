@@ -63,3 +63,35 @@ def test_no_warehouse_is_a_503_with_a_json_error(tmp_path: Path) -> None:
         response = client.get("/ergast/f1/2023/results")
     assert response.status_code == 503
     assert "undercut ingest archive" in response.json()["detail"]
+
+
+def test_production_profile_serves_the_ergast_api(
+    loaded_settings: Settings,
+    api_responses_dir: Path,
+    tmp_path: Path,
+    postgres_url: str,
+    redis_settings: dict[str, str],
+) -> None:
+    """With the app database in PostgreSQL and Redis for limits and caches, the Ergast
+    queries still read (a snapshot of) the home's warehouse."""
+    settings = ergast_home(
+        loaded_settings,
+        api_responses_dir,
+        tmp_path / "home",
+        database_url=postgres_url,
+        **redis_settings,
+    )
+    with TestClient(create_app(settings)) as client:
+        assert client.app.state.store.kind == "postgresql"
+        for _ in range(2):  # the second answer comes from the Redis response cache
+            response = client.get("/ergast/f1/2023/drivers/max_verstappen/results/1.json")
+            assert response.status_code == 200
+            assert response.json()["MRData"]["total"] == "19"
+    import redis
+
+    cache = redis.Redis.from_url(redis_settings["redis_url"])
+    try:
+        keys = list(cache.scan_iter(match=redis_settings["redis_prefix"] + "cache:*"))
+    finally:
+        cache.close()
+    assert any(b"/ergast/f1/2023/drivers/max_verstappen/results/1.json" in key for key in keys)
