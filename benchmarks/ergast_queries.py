@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from undercut.api.ergast.endpoints import fetch_page, resolve
+from undercut.api.ergast.endpoints import duckdb_run, fetch_page, resolve
 from undercut.api.ergast.envelope import page_window
 from undercut.api.ergast.grammar import parse_path
 from undercut.config import get_settings
@@ -72,8 +72,9 @@ def one(store: SnapshotStore, target: str) -> tuple[float, float, int]:
     parsed = parse_path(path)
     window = page_window(params.get("limit"), params.get("offset"))
     with store.reader() as reader:
-        resolved = resolve(parsed, path, reader.cursor)
-        total, items = fetch_page(reader.cursor, resolved, window.limit, window.offset)
+        run = duckdb_run(reader.cursor)
+        resolved = resolve(parsed, path, run)
+        total, items = fetch_page(run, resolved, window.limit, window.offset)
     json.dumps(items).encode()
     return time.perf_counter() - started, time.process_time() - cpu, total
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support.ergast import ergast_home
+from support.ergast import ergast_home, published
 from undercut.config import Settings
 
 
@@ -28,4 +28,16 @@ def ergast_client(ergast_settings: Settings) -> Iterator[object]:
     from undercut.api.app import create_app
 
     with TestClient(create_app(ergast_settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def ergast_pg_client(ergast_settings: Settings) -> Iterator[object]:
+    """The same home in the production profile: the API reads the published copy."""
+    from fastapi.testclient import TestClient
+
+    from undercut.api.app import create_app
+
+    with published(ergast_settings) as settings, TestClient(create_app(settings)) as client:
+        assert client.app.state.store.kind == "postgresql"
         yield client

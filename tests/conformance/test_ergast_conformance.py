@@ -174,3 +174,14 @@ def test_recorded_response(
     stale = [p for p in allowed if not any(re.search(p, line) for line in found)]
     assert not stale, f"listed archive differences no longer occur: {stale}"
     record_property("conformance", "archive-differences" if found else "exact")
+
+
+@pytest.mark.xdist_group("loaded_home")
+@pytest.mark.parametrize("name", [p.values[0] for p in _recorded()])
+def test_postgresql_answers_as_duckdb(name: str, ergast_client: Any, ergast_pg_client: Any) -> None:
+    """The production profile (queries on the published copy in PostgreSQL) answers every
+    recorded path exactly as the embedded one (the DuckDB warehouse) does."""
+    path = request_path(name)
+    embedded, production = ergast_client.get(path), ergast_pg_client.get(path)
+    assert production.status_code == embedded.status_code == 200, production.text
+    assert differences(embedded.json(), production.json()) == []

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +66,40 @@ def ergast_home(loaded: Settings, responses: Path, target: Path, **overrides: An
     if load_recorded_laps(settings.warehouse_path, responses) == 0:
         raise AssertionError(f"{responses}: no recorded lap timings to load")
     return settings
+
+
+@contextmanager
+def published(settings: Settings) -> Iterator[Settings]:
+    """``settings`` in the production profile: a fresh PostgreSQL database holding what
+    ``undercut publish`` copies there; dropped afterwards. Skips (or fails, with
+    UNDERCUT_REQUIRE_SERVICES=1) when PostgreSQL is not reachable."""
+    import psycopg
+
+    from undercut.appdb.base import _engine_for
+    from undercut.serving.publish import publish
+
+    admin_url = os.environ.get(
+        "UNDERCUT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    )
+    name = f"undercut_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        message = f"SERVICE MISSING: {admin_url} not reachable ({exc})"
+        if os.environ.get("UNDERCUT_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with admin:
+        admin.execute(f'create database "{name}"')
+    url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    try:
+        production = settings.model_copy(update={"database_url": url})
+        publish(production)
+        yield production
+    finally:
+        _engine_for(url).dispose()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
 
 
 def conformance_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from support.ergast import ergast_home
+from support.ergast import ergast_home, published
 from support.jobs import wait_for
 from undercut.api.app import create_app
 from undercut.config import Settings, get_settings
@@ -65,26 +65,20 @@ def test_no_warehouse_is_a_503_with_a_json_error(tmp_path: Path) -> None:
     assert "undercut ingest archive" in response.json()["detail"]
 
 
-def test_production_profile_serves_the_ergast_api(
+def test_production_profile_serves_the_published_copy(
     loaded_settings: Settings,
     api_responses_dir: Path,
     tmp_path: Path,
-    postgres_url: str,
     redis_settings: dict[str, str],
 ) -> None:
-    """With the app database in PostgreSQL and Redis for limits and caches, the Ergast
-    queries still read (a snapshot of) the home's warehouse."""
-    settings = ergast_home(
-        loaded_settings,
-        api_responses_dir,
-        tmp_path / "home",
-        database_url=postgres_url,
-        **redis_settings,
-    )
-    with TestClient(create_app(settings)) as client:
+    """With the app database in PostgreSQL the Ergast queries read what `undercut publish`
+    copied there (not the warehouse file), and Redis holds the response cache."""
+    settings = ergast_home(loaded_settings, api_responses_dir, tmp_path / "home", **redis_settings)
+    path = "/ergast/f1/2023/drivers/max_verstappen/results/1.json"
+    with published(settings) as production, TestClient(create_app(production)) as client:
         assert client.app.state.store.kind == "postgresql"
         for _ in range(2):  # the second answer comes from the Redis response cache
-            response = client.get("/ergast/f1/2023/drivers/max_verstappen/results/1.json")
+            response = client.get(path)
             assert response.status_code == 200
             assert response.json()["MRData"]["total"] == "19"
     import redis
@@ -94,4 +88,4 @@ def test_production_profile_serves_the_ergast_api(
         keys = list(cache.scan_iter(match=redis_settings["redis_prefix"] + "cache:*"))
     finally:
         cache.close()
-    assert any(b"/ergast/f1/2023/drivers/max_verstappen/results/1.json" in key for key in keys)
+    assert any(path.encode() in key for key in keys)

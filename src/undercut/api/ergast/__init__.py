@@ -13,11 +13,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from undercut.api.ergast.endpoints import fetch_page, resolve
-from undercut.api.ergast.envelope import mrdata, page_window
+from undercut.api.ergast.endpoints import (
+    Resolved,
+    duckdb_run,
+    fetch_page,
+    postgresql_run,
+    resolve,
+)
+from undercut.api.ergast.envelope import Window, mrdata, page_window
 from undercut.api.ergast.grammar import ErgastPathError, parse_path
 from undercut.errors import WarehouseError
-from undercut.serving.store import SnapshotStore
+from undercut.serving.store import PostgresStore, SnapshotStore
 
 router = APIRouter(prefix="/ergast/f1", tags=["ergast"])
 
@@ -26,13 +32,12 @@ _STORE_LOCK = threading.Lock()
 
 
 def _snapshot(request: Request) -> SnapshotStore:
-    """The in-memory warehouse snapshot the Ergast queries read.
+    """The in-memory warehouse snapshot the Ergast queries read in the embedded profile.
 
-    The app's serving store when it is one (embedded profile); otherwise (production
-    profile, or an app whose lifespan has not run) a snapshot of the Ergast API's own,
-    made on first use. Either way the warehouse file itself is never held open, so
-    ``undercut update`` and ``build`` can write it while the service runs; the snapshot
-    refreshes when the file changes.
+    The app's serving store; or, for an app whose lifespan has not run, a snapshot of the
+    Ergast API's own, made on first use. Either way the warehouse file itself is never held
+    open, so ``undercut update`` and ``build`` can write it while the service runs; the
+    snapshot refreshes when the file changes.
     """
     state = request.app.state
     store = getattr(state, "store", None)
@@ -47,14 +52,26 @@ def _snapshot(request: Request) -> SnapshotStore:
     return own
 
 
+def _page(request: Request, path: str, window: Window) -> tuple[Resolved, int, list[Any]]:
+    """Resolve and fetch one page from the store the app serves from."""
+    query = parse_path(path)
+    store = getattr(request.app.state, "store", None)
+    if isinstance(store, PostgresStore):  # production: the copy `undercut publish` keeps
+        with store.reader() as pg:
+            run = postgresql_run(pg.connection)
+            resolved = resolve(query, path, run)
+            return resolved, *fetch_page(run, resolved, window.limit, window.offset)
+    with _snapshot(request).reader() as reader:
+        run = duckdb_run(reader.cursor)
+        resolved = resolve(query, path, run)
+        return resolved, *fetch_page(run, resolved, window.limit, window.offset)
+
+
 def answer(request: Request, path: str, limit: str | None, offset: str | None) -> JSONResponse:
     """Serve one Ergast path: parse, check, query one page, wrap it in ``MRData``."""
     try:
-        query = parse_path(path)
         window = page_window(limit, offset)
-        with _snapshot(request).reader() as reader:
-            resolved = resolve(query, path, reader.cursor)
-            total, items = fetch_page(reader.cursor, resolved, window.limit, window.offset)
+        resolved, total, items = _page(request, path, window)
     except ErgastPathError as exc:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
     except WarehouseError as exc:
