@@ -153,3 +153,10 @@ def sessions_settings(loaded_settings: Settings,
         pull_weather(settings, 2023, 2, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
     build_gold(settings)
     return settings
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The Ergast conformance pass rate, when the conformance tests ran."""
+    from support.ergast import conformance_summary
+
+    conformance_summary(terminalreporter)

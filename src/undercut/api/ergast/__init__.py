@@ -7,43 +7,71 @@ and the same ``400``/``404`` answers for paths Ergast refuses.
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from undercut.api.ergast.endpoints import fetch_page, resolve
-from undercut.api.ergast.envelope import mrdata, page_window
+from undercut.api.ergast.endpoints import (
+    Resolved,
+    duckdb_run,
+    fetch_page,
+    postgresql_run,
+    resolve,
+)
+from undercut.api.ergast.envelope import Window, mrdata, page_window
 from undercut.api.ergast.grammar import ErgastPathError, parse_path
-from undercut.api.ergast.store import WarehouseReader
-from undercut.config import Settings
 from undercut.errors import WarehouseError
+from undercut.serving.store import PostgresStore, SnapshotStore
 
 router = APIRouter(prefix="/ergast/f1", tags=["ergast"])
 
 
-def _reader(request: Request) -> WarehouseReader:
-    """The app's warehouse reader, created on first use (nothing happens at import)."""
+_STORE_LOCK = threading.Lock()
+
+
+def _snapshot(request: Request) -> SnapshotStore:
+    """The in-memory warehouse snapshot the Ergast queries read in the embedded profile.
+
+    The app's serving store; or, for an app whose lifespan has not run, a snapshot of the
+    Ergast API's own, made on first use. Either way the warehouse file itself is never held
+    open, so ``undercut update`` and ``build`` can write it while the service runs; the
+    snapshot refreshes when the file changes.
+    """
     state = request.app.state
-    reader = getattr(state, "ergast_reader", None)
-    if reader is None:
-        settings: Settings = state.settings
-        reader = WarehouseReader(settings.warehouse_path)
-        state.ergast_reader = reader
-    return reader
+    store = getattr(state, "store", None)
+    if isinstance(store, SnapshotStore):
+        return store
+    with _STORE_LOCK:
+        own = getattr(state, "ergast_store", None)
+        if own is None:
+            own = SnapshotStore(state.settings)
+            own.load()
+            state.ergast_store = own
+    return own
+
+
+def _page(request: Request, path: str, window: Window) -> tuple[Resolved, int, list[Any]]:
+    """Resolve and fetch one page from the store the app serves from."""
+    query = parse_path(path)
+    store = getattr(request.app.state, "store", None)
+    if isinstance(store, PostgresStore):  # production: the copy `undercut publish` keeps
+        with store.reader() as pg:
+            run = postgresql_run(pg.connection)
+            resolved = resolve(query, path, run)
+            return resolved, *fetch_page(run, resolved, window.limit, window.offset)
+    with _snapshot(request).reader() as reader:
+        run = duckdb_run(reader.cursor)
+        resolved = resolve(query, path, run)
+        return resolved, *fetch_page(run, resolved, window.limit, window.offset)
 
 
 def answer(request: Request, path: str, limit: str | None, offset: str | None) -> JSONResponse:
     """Serve one Ergast path: parse, check, query one page, wrap it in ``MRData``."""
     try:
-        query = parse_path(path)
-        con = _reader(request).cursor()
-        try:
-            resolved = resolve(query, path, con)
-            window = page_window(limit, offset)
-            total, items = fetch_page(con, resolved, window.limit, window.offset)
-        finally:
-            con.close()
+        window = page_window(limit, offset)
+        resolved, total, items = _page(request, path, window)
     except ErgastPathError as exc:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
     except WarehouseError as exc:
@@ -72,7 +100,8 @@ OffsetQuery = Annotated[str | None, Query(description="Rows to skip before the p
         "Any Ergast path: `[/{season}[/{round}]]/(filter/value)*/endpoint[/value][.json]`; "
         "endpoints seasons, races, results, sprint, qualifying, drivers, constructors, "
         "circuits, status, driverStandings, constructorStandings, pitstops, laps; filters "
-        "circuits, constructors, drivers, grid, results, fastest, status, laps."
+        "circuits, constructors, drivers, grid, results, fastest, status, laps, "
+        "driverStandings, constructorStandings."
     ),
 )
 def ergast(

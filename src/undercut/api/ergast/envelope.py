@@ -1,8 +1,9 @@
 """The ``MRData`` envelope and its paging, built in one place for every endpoint.
 
 Paging follows the Ergast-compatible service: ``limit`` defaults to 30 and is capped at
-100, ``offset`` defaults to 0; a value that is not a non-negative whole number falls back
-to the default rather than failing, as Ergast clients expect.
+100, ``offset`` defaults to 0 (and is capped far past the end of any table); a value that
+is not a non-negative whole number falls back to the default rather than failing, as the
+service does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 DEFAULT_LIMIT = 30
 MAX_LIMIT = 100
+# Larger offsets are past the end of every table; capping keeps them a valid SQL integer.
+MAX_OFFSET = 1_000_000_000
 XMLNS = ""
 SERIES = "f1"
 
@@ -32,7 +35,7 @@ def page_window(limit: str | None, offset: str | None) -> Window:
     """The page a request asks for, clamped to what the API serves."""
     wanted = _whole(limit)
     size = DEFAULT_LIMIT if wanted is None or wanted == 0 else min(wanted, MAX_LIMIT)
-    start = _whole(offset) or 0
+    start = min(_whole(offset) or 0, MAX_OFFSET)
     return Window(limit=size, offset=start)
 
 

@@ -55,7 +55,8 @@ final_driver_standings as (
     select ds.season, ds.driver_id, ds.position
     from silver.driver_standings as ds
     where ds.round = (
-        select max(last.round) from silver.driver_standings as last where last.season = ds.season
+        select max(latest.round) from silver.driver_standings as latest
+        where latest.season = ds.season
     )
 ),
 
@@ -63,7 +64,7 @@ final_constructor_standings as (
     select cs.season, cs.constructor_id, cs.position
     from silver.constructor_standings as cs
     where cs.round = (
-        select max(last.round) from silver.constructor_standings as last
-        where last.season = cs.season
+        select max(latest.round) from silver.constructor_standings as latest
+        where latest.season = cs.season
     )
 )

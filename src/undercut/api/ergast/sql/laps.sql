@@ -1,4 +1,5 @@
--- Ergast /laps: lap-by-lap timings of one race the path's filters select.
+-- Ergast /laps: lap-by-lap timings of one race the path's filters select. The constructors,
+-- grid, results, fastest and status filters select drivers by their race entry.
 -- Grain: one row per (driver, lap).
 -- depends on: silver.lap_times, _scope (scoped_races, scoped_entries, race_details)
 with
@@ -16,7 +17,7 @@ final as (
     inner join race_details as rd on rd.season = l.season and rd.round = l.round
     where ($driver is null or l.driver_id = $driver)
         and ($lap is null or l.lap = $lap)
-        and ($constructor is null or exists (
+        and (not $by_entry or exists (
             select 1 from scoped_entries as e
             where e.season = l.season and e.round = l.round and e.driver_id = l.driver_id
         ))

@@ -1,4 +1,5 @@
--- Ergast /pitstops: the pit stops of one race the path's filters select.
+-- Ergast /pitstops: the pit stops of one race the path's filters select. The constructors,
+-- grid, results, fastest and status filters select drivers by their race entry.
 -- Grain: one row per (driver, stop).
 -- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries, race_details)
 with
@@ -18,7 +19,7 @@ final as (
     where ($driver is null or p.driver_id = $driver)
         and ($lap is null or p.lap = $lap)
         and ($stop is null or p.stop = $stop)
-        and ($constructor is null or exists (
+        and (not $by_entry or exists (
             select 1 from scoped_entries as e
             where e.season = p.season and e.round = p.round and e.driver_id = p.driver_id
         ))

@@ -31,6 +31,7 @@ fields as (
     select season, round, count(*) as entrants, count(q2_ms) as q2_timed,
         count(q3_ms) as q3_timed
     from silver.qualifying
+    where (season, round) in (select season, round from scoped_races)
     group by season, round
 ),
 
@@ -48,7 +49,7 @@ final as (
         end as q1_text,
         case
             when q.q2_text is null and q.season >= 2006 and f.q2_timed > 0
-                and q.position <= 10 + ceil((f.entrants - 10) / 2) then ''
+                and q.position <= 10 + ceil((f.entrants - 10) / 2.0) then ''
             else q.q2_text
         end as q2_text,
         case
