@@ -271,66 +271,8 @@ def live_accuracy(
                 y=values[metric],
                 line_dash="dash",
                 line_color=MODEL_COLOURS.get(name, "#7F7F7F"),
-                annotation_text=f"{values.get('label', name)} (backtest)",
-                annotation_position="top left",
+                showlegend=True,
+                name=f"{values.get('label', name)} (backtest mean)",
             )
         figures[metric] = _layout(fig, f"Live: {title}", "Race (season:round)", "")
-    return figures
-
-
-def backtest_figures(result: Mapping[str, Any]) -> dict[str, go.Figure]:
-    """Per-season metrics of every model and baseline, and the calibration curves."""
-    figures: dict[str, go.Figure] = {}
-    seasons = result.get("seasons") or []
-    labels = {name: m.get("label", name) for name, m in (result.get("models") or {}).items()}
-    for metric, title in METRIC_LABELS.items():
-        fig = go.Figure()
-        for name in labels:
-            mine = [s for s in seasons if s["model"] == name]
-            fig.add_trace(
-                go.Scatter(
-                    x=[s["season"] for s in mine],
-                    y=[s[metric] for s in mine],
-                    mode="lines+markers",
-                    name=labels[name],
-                    line={"color": MODEL_COLOURS.get(name)},
-                    hovertemplate="%{x}: %{y:.3f}<extra>" + labels[name] + "</extra>",
-                )
-            )
-        fig.update_xaxes(dtick=1)
-        figures[f"season_{metric}"] = _layout(fig, f"Backtest per season: {title}", "Season", "")
-    calibration = result.get("calibration") or {}
-    for kind in ("win", "podium", "points"):
-        fig = go.Figure()
-        for name, curves in calibration.items():
-            curve = curves.get(kind) or []
-            fig.add_trace(
-                go.Scatter(
-                    x=[c["predicted"] for c in curve],
-                    y=[c["observed"] for c in curve],
-                    mode="lines+markers",
-                    name=labels.get(name, name),
-                    line={"color": MODEL_COLOURS.get(name)},
-                    customdata=[c["count"] for c in curve],
-                    hovertemplate=(
-                        "predicted %{x:.2f}, observed %{y:.2f} (%{customdata} cases)"
-                        "<extra>" + labels.get(name, name) + "</extra>"
-                    ),
-                )
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=[0, 1],
-                y=[0, 1],
-                mode="lines",
-                name="perfectly calibrated",
-                line={"dash": "dot", "color": "#7F7F7F"},
-                hoverinfo="skip",
-            )
-        )
-        fig.update_xaxes(range=[0, 1], tickformat=".0%")
-        fig.update_yaxes(range=[0, 1], tickformat=".0%")
-        figures[f"calibration_{kind}"] = _layout(
-            fig, f"Calibration: {kind} probability", "Predicted probability", "Observed frequency"
-        )
     return figures

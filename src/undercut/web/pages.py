@@ -419,11 +419,10 @@ def circuit_page(request: Request, circuit_id: str) -> Response:
 
 # -- the model -------------------------------------------------------------------------------
 def _backtest_figures(result: dict[str, Any]) -> dict[str, Any]:
-    """The backtest report's figures when that module is installed, else the page's own."""
-    try:
-        from undercut.ml.report import backtest_figures  # type: ignore[import-not-found]
-    except ImportError:
-        return charts.backtest_figures(result)
+    """The backtest report's own figures (``undercut backtest --report``), so the page and
+    the report show the same charts."""
+    from undercut.ml.report import backtest_figures
+
     return dict(backtest_figures(result))
 
 
