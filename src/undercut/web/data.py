@@ -29,6 +29,7 @@ from undercut.api.routes.v1 import (
     teammates,
 )
 from undercut.api.routes.v1.common import run
+from undercut.appdb import predictions as prediction_store
 from undercut.config import Settings
 from undercut.errors import ModelError, NotFoundError
 from undercut.serving.store import Reader
@@ -100,7 +101,7 @@ def upcoming(reader: Reader) -> dict[str, Any] | None:
 
 def prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
     """The newest stored prediction (the API's document) and when it was made."""
-    document = predictions.latest_prediction(session, season, round)
+    document = prediction_store.latest_prediction(session, season, round)
     if document is None:
         return None
     return {**document, "created_at": made_at(session, season, round)}
@@ -108,12 +109,11 @@ def prediction(session: Session, season: int, round: int) -> dict[str, Any] | No
 
 def made_at(session: Session, season: int, round: int) -> str | None:
     """When the newest prediction of a race was stored (UTC, to the minute)."""
-    from undercut.appdb.predictions import Prediction
-
+    row = prediction_store.Prediction
     stamp = session.scalars(
-        select(Prediction.created_at)
-        .where(Prediction.season == season, Prediction.round == round)
-        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
+        select(row.created_at)
+        .where(row.season == season, row.round == round)
+        .order_by(row.created_at.desc(), row.id.desc())
         .limit(1)
     ).first()
     return None if stamp is None else f"{stamp:%Y-%m-%d %H:%M} UTC"
@@ -196,7 +196,8 @@ def team_head_to_heads(
 
 
 def accuracy(session: Session) -> list[dict[str, Any]]:
-    return predictions.accuracy_rows(session, None)
+    """Every scored prediction, by race (what ``/api/v1/accuracy`` lists)."""
+    return prediction_store.accuracy_rows(session, None)
 
 
 def registry_state(settings: Settings) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
