@@ -14,7 +14,8 @@ import pytest
 from support.browser import shot, wait_for_chart
 from support.dashboard import LiveServer
 
-pytestmark = [pytest.mark.xdist_group("built_home"), pytest.mark.slow]
+# its own group: the browser run is the longest module, so it gets a worker to itself
+pytestmark = [pytest.mark.xdist_group("dashboard_browser"), pytest.mark.slow]
 
 PAGES = {
     "next-race": "/",

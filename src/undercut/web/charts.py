@@ -15,7 +15,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito (yellow swapped for a darker wine): distinguishable with the common
+# colour-vision deficiencies and legible on white.
 PALETTE = [
     "#0072B2",
     "#D55E00",
@@ -25,7 +26,7 @@ PALETTE = [
     "#56B4E9",
     "#000000",
     "#8C564B",
-    "#F0E442",
+    "#882255",
     "#7F7F7F",
 ]
 MODEL_COLOURS = {
