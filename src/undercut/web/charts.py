@@ -55,7 +55,10 @@ class Chart:
 def _layout(fig: go.Figure, title: str, x: str, y: str, **extra: Any) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
+        # no named template: it would cost tens of milliseconds and ~7 KB per figure
+        template="none",
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
         colorway=PALETTE,
         margin={"l": 56, "r": 16, "t": 48, "b": 48},
         legend={"orientation": "h", "y": -0.2},
@@ -66,8 +69,9 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, **extra: Any) -> go.Figu
         },
         **extra,
     )
-    fig.update_xaxes(title_text=x)
-    fig.update_yaxes(title_text=y)
+    axes = {"gridcolor": "#e3e6ea", "linecolor": "#9aa3ad", "zeroline": False, "automargin": True}
+    fig.update_xaxes(title_text=x, **axes)
+    fig.update_yaxes(title_text=y, **axes)
     return fig
 
 
