@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from undercut import __version__
 from undercut.config import Settings
-from undercut.errors import ModelError, NotFoundError, UndercutError, WarehouseError
+from undercut.errors import NotFoundError, UndercutError, WarehouseError
 from undercut.serving.store import Reader
 from undercut.web import assets, charts, data
 
@@ -67,14 +67,6 @@ class Page:
     names: data.Names
 
 
-class Message(Exception):
-    """A page that can only explain what is missing (rendered with ``status``)."""
-
-    def __init__(self, title: str, text: str, status: int = 200) -> None:
-        super().__init__(text)
-        self.title, self.text, self.status = title, text, status
-
-
 def _names(request: Request, reader: Reader) -> data.Names:
     store = request.app.state.store
     cached = getattr(request.app.state, "web_names", None)
@@ -95,16 +87,13 @@ def render(
             context = build(page)
         if isinstance(context, Response):
             return context
-    except Message as exc:
-        template, status = "message.html", exc.status
-        context = {"title": exc.title, "text": exc.text}
     except NotFoundError as exc:
         template, status = "message.html", 404
         context = {"title": "Not found", "text": str(exc)}
     except WarehouseError as exc:
         template, status = "message.html", 503
         context = {"title": "No data yet", "text": str(exc), "empty_warehouse": True}
-    except (ModelError, UndercutError) as exc:
+    except UndercutError as exc:
         template, status = "message.html", 503
         context = {"title": "Not available", "text": str(exc)}
     context.setdefault("charts", [])
