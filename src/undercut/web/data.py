@@ -149,6 +149,31 @@ def progression(reader: Reader, season: int) -> dict[str, Any] | None:
     return plain(optional(lambda: standings.progression(season, reader)))
 
 
+def driver_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+    """Drivers matching ``q`` (name, code or ref), most wins first."""
+    return plain(
+        drivers.list_drivers(
+            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
+def constructor_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+    return plain(
+        constructors.list_constructors(
+            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
+def circuit_list(reader: Reader, q: str | None, limit: int = 100) -> dict[str, Any]:
+    return plain(
+        circuits.list_circuits(
+            reader, limit=limit, offset=0, sort="-racesHeld", country=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
 def driver(reader: Reader, driver_id: str) -> dict[str, Any]:
     return plain(drivers.get_driver(driver_id, reader))  # type: ignore[return-value]
 

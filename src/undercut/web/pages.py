@@ -295,6 +295,53 @@ def race_page(request: Request, season: int, round: int) -> Response:
 
 
 # -- drivers, constructors, circuits ---------------------------------------------------------
+LISTS: dict[str, dict[str, Any]] = {
+    "drivers": {"title": "Drivers", "fetch": data.driver_list, "noun": "driver"},
+    "constructors": {
+        "title": "Constructors",
+        "fetch": data.constructor_list,
+        "noun": "constructor",
+    },
+    "circuits": {"title": "Circuits", "fetch": data.circuit_list, "noun": "circuit"},
+}
+
+
+def _list_page(request: Request, kind: str, q: str | None) -> Response:
+    spec = LISTS[kind]
+
+    def build(p: Page) -> dict[str, Any]:
+        found = spec["fetch"](p.reader, (q or "").strip()[:100] or None)
+        return {
+            "title": spec["title"],
+            "nav": kind,
+            "kind": kind,
+            "q": q or "",
+            "noun": spec["noun"],
+            "found": found,
+            "names": p.names,
+        }
+
+    return render(request, "list.html", build)
+
+
+@router.get("/drivers", response_class=HTMLResponse)
+def drivers_page(request: Request, q: str | None = None) -> Response:
+    """Find a driver by name, code or ref (most wins first)."""
+    return _list_page(request, "drivers", q)
+
+
+@router.get("/constructors", response_class=HTMLResponse)
+def constructors_page(request: Request, q: str | None = None) -> Response:
+    """Find a constructor by name (most wins first)."""
+    return _list_page(request, "constructors", q)
+
+
+@router.get("/circuits", response_class=HTMLResponse)
+def circuits_page(request: Request, q: str | None = None) -> Response:
+    """Every circuit, most Grands Prix held first."""
+    return _list_page(request, "circuits", q)
+
+
 @router.get("/drivers/{driver_id}", response_class=HTMLResponse)
 def driver_page(request: Request, driver_id: str) -> Response:
     """Career, Elo history, season by season and team-mate head-to-heads of a driver."""
@@ -325,7 +372,7 @@ def driver_page(request: Request, driver_id: str) -> Response:
         )
         return {
             "title": name,
-            "nav": "season",
+            "nav": "drivers",
             "driver": driver,
             "charts": figures,
             "head_to_heads": h2h,
@@ -368,7 +415,7 @@ def constructor_page(request: Request, constructor_id: str) -> Response:
         ]
         return {
             "title": team["name"],
-            "nav": "season",
+            "nav": "constructors",
             "team": team,
             "charts": figures,
             "head_to_heads": h2h,
@@ -396,7 +443,7 @@ def circuit_page(request: Request, circuit_id: str) -> Response:
             )
         return {
             "title": circuit["name"],
-            "nav": "season",
+            "nav": "circuits",
             "circuit": circuit,
             "charts": figures,
             "names": p.names,

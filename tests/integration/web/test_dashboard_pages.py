@@ -78,6 +78,21 @@ def test_detail_pages_show_the_api_facts(client: TestClient) -> None:
     assert "Race lap record" in monza
 
 
+def test_lists_find_drivers_constructors_and_circuits(client: TestClient) -> None:
+    drivers = client.get("/drivers", params={"q": "verst"})
+    assert drivers.status_code == 200
+    assert re.findall(r'href="/drivers/([^"]+)"', drivers.text.split('id="list"')[1]) == [
+        "max_verstappen",
+        "verstappen",
+    ]
+    top = _text(client.get("/drivers").text)
+    assert "Lewis Hamilton British 2007\u20132025 105 7" in top  # most wins first
+    assert "/constructors/ferrari" in client.get("/constructors", params={"q": "ferrari"}).text
+    assert "Autodromo Nazionale di Monza" in client.get("/circuits").text
+    nothing = client.get("/drivers", params={"q": "zzzz"})
+    assert nothing.status_code == 200 and "No driver matches" in nothing.text
+
+
 def test_unknown_things_are_html_404s(client: TestClient) -> None:
     for path in (
         "/drivers/nobody",
