@@ -119,3 +119,16 @@ def test_plotly_is_served_by_the_app(server: LiveServer, page: Any) -> None:
     scripts = [u for u in requests if u.endswith(".js") or ".js?" in u]
     assert scripts and all(u.startswith(server.url) for u in requests), requests
     assert any("plotly-" in u for u in scripts)
+
+
+def test_search_a_driver_with_the_keyboard(server: LiveServer, page: Any) -> None:
+    page.goto(server.url + "/drivers")
+    page.get_by_label("Find a driver").fill("hamilton")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/drivers\?q=hamilton$"))
+    link = page.locator("#list").get_by_role("link", name="Lewis Hamilton")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/drivers/hamilton$"))
+    assert page.locator("h1").inner_text() == "Lewis Hamilton"
+    shot(page, "driver-found-by-search")
