@@ -1,0 +1,236 @@
+"""What each dashboard page shows, read through the same code as ``/api/v1``.
+
+The pages call the ``/api/v1`` route functions themselves (each a plain function of its
+parameters and a ``Reader`` or app-database session), so a page shows exactly what the
+JSON API answers for the same question and no SQL is repeated here. A question the API
+has no answer to yet (no results, no prediction, no backtest) comes back as ``None`` or
+an empty list, for the template to explain, never as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from undercut.api.routes.v1 import (
+    circuits,
+    constructors,
+    drivers,
+    next_race,
+    predictions,
+    races,
+    ratings,
+    standings,
+    teammates,
+)
+from undercut.api.routes.v1.common import run
+from undercut.appdb import predictions as prediction_store
+from undercut.config import Settings
+from undercut.errors import ModelError, NotFoundError
+from undercut.serving.store import Reader
+
+T = TypeVar("T")
+
+
+def optional(call: Callable[[], T]) -> T | None:
+    """The answer, or None where the API would say 404."""
+    try:
+        return call()
+    except NotFoundError:
+        return None
+
+
+def plain(model: BaseModel | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(mode="json")
+
+
+@dataclass
+class Names:
+    """Display names by Ergast ref, for tables and chart labels."""
+
+    drivers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    constructors: dict[str, str] = field(default_factory=dict)
+    circuits: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, reader: Reader) -> Names:
+        return cls(
+            drivers={r["driver_id"]: r for r in run(reader, "driver_names")},
+            constructors={
+                r["constructor_id"]: r["constructor_name"] for r in run(reader, "constructor_names")
+            },
+            circuits={r["circuit_id"]: r for r in run(reader, "circuit_names")},
+        )
+
+    def driver(self, ref: str | None) -> str:
+        row = self.drivers.get(ref or "")
+        return f"{row['given_name']} {row['family_name']}" if row else (ref or "")
+
+    def driver_short(self, ref: str | None) -> str:
+        row = self.drivers.get(ref or "")
+        if not row:
+            return ref or ""
+        return row["code"] or row["family_name"]
+
+    def constructor(self, ref: str | None) -> str:
+        return self.constructors.get(ref or "", ref or "")
+
+    def circuit(self, ref: str | None) -> str:
+        row = self.circuits.get(ref or "")
+        return row["circuit_name"] if row else (ref or "")
+
+
+def latest_finished(reader: Reader) -> dict[str, Any] | None:
+    """Season and round of the newest race with results."""
+    rows = run(reader, "last_race")
+    return rows[0] if rows else None
+
+
+def seasons(reader: Reader) -> list[int]:
+    return [int(r["season"]) for r in run(reader, "season_list")]
+
+
+def upcoming(reader: Reader) -> dict[str, Any] | None:
+    return plain(optional(lambda: next_race.next_race(reader)))
+
+
+def prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
+    """The newest stored prediction (the API's document) and when it was made."""
+    document = prediction_store.latest_prediction(session, season, round)
+    if document is None:
+        return None
+    return {**document, "created_at": made_at(session, season, round)}
+
+
+def made_at(session: Session, season: int, round: int) -> str | None:
+    """When the newest prediction of a race was stored (UTC, to the minute)."""
+    row = prediction_store.Prediction
+    stamp = session.scalars(
+        select(row.created_at)
+        .where(row.season == season, row.round == round)
+        .order_by(row.created_at.desc(), row.id.desc())
+        .limit(1)
+    ).first()
+    return None if stamp is None else f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+
+def comparison(session: Session, reader: Reader, season: int, round: int) -> dict[str, Any] | None:
+    """Prediction beside the result, once both exist."""
+    return plain(optional(lambda: predictions.compare_prediction(season, round, session, reader)))
+
+
+def race(reader: Reader, season: int, round: int) -> dict[str, Any] | None:
+    rows = run(reader, "race", season=season, round=round)
+    return rows[0] if rows else None
+
+
+def race_results(reader: Reader, season: int, round: int) -> dict[str, Any] | None:
+    return plain(optional(lambda: races.race_results(season, round, reader)))
+
+
+def season_races(reader: Reader, season: int) -> dict[str, Any] | None:
+    return plain(optional(lambda: races.season_races(season, reader)))
+
+
+def driver_standings(reader: Reader, season: int) -> dict[str, Any] | None:
+    return plain(optional(lambda: standings.driver_standings(season, reader, round=None)))
+
+
+def constructor_standings(reader: Reader, season: int) -> dict[str, Any] | None:
+    return plain(optional(lambda: standings.constructor_standings(season, reader, round=None)))
+
+
+def progression(reader: Reader, season: int) -> dict[str, Any] | None:
+    return plain(optional(lambda: standings.progression(season, reader)))
+
+
+def driver_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+    """Drivers matching ``q`` (name, code or ref), most wins first."""
+    return plain(
+        drivers.list_drivers(
+            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
+def constructor_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+    return plain(
+        constructors.list_constructors(
+            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
+def circuit_list(reader: Reader, q: str | None, limit: int = 100) -> dict[str, Any]:
+    return plain(
+        circuits.list_circuits(
+            reader, limit=limit, offset=0, sort="-racesHeld", country=None, q=q or None
+        )
+    )  # type: ignore[return-value]
+
+
+def driver(reader: Reader, driver_id: str) -> dict[str, Any]:
+    return plain(drivers.get_driver(driver_id, reader))  # type: ignore[return-value]
+
+
+def constructor(reader: Reader, constructor_id: str) -> dict[str, Any]:
+    return plain(constructors.get_constructor(constructor_id, reader))  # type: ignore[return-value]
+
+
+def circuit(reader: Reader, circuit_id: str) -> dict[str, Any]:
+    return plain(circuits.get_circuit(circuit_id, reader))  # type: ignore[return-value]
+
+
+def driver_elo(reader: Reader, driver_id: str) -> list[dict[str, Any]]:
+    history = optional(lambda: ratings.driver_history(driver_id, reader))
+    return [] if history is None else plain(history)["history"]  # type: ignore[index]
+
+
+def constructor_elo(reader: Reader, constructor_id: str) -> list[dict[str, Any]]:
+    history = optional(lambda: ratings.constructor_history(constructor_id, reader))
+    return [] if history is None else plain(history)["history"]  # type: ignore[index]
+
+
+def head_to_heads(reader: Reader, driver_id: str) -> list[dict[str, Any]]:
+    rows = optional(lambda: teammates.teammates(driver_id, reader)) or []
+    return [row.model_dump(mode="json") for row in rows]
+
+
+def team_head_to_heads(
+    reader: Reader, constructor_id: str, driver_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Each pairing of the team's drivers once per season (the first-named driver's view)."""
+    seen: set[tuple[int, str, str]] = set()
+    pairs = []
+    for driver_id in driver_ids:
+        for row in head_to_heads(reader, driver_id):
+            if row["constructorId"] != constructor_id:
+                continue
+            key = (row["season"], *sorted((driver_id, row["teammateId"])))
+            if key in seen:
+                continue
+            seen.add(key)  # type: ignore[arg-type]
+            pairs.append({**row, "driverId": driver_id})
+    pairs.sort(key=lambda r: (-r["season"], r["driverId"]))
+    return pairs
+
+
+def accuracy(session: Session) -> list[dict[str, Any]]:
+    """Every scored prediction, by race (what ``/api/v1/accuracy`` lists)."""
+    return prediction_store.accuracy_rows(session, None)
+
+
+def registry_state(settings: Settings) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Registered model versions (newest first) and the latest stored backtest."""
+    try:
+        from undercut.ml.registry import Registry
+
+        registry = Registry.from_settings(settings)
+        return registry.list(), registry.latest_backtest()
+    except (ImportError, ModelError, OSError):
+        return [], None

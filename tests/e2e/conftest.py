@@ -1,0 +1,67 @@
+"""A real server over a home with a model and predictions, and headless Chromium.
+
+The browser is Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``)
+driven by Playwright for Python; Playwright's own browser downloads are never used.
+Screenshots land in ``test-artifacts/dashboard/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from support.dashboard import LiveServer, predicted_home
+from undercut.config import Settings
+
+
+def _browser_missing(message: str) -> None:
+    if os.environ.get("UNDERCUT_REQUIRE_TEST_DATA") == "1":
+        pytest.fail(f"BROWSER MISSING: {message}")
+    pytest.skip(f"BROWSER MISSING: {message}")
+
+
+@pytest.fixture(scope="module")
+def prepared(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return predicted_home(built_settings, tmp_path_factory.mktemp("dashboard") / "home")
+
+
+@pytest.fixture(scope="module")
+def server(prepared: dict[str, Any]) -> Iterator[LiveServer]:
+    with LiveServer(prepared["settings"], ARTIFACTS / "server.log") as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_missing("the `playwright` package is not installed (pip install -e '.[dev]')")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _browser_missing(f"{CHROMIUM} not found (apt-get install -y chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    try:
+        yield page
+    finally:
+        context.close()

@@ -1,0 +1,134 @@
+"""The dashboard in headless Chromium against ``undercut serve`` over the real archive.
+
+The home holds the real archive (built gold), a small trained model, a stored prediction
+of the next race and one of the last race (scored against its result), and a backtest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from support.browser import shot, wait_for_chart
+from support.dashboard import LiveServer
+
+# its own group: the browser run is the longest module, so it gets a worker to itself
+pytestmark = [pytest.mark.xdist_group("dashboard_browser"), pytest.mark.slow]
+
+PAGES = {
+    "next-race": "/",
+    "season-2023": "/seasons/2023",
+    "race-2023-1": "/races/2023/1",
+    "driver-hamilton": "/drivers/hamilton",
+    "constructor-ferrari": "/constructors/ferrari",
+    "circuit-monza": "/circuits/monza",
+    "model": "/model",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_and_draws_its_charts(server: LiveServer, page: Any, name: str) -> None:
+    response = page.goto(server.url + PAGES[name])
+    assert response is not None and response.status == 200
+    assert page.locator("h1").first.inner_text().strip()
+    assert page.locator("main table").count() >= 1
+    assert wait_for_chart(page) >= 1
+    assert page.js_errors == []
+    shot(page, name)
+
+
+def test_next_race_shows_the_stored_prediction(
+    server: LiveServer, page: Any, prepared: dict[str, Any]
+) -> None:
+    prediction = prepared["prediction"]
+    page.goto(server.url + "/")
+    assert prediction["race"] in page.locator("h1").inner_text()
+    rows = page.locator("table.prediction tbody tr")
+    assert rows.count() == len(prediction["drivers"])
+    favourite = prediction["drivers"][0]
+    first = rows.first.inner_text()
+    assert f"{round(favourite['p_win'] * 100)}%" in first
+    assert prediction["model"]["version"] in page.locator("main").inner_text()
+    assert page.locator("table.prediction .pbar.win").count() == len(prediction["drivers"])
+    wait_for_chart(page, "chart-probabilities")
+    # the last race: predicted beside actual
+    assert page.locator("table.comparison tbody tr").count() >= 10
+    wait_for_chart(page, "chart-comparison")
+
+
+def test_season_standings_then_click_through_to_a_driver(server: LiveServer, page: Any) -> None:
+    page.goto(server.url + "/seasons/2023")
+    standings = page.locator("#driver-standings tbody tr")
+    assert standings.count() >= 20
+    leader = standings.first
+    assert "Max Verstappen" in leader.inner_text()
+    assert leader.locator("td").last.inner_text() == "19"  # wins in 2023
+    assert "Red Bull" in page.locator("#constructor-standings tbody tr").first.inner_text()
+    wait_for_chart(page, "chart-progression")
+    shot(page, "season-2023-before-click")
+    leader.get_by_role("link", name="Max Verstappen").click()
+    page.wait_for_url(re.compile(r"/drivers/max_verstappen$"))
+    assert page.locator("h1").inner_text() == "Max Verstappen"
+    wait_for_chart(page, "chart-elo")
+    assert page.get_by_role("cell", name="2023").count() >= 1
+    shot(page, "driver-after-click")
+
+
+def test_model_page_shows_backtest_against_baselines(server: LiveServer, page: Any) -> None:
+    page.goto(server.url + "/model")
+    summary = page.locator("#backtest-summary tbody tr")
+    assert summary.count() == 4  # the model before/after qualifying and two baselines
+    text = page.locator("#backtest-summary").inner_text()
+    assert "baseline" in text.lower()
+    assert wait_for_chart(page) >= 4
+    assert page.locator(".chart[id^='chart-backtest-calibration']").count() >= 1
+    assert page.locator("#live-heading ~ .table-wrap tbody tr").count() >= 1
+
+
+def test_phone_width_has_no_sideways_scroll_and_keyboard_reaches_content(
+    server: LiveServer, browser: Any
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        for path in ("/", "/seasons/2023", "/drivers/hamilton"):
+            page.goto(server.url + path)
+            wait_for_chart(page)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        shot(page, "driver-phone")
+        page.goto(server.url + "/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "content"
+        shot(page, "next-race-phone")
+    finally:
+        context.close()
+
+
+def test_plotly_is_served_by_the_app(server: LiveServer, page: Any) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server.url + "/seasons/2023")
+    wait_for_chart(page)
+    scripts = [u for u in requests if u.endswith(".js") or ".js?" in u]
+    assert scripts and all(u.startswith(server.url) for u in requests), requests
+    assert any("plotly-" in u for u in scripts)
+
+
+def test_search_a_driver_with_the_keyboard(server: LiveServer, page: Any) -> None:
+    page.goto(server.url + "/drivers")
+    page.get_by_label("Find a driver").fill("hamilton")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/drivers\?q=hamilton$"))
+    link = page.locator("#list").get_by_role("link", name="Lewis Hamilton")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/drivers/hamilton$"))
+    assert page.locator("h1").inner_text() == "Lewis Hamilton"
+    shot(page, "driver-found-by-search")

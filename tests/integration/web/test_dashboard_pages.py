@@ -1,0 +1,133 @@
+"""Dashboard pages over the real archive without a browser: content, missing data, assets.
+
+The home has gold built but no model, prediction or backtest: every page must still
+answer 200 with a message saying what is missing and how to make it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from undercut.api.app import create_app
+from undercut.config import Settings, get_settings
+
+pytestmark = pytest.mark.xdist_group("built_home")
+
+
+@pytest.fixture(scope="module")
+def client(
+    built_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    app_db = tmp_path_factory.mktemp("web-appdb") / "app.sqlite"
+    settings = built_settings.model_copy(
+        update={"database_url": f"sqlite:///{app_db}", "rate_limit": "none"}
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_season_page_shows_the_api_standings(client: TestClient) -> None:
+    response = client.get("/seasons/2023")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    api = client.get("/api/v1/standings/2023/drivers").json()
+    links = re.findall(
+        r'<th scope="row"><a href="/drivers/([^"]+)">',
+        response.text.split('id="driver-standings"')[1].split("</table>")[0],
+    )
+    assert links == [d["driverId"] for d in api["drivers"]]
+    assert links[0] == "max_verstappen"
+    text = _text(response.text)
+    assert "Max Verstappen 575 19" in text  # points and wins of the 2023 champion
+    assert 'id="chart-progression"' in response.text
+
+
+def test_pages_without_a_model_explain_what_is_missing(client: TestClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200
+    text = _text(home.text)
+    assert "No prediction for this race yet" in text and "undercut predict" in text
+    assert "Last race:" in text  # the last race's result is shown instead
+    model = client.get("/model")
+    assert model.status_code == 200
+    text = _text(model.text)
+    assert "No model trained yet" in text and "No backtest stored yet" in text
+    assert "No scored predictions yet" in text
+    upcoming = client.get("/api/v1/next-race").json()
+    race = client.get(f"/races/{upcoming['season']}/{upcoming['round']}")
+    assert race.status_code == 200 and "has not been run yet" in _text(race.text)
+
+
+def test_detail_pages_show_the_api_facts(client: TestClient) -> None:
+    driver = _text(client.get("/drivers/hamilton").text)
+    assert "Lewis Hamilton" in driver and "Wins 105" in driver and "Titles 7" in driver
+    assert "Team-mate head-to-heads" in driver and "Nico Rosberg" in driver
+    ferrari = client.get("/constructors/ferrari")
+    assert ferrari.status_code == 200 and 'id="chart-elo"' in ferrari.text
+    monza = _text(client.get("/circuits/monza").text)
+    assert "Autodromo Nazionale di Monza" in monza and "Italy" in monza
+    assert "Race lap record" in monza
+
+
+def test_lists_find_drivers_constructors_and_circuits(client: TestClient) -> None:
+    drivers = client.get("/drivers", params={"q": "verst"})
+    assert drivers.status_code == 200
+    assert re.findall(r'href="/drivers/([^"]+)"', drivers.text.split('id="list"')[1]) == [
+        "max_verstappen",
+        "verstappen",
+    ]
+    top = _text(client.get("/drivers").text)
+    assert "Lewis Hamilton British 2007\u20132025 105 7" in top  # most wins first
+    assert "/constructors/ferrari" in client.get("/constructors", params={"q": "ferrari"}).text
+    assert "Autodromo Nazionale di Monza" in client.get("/circuits").text
+    nothing = client.get("/drivers", params={"q": "zzzz"})
+    assert nothing.status_code == 200 and "No driver matches" in nothing.text
+
+
+def test_unknown_things_are_html_404s(client: TestClient) -> None:
+    for path in (
+        "/drivers/nobody",
+        "/constructors/nobody",
+        "/circuits/nowhere",
+        "/seasons/1900",
+        "/races/2023/40",
+        "/seasons/2023?round=40",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+
+
+def test_plotly_is_served_from_the_package_compressed_and_cacheable(client: TestClient) -> None:
+    import plotly
+
+    page = client.get("/seasons/2023").text
+    src = re.search(r'src="(/static/plotly-[^"]+)"', page)
+    assert src is not None and "cdn" not in page.lower()
+    response = client.get(src.group(1), headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "immutable" in response.headers["cache-control"]
+    shipped = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+    assert response.content == shipped  # httpx decoded the gzip body
+    assert int(response.headers["content-length"]) < len(shipped) / 2
+    again = client.get(src.group(1), headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get("/static/..%2Fpages.py").status_code == 404
+
+
+def test_an_empty_home_gets_a_helpful_page(tmp_path: Path) -> None:
+    settings = get_settings(home=str(tmp_path / "empty")).model_copy(update={"rate_limit": "none"})
+    with TestClient(create_app(settings)) as client:
+        for path in ("/", "/seasons/2023", "/model", "/drivers/hamilton"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert "undercut ingest archive" in response.text
