@@ -7,6 +7,8 @@ e.g. ``UNDERCUT_JOB_QUEUE=weekend``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -45,6 +47,15 @@ class JobOptions(BaseSettings):
     daily_hour: int = Field(default=6, description="Outside race weekends: UTC hour of the run.")
     jitter_seconds: float = Field(
         default=90.0, description="Random delay added to each scheduled run."
+    )
+    model_params: dict[str, Any] = Field(
+        default_factory=dict,
+        description='Hyper-parameters of the train step as JSON, e.g. {"min_season": 2010}.',
+    )
+    update_function: str | None = Field(
+        default=None,
+        description="`module:function` the update step calls instead of undercut's "
+        "Ergast-API updater (a site-specific mirror or feed).",
     )
 
 
