@@ -42,7 +42,13 @@ def _plan(ctx: StepContext, season: int) -> Plan:
 
 def _execute(ctx: StepContext, plan: Plan, season: int) -> dict[str, Any]:
     backtest = adapters.backtest_function()
-    result = backtest(ctx.settings, season, season, store=False)
+    if ctx.options.model_params:
+        from undercut.ml.model import ModelParams
+
+        params = ModelParams(**ctx.options.model_params)
+        result = backtest(ctx.settings, season, season, params=params, store=False)
+    else:
+        result = backtest(ctx.settings, season, season, store=False)
     return {"season": season, "races": result.get("races"), "result": result}
 
 

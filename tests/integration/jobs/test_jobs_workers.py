@@ -33,14 +33,15 @@ pytestmark = pytest.mark.xdist_group("celery-workers")
 class Workers:
     """``undercut worker`` processes sharing one queue; all killed at the end."""
 
-    def __init__(self, tmp_path: Path, home: Path, redis_url: str, prefix: str) -> None:
+    def __init__(self, tmp_path: Path, home: Path, redis_url: str, prefix: str,
+                 **extra: str) -> None:
         self.tmp_path = tmp_path
         self.queue = f"undercut-test-{uuid.uuid4().hex[:10]}"
         self.options = JobOptions(queue=self.queue, heartbeat_seconds=1,
                                   visibility_timeout=6, requeue_after=30)
         self.env = cli_env(home, UNDERCUT_REDIS_URL=redis_url, UNDERCUT_REDIS_PREFIX=prefix,
                            UNDERCUT_JOB_QUEUE=self.queue, UNDERCUT_JOB_HEARTBEAT_SECONDS="1",
-                           UNDERCUT_JOB_VISIBILITY_TIMEOUT="6")
+                           UNDERCUT_JOB_VISIBILITY_TIMEOUT="6", **extra)
         self.settings = get_settings(home=str(home), redis_url=redis_url, redis_prefix=prefix)
         self.procs: list[Any] = []
 
@@ -189,3 +190,38 @@ def test_admin_jobs_go_to_the_workers(workers: Workers, built_settings: Settings
     step = state["steps"][0]
     assert step["status"] == "skipped" and "up to date" in step["outputs"]["reason"]
     assert step["worker"].split(":")[1] != str(os.getpid())
+
+
+def test_backtest_split_by_season_across_workers(built_settings: Settings, tmp_path: Path,
+                                                 redis_settings: dict[str, str]) -> None:
+    import json
+    import shutil
+
+    from undercut.jobs.backtests import run_backtests
+    from undercut.ml.registry import latest_backtest
+
+    home = tmp_path / "home"
+    shutil.copytree(built_settings.local_dir, home)
+    small = {"min_season": 2019, "n_estimators": 30}
+    pool = Workers(tmp_path, home, redis_settings["redis_url"], redis_settings["redis_prefix"],
+                   UNDERCUT_JOB_MODEL_PARAMS=json.dumps(small))
+    try:
+        pool.start("a")
+        pool.start("b")
+        run_id, report = run_backtests(pool.settings, 2023, 2024, distributed=True,
+                                       options=pool.options)
+    finally:
+        pool.stop()
+    run = ledger.get_run(pool.settings, run_id)
+    assert run["status"] == "succeeded", run
+    assert run["kind"] == "backtest"
+    assert [s["name"] for s in run["steps"]] == ["backtest:2023", "backtest:2024"]
+    by_season = {s["outputs"]["season"]: s["outputs"]["races"] for s in run["steps"]}
+    assert by_season == {2023: 22, 2024: 24}
+    assert report is not None
+    assert (report["from"], report["to"], report["races"]) == (2023, 2024, 46)
+    assert {row["season"] for row in report["seasons"]} == {2023, 2024}
+    assert len(report["per_race"]) == 46 * len(report["models"])
+    assert latest_backtest(pool.settings)["races"] == 46
+    workers = {s["worker"].split(":")[1] for s in run["steps"]}
+    assert str(os.getpid()) not in workers
