@@ -143,7 +143,8 @@ def _backtest(settings: Settings, spec: str, distributed: bool, fmt: OutputForma
                                    notify=notify)
     if report is None:
         raise typer.Exit(1)
-    rows = [{"model": name, **{k: v for k, v in figures.items() if k != "label"}}
+    rows = [{"model": name, **{k: round(v, 4) if isinstance(v, float) else v
+                               for k, v in figures.items() if k != "label"}}
             for name, figures in report["models"].items()]
     emit(rows, fmt, title=f"backtest {start}-{end}: {report['races']} races (run {run_id[:12]})",
          document={"run_id": run_id, **{k: v for k, v in report.items() if k != "per_race"}})
