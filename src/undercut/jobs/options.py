@@ -59,6 +59,6 @@ class JobOptions(BaseSettings):
     )
 
 
-def job_options(**overrides: object) -> JobOptions:
+def job_options(**overrides: Any) -> JobOptions:
     """Options from the environment; ``None`` overrides are ignored (unset CLI flags)."""
     return JobOptions(**{k: v for k, v in overrides.items() if v is not None})

@@ -28,7 +28,7 @@ from undercut.jobs.pipeline import RunReport, run_pipeline
 from undercut.ml.registry import latest_version
 
 STANDIN = "support.update_standin:update"
-SMALL_MODEL = {"min_season": 2019, "n_estimators": 40}
+SMALL_MODEL = {"min_season": 2021, "n_estimators": 20}
 
 
 @dataclass

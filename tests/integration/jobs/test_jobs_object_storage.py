@@ -52,7 +52,7 @@ def _keys(endpoint: str) -> list[str]:
 def test_pipeline_on_an_s3_home(s3_endpoint: str, archive_dir: Path, tmp_path: Path) -> None:
     home = f"s3://{BUCKET}/f1"
     settings = get_settings(home=home, cache_dir=str(tmp_path / "cache"))
-    options = JobOptions(model_params={"min_season": 2019, "n_estimators": 40})
+    options = JobOptions(model_params={"min_season": 2021, "n_estimators": 20})
     report = run_pipeline(settings, ["ingest", "build", "train", "predict"],
                           params={"archive": str(archive_dir)}, options=options)
     assert report.status == "succeeded", report.error

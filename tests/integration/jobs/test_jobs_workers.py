@@ -202,7 +202,7 @@ def test_backtest_split_by_season_across_workers(built_settings: Settings, tmp_p
 
     home = tmp_path / "home"
     shutil.copytree(built_settings.local_dir, home)
-    small = {"min_season": 2019, "n_estimators": 30}
+    small = {"min_season": 2020, "n_estimators": 20}
     pool = Workers(tmp_path, home, redis_settings["redis_url"], redis_settings["redis_prefix"],
                    UNDERCUT_JOB_MODEL_PARAMS=json.dumps(small))
     try:
