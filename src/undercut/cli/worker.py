@@ -22,8 +22,10 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", help="Celery log level.")] = "INFO",
     home: HomeOption = None,
 ) -> None:
-    """Execute pipeline steps and backtest seasons sent by `undercut run --distributed`,
-    the scheduler and the admin job endpoints (needs UNDERCUT_REDIS_URL).
+    """Execute pipeline steps sent over Redis (needs UNDERCUT_REDIS_URL).
+
+    Steps come from `undercut run --distributed`, `undercut schedule --distributed`, the
+    admin job endpoints and `undercut run --backtest --distributed` (one season per task).
 
     Each task names its home, so one worker serves any home it can reach (a shared
     directory or s3://). State goes to the run ledger in the app database
