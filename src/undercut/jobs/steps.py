@@ -144,9 +144,11 @@ def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     result = update(ctx.settings)
     after = _silver_state(ctx.settings)
     before_rows = plan.inputs.get("silver")
+    with probes.connect_read_only(ctx.settings) as con:
+        gold = probes.gold_fingerprint(con)  # an updater may rebuild gold itself
     return {"result": _plain(result), "latest_result": after["latest_result"],
             "silver": after["silver"], "changed": after["silver"] != before_rows,
-            "row_counts": after["silver_rows"]}
+            "row_counts": after["silver_rows"], "gold": gold}
 
 
 # build -------------------------------------------------------------------------------
