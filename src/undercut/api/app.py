@@ -27,6 +27,7 @@ from undercut.api.routes import auth, health
 from undercut.api.routes.v1 import router as v1_router
 from undercut.api.security import check_secret
 from undercut.config import Settings, get_settings
+from undercut.jobs.observe import JobCollector
 from undercut.web import router as web_router
 
 log = logging.getLogger("undercut.api")
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.redis = redis
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(JobCollector(settings))
     app.state.health_checks = {}
     errors.install(app)
 

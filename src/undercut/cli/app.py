@@ -12,8 +12,10 @@ from undercut.cli.build import build as build_command
 from undercut.cli.publish import publish as publish_command
 from undercut.cli.run import run as run_command
 from undercut.cli.runs import runs as runs_command
+from undercut.cli.schedule import schedule as schedule_command
 from undercut.cli.serve import serve as serve_command
 from undercut.cli.stats import register as register_stats
+from undercut.cli.worker import worker as worker_command
 
 app = typer.Typer(
     name="undercut",
@@ -34,6 +36,8 @@ app.command("run")(run_command)
 app.command("runs")(runs_command)
 app.command("update")(update_cli.update)
 register_stats(app)
+app.command("schedule")(schedule_command)
+app.command("worker")(worker_command)
 
 
 def _version(value: bool) -> None:

@@ -15,6 +15,8 @@ from undercut.cli.common import (
     err_console,
     settings_for,
 )
+from undercut.config import Settings
+from undercut.errors import InputError
 
 _STYLE = {"succeeded": "green", "skipped": "dim", "unavailable": "yellow", "failed": "red",
           "interrupted": "red"}
@@ -45,6 +47,12 @@ def run(
         bool, typer.Option("--distributed", help="Send each step to Celery workers over "
                            "UNDERCUT_REDIS_URL (start them with `undercut worker`).")
     ] = False,
+    backtest: Annotated[
+        str | None,
+        typer.Option("--backtest", metavar="FROM[-TO]", help="Instead of the pipeline, "
+                     "backtest these seasons, one step per season (on workers with "
+                     "--distributed), and store the merged report.", show_default=False),
+    ] = None,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -63,11 +71,15 @@ def run(
       undercut run --step build --step train
       undercut run --retry 3f2a9c
       UNDERCUT_REDIS_URL=redis://127.0.0.1:6379/0 undercut run --distributed
+      undercut run --backtest 2019-2024 --distributed
     """
     from undercut.jobs.pipeline import check_steps, retry_plan, run_pipeline
 
     settings = settings_for(home)
     console = err_console()
+    if backtest:
+        _backtest(settings, backtest, distributed, fmt)
+        return
     params: dict[str, object] = {}
     retry_of = None
     names = check_steps(step) if step else None
@@ -108,3 +120,31 @@ def run(
              document=document)
     if report.status != "succeeded":
         raise typer.Exit(1)
+
+
+def _seasons(spec: str) -> tuple[int, int]:
+    start, _, end = spec.partition("-")
+    if not start.isdigit() or (end and not end.isdigit()):
+        raise InputError(f"--backtest {spec!r}: expected FROM or FROM-TO, e.g. 2019-2024")
+    return int(start), int(end or start)
+
+
+def _backtest(settings: Settings, spec: str, distributed: bool, fmt: OutputFormat) -> None:
+    from undercut.jobs.backtests import run_backtests
+
+    start, end = _seasons(spec)
+    console = err_console()
+
+    def notify(name: str, status: str, detail: str) -> None:
+        if status in _STYLE or status == "queued":
+            console.print(f"{status:>11} {name} {detail}", highlight=False, soft_wrap=True)
+
+    run_id, report = run_backtests(settings, start, end, distributed=distributed,
+                                   notify=notify)
+    if report is None:
+        raise typer.Exit(1)
+    rows = [{"model": name, **{k: round(v, 4) if isinstance(v, float) else v
+                               for k, v in figures.items() if k != "label"}}
+            for name, figures in report["models"].items()]
+    emit(rows, fmt, title=f"backtest {start}-{end}: {report['races']} races (run {run_id[:12]})",
+         document={"run_id": run_id, **{k: v for k, v in report.items() if k != "per_race"}})

@@ -33,8 +33,11 @@ def resolve(module: str, *names: str) -> Callable[..., Any]:
     raise StepUnavailable(f"{module} has no {' / '.join(names)}")
 
 
-def update_function() -> Callable[..., Any]:
-    """The incremental API updater (``undercut update``)."""
+def update_function(custom: str | None = None) -> Callable[..., Any]:
+    """The incremental API updater (``undercut update``), or ``custom`` (``module:name``)."""
+    if custom:
+        module, _, name = custom.partition(":")
+        return resolve(module, name or "update")
     return resolve("undercut.warehouse.load_api", "update", "update_warehouse", "load_api",
                    "run_update")
 

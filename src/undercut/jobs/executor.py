@@ -24,7 +24,7 @@ from undercut.errors import UndercutError
 from undercut.jobs import ledger, locks
 from undercut.jobs.adapters import StepUnavailable
 from undercut.jobs.options import JobOptions, job_options
-from undercut.jobs.steps import STEPS, Plan, StepContext
+from undercut.jobs.steps import Plan, StepContext, step_for
 
 log = logging.getLogger("undercut.jobs")
 
@@ -75,6 +75,14 @@ class _Heartbeat:
         self._thread.join(timeout=5)
 
 
+def _release(held: locks.Lease) -> None:
+    """Give a lease back; if Redis or the database is unreachable it simply expires."""
+    try:
+        held.release()
+    except locks.TRANSIENT_ERRORS as exc:
+        log.warning("could not release lease %s (it will expire): %s", held.name, exc)
+
+
 def _take(settings: Settings, name: str, options: JobOptions) -> locks.Lease:
     held = locks.lease(settings, name, ttl=max(3 * options.heartbeat_seconds, 5.0))
     locks.acquire_waiting(held, wait=None)
@@ -108,7 +116,7 @@ def execute_step(
     if claim is ledger.Claim.busy:
         raise StepBusy(f"{name} of run {run_id} is running elsewhere")
     ledger.start_run(settings, run_id)
-    step = STEPS[name]
+    step = step_for(name)
     run = ledger.run_row(settings, run_id)
     ctx = StepContext(settings, options, run_id, dict(run.params if run else {}))
     say = notify or (lambda *_: None)
@@ -118,10 +126,10 @@ def execute_step(
         with ExitStack() as stack:
             say(name, "waiting", "for the step lock")
             leases = [_take(settings, f"step:{name}", options)]
-            stack.callback(leases[0].release)
+            stack.callback(_release, leases[0])
             if step.writes_warehouse:
                 leases.append(_take(settings, "warehouse", options))
-                stack.callback(leases[-1].release)
+                stack.callback(_release, leases[-1])
             stack.enter_context(_Heartbeat(settings, run_id, name, worker, leases,
                                            options.heartbeat_seconds))
             say(name, "planning", step.summary)

@@ -101,6 +101,10 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
         gold = gold or train.inputs.get("gold")
     build = next((s for s in _steps(settings, "build")
                   if s.outputs.get("fingerprint") == gold), None) if gold else None
+    if build is None and gold:
+        # The updater can rebuild gold itself; then the update step produced it.
+        build = next((s for s in _steps(settings, "update")
+                      if s.outputs.get("gold") == gold), None)
     if build is not None:
         chain.append(build)
     horizon = build.finished_at if build else (predict.started_at if predict else None)
@@ -110,7 +114,8 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
                        if horizon is None or (s.finished_at and s.finished_at <= horizon)),
                       None)
         if source is not None:
-            chain.append(source)
+            if all(source.id != step.id for step in chain):
+                chain.append(source)
             sources[name] = {"runId": source.run_id, "inputs": source.inputs,
                              "outputs": {k: v for k, v in source.outputs.items()
                                          if k != "row_counts"}}

@@ -49,11 +49,11 @@ class Lease(Protocol):
 class RedisLease:
     """A lease on a Redis key; safe against a holder releasing someone else's lease."""
 
-    def __init__(self, url: str, name: str, ttl: float) -> None:
+    def __init__(self, url: str, name: str, ttl: float, prefix: str = "undercut:") -> None:
         import redis
 
         self.name = name
-        self.key = f"undercut:lock:{name}"
+        self.key = f"{prefix}lock:{name}"
         self.token = uuid.uuid4().hex
         self.ttl_ms = max(1, int(ttl * 1000))
         self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
@@ -106,7 +106,7 @@ class DatabaseLease:
 def lease(settings: Settings, name: str, ttl: float) -> Lease:
     """A Redis lease when Redis is configured, else a database lease."""
     if settings.redis_url:
-        return RedisLease(settings.redis_url, name, ttl)
+        return RedisLease(settings.redis_url, name, ttl, settings.redis_prefix)
     return DatabaseLease(settings, name, ttl)
 
 

@@ -7,6 +7,8 @@ e.g. ``UNDERCUT_JOB_QUEUE=weekend``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -46,8 +48,17 @@ class JobOptions(BaseSettings):
     jitter_seconds: float = Field(
         default=90.0, description="Random delay added to each scheduled run."
     )
+    model_params: dict[str, Any] = Field(
+        default_factory=dict,
+        description='Hyper-parameters of the train step as JSON, e.g. {"min_season": 2010}.',
+    )
+    update_function: str | None = Field(
+        default=None,
+        description="`module:function` the update step calls instead of undercut's "
+        "Ergast-API updater (a site-specific mirror or feed).",
+    )
 
 
-def job_options(**overrides: object) -> JobOptions:
+def job_options(**overrides: Any) -> JobOptions:
     """Options from the environment; ``None`` overrides are ignored (unset CLI flags)."""
     return JobOptions(**{k: v for k, v in overrides.items() if v is not None})

@@ -55,7 +55,8 @@ def _at(day: date | None, clock: Any, default: time) -> datetime | None:
 
 
 def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
-    """Every race in silver with its session times; races without a start time at 14:00."""
+    """Every race in silver with its session times; races without a start time at 14:00,
+    qualifying without a date the day before the race."""
     if not db.table_exists(con, "silver.races"):
         return []
     rows = con.execute(_CALENDAR_SQL).fetchall()
@@ -66,7 +67,9 @@ def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
         race = _at(row["race_date"], row["race_time"], time(14))
         if race is None:
             continue
-        quali = _at(row["quali_date"], row["quali_time"], time(14))
+        # Archives without session times: qualifying is the day before the race, at
+        # about the race's clock time (close enough to know when to start polling).
+        quali = _at(row["quali_date"], row["quali_time"], time(14)) or race - timedelta(days=1)
         sprint = _at(row["sprint_date"], row["sprint_time"], time(14))
         fp1 = _at(row["fp1_date"], row["fp1_time"], time(11))
         first = min(t for t in (fp1, quali, sprint, race - timedelta(days=2)) if t is not None)

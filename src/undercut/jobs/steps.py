@@ -140,13 +140,15 @@ def _plan_update(ctx: StepContext) -> Plan:
 
 
 def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    update = adapters.update_function()
+    update = adapters.update_function(ctx.options.update_function)
     result = update(ctx.settings)
     after = _silver_state(ctx.settings)
     before_rows = plan.inputs.get("silver")
+    with probes.connect_read_only(ctx.settings) as con:
+        gold = probes.gold_fingerprint(con)  # an updater may rebuild gold itself
     return {"result": _plain(result), "latest_result": after["latest_result"],
             "silver": after["silver"], "changed": after["silver"] != before_rows,
-            "row_counts": after["silver_rows"]}
+            "row_counts": after["silver_rows"], "gold": gold}
 
 
 # build -------------------------------------------------------------------------------
@@ -221,9 +223,15 @@ def _plan_train(ctx: StepContext) -> Plan:
 
 def _execute_train(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     train = adapters.train_function()
-    version = train(ctx.settings)
+    if ctx.options.model_params:
+        from undercut.ml.model import ModelParams
+
+        version = train(ctx.settings, params=ModelParams(**ctx.options.model_params))
+    else:
+        version = train(ctx.settings)
     return {"model_version": str(getattr(version, "version", version)),
-            "trained_until": plan.inputs.get("latest_result")}
+            "trained_until": plan.inputs.get("latest_result"),
+            "params": ctx.options.model_params}
 
 
 # predict -----------------------------------------------------------------------------
@@ -327,3 +335,14 @@ STEPS: dict[str, Step] = {
     )
 }
 PIPELINE: tuple[str, ...] = tuple(STEPS)
+
+
+def step_for(name: str) -> Step:
+    """The step called ``name``: a pipeline step, or ``backtest:<season>``."""
+    if name in STEPS:
+        return STEPS[name]
+    if name.startswith("backtest:"):
+        from undercut.jobs.backtests import season_step
+
+        return season_step(name)
+    raise KeyError(name)

@@ -26,7 +26,8 @@ STEP_TASK = "undercut.step"
 BACKTEST_TASK = "undercut.backtest_season"
 
 # What a worker needs to open the same home and database as the sender.
-_FORWARDED = ("database_url", "jolpica_url", "jolpica_limits", "archive", "cache_dir",
+_FORWARDED = ("database_url", "redis_prefix", "jolpica_url", "jolpica_limits", "archive",
+              "cache_dir",
               "http_timeout", "http_retries", "openf1_url", "openmeteo_url")
 
 
@@ -57,6 +58,7 @@ def make_celery(settings: Settings, options: JobOptions | None = None) -> Celery
         task_serializer="json",
         accept_content=["json"],
         broker_transport_options={
+            "global_keyprefix": settings.redis_prefix,
             "visibility_timeout": options.visibility_timeout,
             "unacked_restore_interval": max(1, int(options.visibility_timeout / 4)),
             "unacked_restore_throttle": 1,
@@ -87,25 +89,22 @@ def _register_tasks(app: Celery, options: JobOptions) -> None:
               reject_on_worker_lost=True)
     def backtest_season(self: Task, overrides: dict[str, Any], run_id: str,
                         name: str) -> str:
-        from undercut.jobs.backtests import execute_season
-
         settings = get_settings(**overrides)
         try:
-            status = execute_season(settings, run_id, name, task_id=self.request.id,
-                                    options=options)
+            outcome = execute_step(settings, run_id, name, task_id=self.request.id,
+                                   options=options)
         except StepBusy as exc:
             raise self.retry(countdown=options.heartbeat_seconds, exc=exc) from exc
-        ledger.settle_run(settings, run_id)
-        return status
+        return outcome.status
 
 
-_SENDERS: dict[tuple[str, str], Celery] = {}
+_SENDERS: dict[tuple[str, str, str], Celery] = {}
 
 
-def _sender(redis_url: str, options: JobOptions) -> Celery:
-    key = (redis_url, options.queue)
+def _sender(settings: Settings, options: JobOptions) -> Celery:
+    key = (settings.redis_url or "", settings.redis_prefix, options.queue)
     if key not in _SENDERS:
-        _SENDERS[key] = make_celery(get_settings(redis_url=redis_url or None), options)
+        _SENDERS[key] = make_celery(settings, options)
     return _SENDERS[key]
 
 
@@ -117,7 +116,7 @@ def send_step(settings: Settings, run_id: str, name: str,
               options: JobOptions | None = None, *, task: str = STEP_TASK) -> str:
     """Put one step on the queue (retrying while Redis is briefly unreachable)."""
     options = options or job_options()
-    app = _sender(settings.redis_url or "", options)
+    app = _sender(settings, options)
     deadline = time.monotonic() + 60
     while True:
         try:

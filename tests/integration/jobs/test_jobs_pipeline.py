@@ -16,20 +16,40 @@ from undercut.jobs import ledger
 from undercut.jobs.pipeline import run_pipeline
 
 
-def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, api_responses_dir: Path,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
-    code = main(["run", "--home", str(home), "--archive", str(archive_dir), "--format", "json"])
-    first = json.loads(capsys.readouterr().out)
-    assert code == 0, first
-    assert first["status"] == "succeeded"
-    assert first["steps"]["ingest"] == "succeeded"
-    assert first["steps"]["build"] == "succeeded"
-    # Areas not installed in this build report themselves instead of failing the run.
-    assert first["steps"]["update"] in {"unavailable", "succeeded"}
-
-    settings = get_settings(home=str(home))
-    second = run_pipeline(settings, params={"archive": str(archive_dir)})
+    body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
+    ok, down = Reply(200, body), Reply(503, b"service unavailable")
+    server = LocalServer({"/current/last/results.json": [ok, ok, down, ok]})
+    monkeypatch.setenv("UNDERCUT_JOB_UPDATE_FUNCTION", "support.update_standin:update")
+    # No model in these tests: train and predict are the ledger/API tests' business.
+    with server:
+        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/")
+        code = main(["run", "--home", str(home), "--archive", str(archive_dir), "--step",
+                     "ingest", "--step", "update", "--step", "build", "--format", "json"])
+        first = json.loads(capsys.readouterr().out)
+        assert code == 0, first
+        assert first["status"] == "succeeded"
+        assert first["steps"] == {"ingest": "succeeded", "update": "succeeded",
+                                  "build": "succeeded"}
+        settings = get_settings(home=str(home))
+        second = run_pipeline(settings, ["ingest", "update", "build"],
+                              params={"archive": str(archive_dir)})
+        assert len(server.requests) == 2
+        # The API source fails for one step: that run fails there, the next one recovers.
+        broken = run_pipeline(settings, ["update", "build"])
+        recovered = run_pipeline(settings, ["update", "build"])
+    assert broken.status == "failed"
+    assert broken.steps == {"update": "failed"}
+    assert f"{server.url}/current/last/results.json: HTTP 503" in (broken.error or "")
+    failed_run = ledger.get_run(settings, broken.run_id)
+    assert [s["status"] for s in failed_run["steps"]] == ["failed", "pending"]
+    assert "HTTP 503" in failed_run["steps"][0]["error"]
+    assert recovered.status == "succeeded"
+    assert recovered.steps == {"update": "succeeded", "build": "skipped"}
     assert second.status == "succeeded"
     assert second.steps["ingest"] == "skipped"
     assert second.steps["build"] == "skipped"
@@ -44,10 +64,13 @@ def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, tmp_path: Path,
     assert "unchanged" in again["build"]["outputs"]["reason"]
 
     total, items = ledger.list_runs(settings)
-    assert total == 2 and [r["id"] for r in items] == [second.run_id, first["run_id"]]
+    assert total == 4 and [r["id"] for r in items] == [
+        recovered.run_id, broken.run_id, second.run_id, first["run_id"]]
     assert main(["runs", "--home", str(home), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert listed["total"] == 2
+    assert listed["total"] == 4
+    assert [r["status"] for r in listed["items"]] == ["succeeded", "failed", "succeeded",
+                                                      "succeeded"]
     assert main(["runs", first["run_id"][:8], "--home", str(home), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == first["run_id"]
 

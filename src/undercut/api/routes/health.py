@@ -90,7 +90,9 @@ def _redis(app: FastAPI) -> dict[str, Any]:
 
 
 def _pipeline(app: FastAPI) -> dict[str, Any]:
-    return {"status": "ok", "detail": "no pipeline schedule configured"}
+    from undercut.jobs.observe import pipeline_health
+
+    return pipeline_health(app.state.settings)
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from undercut.api.routes.v1 import (
+    admin_jobs,
     circuits,
     constructors,
     drivers,
@@ -13,11 +14,12 @@ from undercut.api.routes.v1 import (
     predictions,
     races,
     ratings,
+    runs,
     standings,
     teammates,
 )
 
 router = APIRouter(prefix="/api/v1")
 for _module in (drivers, constructors, circuits, races, standings, ratings, teammates,
-                next_race, predictions, models):
+                next_race, predictions, models, runs, admin_jobs):
     router.include_router(_module.router)

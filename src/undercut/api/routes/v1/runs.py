@@ -1,0 +1,55 @@
+"""``/api/v1/runs`` (the run ledger) and ``/api/v1/lineage`` (how a prediction came to be).
+
+Read-only and public like every other read: what ran, when, on which inputs, producing
+what. Triggering work is the admin job endpoints' business (``admin_jobs``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from undercut.api.deps import SettingsDep
+from undercut.jobs import ledger
+from undercut.jobs.lineage import prediction_lineage
+
+router = APIRouter(tags=["operations"])
+
+
+class RunList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]] = Field(
+        description="Runs, newest first: id, kind, trigger, status, createdAt, startedAt, "
+        "finishedAt, seconds, error, params, steps (name, status, attempts, startedAt, "
+        "finishedAt, inputsHash, inputs, outputs, error)."
+    )
+
+
+@router.get("/runs", response_model=RunList)
+def runs(
+    settings: SettingsDep,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    status: str | None = Query(None, description="queued, running, succeeded, failed, interrupted"),
+    kind: str | None = Query(None, description="pipeline, job or backtest"),
+) -> RunList:
+    """Pipeline runs, scheduled runs, admin jobs and backtests, newest first."""
+    total, items = ledger.list_runs(settings, limit=limit, offset=offset, status=status, kind=kind)
+    return RunList(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/runs/{run_id}", responses={404: {}})
+def run(run_id: str, settings: SettingsDep) -> dict[str, Any]:
+    """One run (id or unique prefix) with each step's inputs, outputs and error."""
+    return ledger.get_run(settings, run_id)
+
+
+@router.get("/lineage/{prediction}", responses={404: {}})
+def lineage(prediction: str, settings: SettingsDep) -> dict[str, Any]:
+    """Which data and which model produced a prediction: give its id, or `SEASON:ROUND`
+    for the newest prediction of that race."""
+    return prediction_lineage(settings, prediction)
