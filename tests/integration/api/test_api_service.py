@@ -147,6 +147,10 @@ def test_stored_predictions_are_served_as_written_and_scored(
     assert [(r["season"], r["round"]) for r in rows] == [(2023, 1)]
     assert rows[0]["win_brier"] > 0 and rows[0]["mae_position"] > 0
     assert client.get("/api/v1/accuracy", params={"model_version": "no-such"}).json() == []
+    summary = {s["model_version"]: s for s in client.get("/api/v1/accuracy/models").json()}
+    mine = summary["api-test-uniform"]
+    assert mine["races"] == 1 and mine["first_race"] == mine["last_race"] == "2023:1"
+    assert mine["win_brier"] == rows[0]["win_brier"]
     metrics = client.get("/metrics").text
     stored = re.search(r"^undercut_predictions_stored (\S+)$", metrics, re.MULTILINE)
     assert stored is not None and float(stored.group(1)) >= 1
