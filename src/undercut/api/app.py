@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from undercut import __version__
 from undercut.api import errors
-from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore
+from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
 from undercut.api.ergast import router as ergast_router
 from undercut.api.observability import Metrics, RequestContextMiddleware
 from undercut.api.ratelimit import MemoryCounter, RateLimitMiddleware, RedisCounter
@@ -93,8 +93,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         store = getattr(app.state, "store", None)
         return store.version if store is not None else "none"
 
-    cache_store = (RedisStore(redis, settings.redis_prefix) if redis is not None
-                   else MemoryStore())
+    cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix))
+                   if redis is not None else MemoryStore())
     counter = (RedisCounter(redis, settings.redis_prefix) if redis is not None
                else MemoryCounter())
     # add_middleware wraps: the last added is the outermost.

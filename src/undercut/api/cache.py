@@ -5,8 +5,9 @@ Data reads (``/ergast/f1``, drivers, standings, …) are a pure function of the 
 served data version, so they are stored under ``version + URL`` — in Redis when
 configured (shared by every process), in a bounded in-memory map otherwise — and answered
 from there without touching the database; a new build changes the version, so stale
-entries are never served. App-database reads (predictions, accuracy, models, runs) get
-ETags and ``Cache-Control: no-cache`` (revalidate each time) but no server cache.
+entries are never served. With Redis each process also keeps a short-lived local copy.
+App-database reads (predictions, accuracy, models, runs) get ETags and
+``Cache-Control: no-cache`` (revalidate each time) but no server cache.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DATA_PREFIXES = (
 REVALIDATE_PREFIXES = ("/api/v1/", "/ergast/")
 MAX_BODY = 2 * 1024 * 1024
 KEPT_HEADERS = (b"content-type",)
+LOCAL_TTL = 30  # seconds a process keeps its own copy of a shared entry
 
 
 @dataclass
@@ -44,9 +46,14 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     route: str | None
+    etag: bytes = b""
+
+    def __post_init__(self) -> None:
+        if not self.etag:  # computed once, when the answer is first made
+            self.etag = etag_of(self.body)
 
     def dumps(self) -> bytes:
-        head = {"status": self.status, "route": self.route,
+        head = {"status": self.status, "route": self.route, "etag": self.etag.decode(),
                 "headers": [[k.decode("latin-1"), v.decode("latin-1")]
                             for k, v in self.headers]}
         return json.dumps(head).encode() + b"\n" + self.body
@@ -56,7 +63,8 @@ class Entry:
         head, _, body = data.partition(b"\n")
         meta = json.loads(head)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
-        return cls(int(meta["status"]), headers, body, meta.get("route"))
+        return cls(int(meta["status"]), headers, body, meta.get("route"),
+                   str(meta.get("etag", "")).encode())
 
 
 class Store(Protocol):
@@ -103,6 +111,31 @@ class RedisStore:
         self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl)
 
 
+class TieredStore:
+    """A per-process copy in front of the shared store.
+
+    An entry is a pure function of the data version and the URL, so a local copy is never
+    staler than the shared one; it saves the Redis round trip (which blocks the event
+    loop) on every hit after the first in each process.
+    """
+
+    def __init__(self, local: Store, shared: Store) -> None:
+        self.local = local
+        self.shared = shared
+
+    def get(self, key: str) -> Entry | None:
+        entry = self.local.get(key)
+        if entry is None:
+            entry = self.shared.get(key)
+            if entry is not None:
+                self.local.set(key, entry, LOCAL_TTL)
+        return entry
+
+    def set(self, key: str, entry: Entry, ttl: int) -> None:
+        self.local.set(key, entry, min(ttl, LOCAL_TTL))
+        self.shared.set(key, entry, ttl)
+
+
 def etag_of(body: bytes) -> bytes:
     return b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
 
@@ -140,7 +173,7 @@ class CacheMiddleware:
 
     async def _send_entry(self, scope: Scope, send: Send, entry: Entry,
                           cache_control: bytes) -> None:
-        etag = etag_of(entry.body)
+        etag = entry.etag
         fresh = _matches(_header(scope, b"if-none-match"), etag)
         kept = [(k, v) for k, v in entry.headers
                 if k.lower() not in (b"content-length", b"etag", b"cache-control")]

@@ -121,7 +121,8 @@ class RateLimitMiddleware:
         self.rejected = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
+        if (scope["type"] != "http" or scope["path"].startswith(EXEMPT)
+                or (self.anonymous is None and self.authenticated is None)):
             await self.app(scope, receive, send)
             return
         key, signed_in = client_key(scope, self.settings)
