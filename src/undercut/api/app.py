@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from undercut import __version__
 from undercut.api import errors
+from undercut.api.breaker import Breaker
 from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
 from undercut.api.ergast import router as ergast_router
 from undercut.api.observability import Metrics, RequestContextMiddleware
@@ -93,9 +94,11 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         store = getattr(app.state, "store", None)
         return store.version if store is not None else "none"
 
-    cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix))
+    breaker = Breaker("redis")  # one Redis failure pauses both users of it for a moment
+    cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix,
+                                                         breaker))
                    if redis is not None else MemoryStore())
-    counter = (RedisCounter(redis, settings.redis_prefix) if redis is not None
+    counter = (RedisCounter(redis, settings.redis_prefix, breaker) if redis is not None
                else MemoryCounter())
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from undercut.api.breaker import Breaker
 from undercut.api.observability import route_template
 
 log = logging.getLogger(__name__)
@@ -99,16 +100,18 @@ class MemoryStore:
 
 
 class RedisStore:
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: Any, prefix: str, breaker: Breaker | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        self.breaker = breaker or Breaker("redis")
 
     def get(self, key: str) -> Entry | None:
-        data = self.client.get(self.prefix + "cache:" + key)
+        data = self.breaker.call(lambda: self.client.get(self.prefix + "cache:" + key))
         return Entry.loads(data) if data else None
 
     def set(self, key: str, entry: Entry, ttl: int) -> None:
-        self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl)
+        self.breaker.call(
+            lambda: self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl))
 
 
 class TieredStore:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from undercut.api.breaker import Breaker
 from undercut.api.security import decode_access_token
 from undercut.config import Settings
 from undercut.errors import AuthError, InputError
@@ -79,18 +80,23 @@ class MemoryCounter:
 class RedisCounter:
     """Shared counts: ``INCR`` + ``EXPIRE`` in one round trip."""
 
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: Any, prefix: str, breaker: Breaker | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        self.breaker = breaker or Breaker("redis")
 
     def hit(self, key: str, window: int, now: float) -> int:
         slot = int(now // window)
         name = f"{self.prefix}rl:{window}:{slot}:{key}"
-        pipe = self.client.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, window + 1)
-        count, _ = pipe.execute()
-        return int(count)
+
+        def count() -> int:
+            pipe = self.client.pipeline()
+            pipe.incr(name)
+            pipe.expire(name, window + 1)
+            value, _ = pipe.execute()
+            return int(value)
+
+        return self.breaker.call(count)
 
 
 def client_key(scope: Scope, settings: Settings) -> tuple[str, bool]:
