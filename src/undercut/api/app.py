@@ -37,7 +37,7 @@ def redis_client(settings: Settings) -> Any:
     """A Redis client with short timeouts (a slow Redis must not stall every request)."""
     import redis
 
-    return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5,
+    return redis.Redis.from_url(str(settings.redis_url), socket_timeout=0.5,
                                 socket_connect_timeout=0.5)
 
 

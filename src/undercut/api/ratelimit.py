@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from undercut.api.breaker import Breaker
 from undercut.api.security import decode_access_token
@@ -160,7 +160,7 @@ class RateLimitMiddleware:
             await send({"type": "http.response.body", "body": body})
             return
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"x-ratelimit-limit", str(rate.limit).encode()))

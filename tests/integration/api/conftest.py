@@ -22,7 +22,7 @@ from undercut.config import Settings
 from undercut.serving.publish import publish
 
 
-@pytest.fixture(scope="module", params=["embedded", "production"])
+@pytest.fixture(scope="session", params=["embedded", "production"])
 def served(
     request: pytest.FixtureRequest,
     built_settings: Settings,
