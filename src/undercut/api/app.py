@@ -92,7 +92,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     def data_version() -> str:
         store = getattr(app.state, "store", None)
-        return store.version if store is not None else "none"
+        if store is None:
+            return "none"
+        # Cache hits never reach the store: look for newer data here (a throttled stat).
+        refresh = getattr(store, "maybe_refresh", None)
+        if refresh is not None:
+            refresh()
+        return str(store.version)
 
     breaker = Breaker("redis")  # one Redis failure pauses both users of it for a moment
     cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix,

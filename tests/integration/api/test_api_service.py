@@ -4,6 +4,7 @@ request ids, stored predictions and their accuracy."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -171,3 +172,32 @@ def test_health_is_503_without_a_warehouse(tmp_path: Path) -> None:
         assert unavailable.status_code == 503
         assert unavailable.json()["error"] == "warehouse_unavailable"
         assert client.get("/health/live").json() == {"status": "ok"}
+
+
+def test_a_rebuilt_warehouse_is_served_without_a_restart(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from support.api import api_settings
+    from support.homes import copy_home
+    from undercut.api.app import create_app
+
+    home = copy_home(built_settings, tmp_path / "home")
+    settings = api_settings(home, tmp_path / "app.sqlite", serving_refresh_seconds=0.0)
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/api/v1/circuits/monza")
+        assert client.get("/api/v1/circuits/monza").headers["etag"] == before.headers["etag"]
+        with duckdb.connect(str(home.warehouse_path)) as con:  # what a build would write
+            con.execute(
+                "update silver.circuits set circuit_name = 'Monza (renamed)' "
+                "where circuit_id = 'monza'"
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            after = client.get("/api/v1/circuits/monza")
+            if after.json()["name"] == "Monza (renamed)":
+                break
+            time.sleep(0.1)
+        assert after.json()["name"] == "Monza (renamed)"
+        assert after.headers["etag"] != before.headers["etag"]
