@@ -42,6 +42,13 @@ def test_driver_list_pages_sorts_and_filters(client: TestClient) -> None:
     dutch = client.get("/api/v1/drivers", params={"nationality": "dutch", "q": "verst"}).json()
     assert {d["driverId"] for d in dutch["items"]} == {"max_verstappen", "verstappen"}
     assert dutch["total"] == 2
+    field = client.get("/api/v1/drivers", params={"season": 2023, "limit": 100,
+                                                  "sort": "-wins"}).json()
+    assert field["total"] >= 20
+    assert [d["driverId"] for d in field["items"][:2]] == ["hamilton", "max_verstappen"]
+    assert "michael_schumacher" not in {d["driverId"] for d in field["items"]}
+    teams = client.get("/api/v1/constructors", params={"season": 2023, "limit": 100}).json()
+    assert teams["total"] == 10
     names = [d["familyName"] for d in client.get("/api/v1/drivers",
                                                  params={"limit": 20}).json()["items"]]
     assert names == sorted(names)
