@@ -10,6 +10,7 @@ Layers, outermost first: request id + access log + metrics → rate limit → re
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,6 +42,14 @@ def redis_client(settings: Settings) -> Any:
                                 socket_connect_timeout=0.5)
 
 
+def _without_native_telemetry() -> dict[str, Any]:
+    """Newer FastAPI versions look up OpenTelemetry providers on every request; undercut
+    exports Prometheus metrics itself, so that per-request cost buys nothing here."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
     """Build the service for one data home (``settings`` default to the environment).
 
@@ -70,6 +79,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 redis.close()
 
     app = FastAPI(
+        **_without_native_telemetry(),
         title="undercut",
         version=__version__,
         description=(
