@@ -9,11 +9,13 @@ PermissionDeniedError 403, SourceError 502, WarehouseError/ModelError 503.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from undercut.errors import (
@@ -29,6 +31,23 @@ from undercut.errors import (
 )
 
 log = logging.getLogger("undercut.api")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer (422 carries the list of invalid fields in `detail`)."""
+
+    detail: str = Field(description="What went wrong, naming the parameter at fault.")
+    error: str = Field(description="Stable code: `not_found`, `bad_request`, "
+                       "`unauthorized`, `forbidden`, `rate_limited`, "
+                       "`warehouse_unavailable`, …")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A parameter has a value that cannot be used."},
+    404: {"model": ErrorBody, "description": "No such resource."},
+    429: {"model": ErrorBody, "description": "Over the rate limit; see `Retry-After`."},
+    503: {"model": ErrorBody, "description": "The warehouse is not available yet."},
+}
 
 STATUS: list[tuple[type[UndercutError], int, str]] = [
     (NotFoundError, 404, "not_found"),

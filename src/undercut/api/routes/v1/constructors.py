@@ -133,7 +133,7 @@ def list_constructors(
                                     items=[_summary(r) for r in rows])
 
 
-@router.get("/{constructor_id}", response_model=ConstructorDetail, responses={404: {}})
+@router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
     _, rows = page(reader, "constructor_careers", where=["constructor_id = :constructor_id"],

@@ -144,7 +144,7 @@ def list_drivers(
                                items=[_summary(r) for r in rows])
 
 
-@router.get("/{driver_id}", response_model=DriverDetail, responses={404: {}})
+@router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
     sql_where = ["driver_id = :driver_id"]

@@ -70,8 +70,7 @@ def models(settings: SettingsDep) -> list[ModelVersion]:
             for meta in Registry.from_settings(settings).list()]
 
 
-@router.get("/backtest", response_model=Backtest, response_model_by_alias=True,
-            responses={404: {}})
+@router.get("/backtest", response_model=Backtest, response_model_by_alias=True)
 def backtest(settings: SettingsDep) -> Backtest:
     """The newest stored backtest: the JSON `undercut backtest --json` writes."""
     result = Registry.from_settings(settings).latest_backtest()

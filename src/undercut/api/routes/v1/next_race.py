@@ -44,7 +44,7 @@ def _sessions(row: dict[str, Any]) -> dict[str, Session]:
             for key, col in names.items() if row[f"{col}_date"] is not None}
 
 
-@router.get("/next-race", response_model=NextRace, responses={404: {}})
+@router.get("/next-race", response_model=NextRace)
 def next_race(reader: WarehouseDep) -> NextRace:
     """The next race to be run (404 when every scheduled race has results)."""
     row = one(reader, "next_race", "a race without results")

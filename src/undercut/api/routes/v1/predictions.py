@@ -90,14 +90,13 @@ def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:
     return payload
 
 
-@router.get("/predictions/{season}/{round}", response_model=Prediction, responses={404: {}})
+@router.get("/predictions/{season}/{round}", response_model=Prediction)
 def get_prediction(season: SeasonPath, round: RoundPath, session: SessionDep) -> Prediction:
     """The newest stored prediction of a race, in the CLI's JSON shape."""
     return Prediction.model_validate(_prediction(session, season, round))
 
 
-@router.get("/predictions/{season}/{round}/comparison", response_model=Comparison,
-            responses={404: {}})
+@router.get("/predictions/{season}/{round}/comparison", response_model=Comparison)
 def compare_prediction(season: SeasonPath, round: RoundPath, session: SessionDep,
                        reader: WarehouseDep) -> Comparison:
     """The stored prediction beside the actual classification (404 until results exist)."""
