@@ -10,6 +10,7 @@ Targets on a 2-core machine: >= 1,000 req/s, p99 < 50 ms, zero errors.
 
     python benchmarks/api_load.py [--home DIR] [--workers 2] [--seconds 15]
         [--clients 1] [--connections 16] [--redis URL] [--database-url URL]
+        [--rate-limit 1000000/minute]
 
 Without --home a temporary home is built from the archive in UNDERCUT_TEST_DATA.
 """
@@ -173,6 +174,11 @@ def main() -> None:
     )
     parser.add_argument("--redis", help="UNDERCUT_REDIS_URL for the server (shared cache).")
     parser.add_argument("--database-url", help="UNDERCUT_DATABASE_URL (e.g. postgresql://).")
+    parser.add_argument(
+        "--rate-limit",
+        default="none",
+        help="UNDERCUT_RATE_LIMIT; a limit too high to reach still counts every request.",
+    )
     args = parser.parse_args()
 
     home = _ensure_home(args.home)
@@ -184,7 +190,7 @@ def main() -> None:
         "UNDERCUT_ENVIRONMENT": "production",
         "UNDERCUT_SECRET_KEY": secrets.token_urlsafe(48),
         "UNDERCUT_LOG_LEVEL": "WARNING",
-        "UNDERCUT_RATE_LIMIT": "none",
+        "UNDERCUT_RATE_LIMIT": args.rate_limit,
         "UNDERCUT_CACHE_SECONDS": "600",
     }
     if args.redis:
@@ -235,7 +241,7 @@ def main() -> None:
         f"undercut serve --workers {args.workers}; {args.clients} client process(es) x "
         f"{args.connections} connections; {len(MIX)} URLs (Ergast and /api/v1), cached; "
         f"store {'postgresql' if args.database_url else 'snapshot'}, "
-        f"cache {'redis' if args.redis else 'memory'}"
+        f"cache {'redis' if args.redis else 'memory'}, rate limit {args.rate_limit}"
     )
     print(f"requests:   {total:,} in {elapsed:.1f} s")
     print(f"throughput: {total / args.seconds:,.0f} req/s   (target >= 1,000)")
