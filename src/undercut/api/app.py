@@ -34,12 +34,15 @@ from undercut.web import router as web_router
 log = logging.getLogger("undercut.api")
 
 
-def redis_client(settings: Settings) -> Any:
-    """A Redis client with short timeouts (a slow Redis must not stall every request)."""
+def redis_client(settings: Settings, *, asyncio: bool = False) -> Any:
+    """A Redis client with short timeouts (a slow Redis must not stall every request);
+    ``asyncio`` for use from the event loop (rate limits), else blocking."""
     import redis
+    import redis.asyncio
 
-    return redis.Redis.from_url(str(settings.redis_url), socket_timeout=0.5,
-                                socket_connect_timeout=0.5)
+    factory = redis.asyncio.Redis if asyncio else redis.Redis
+    return factory.from_url(str(settings.redis_url), socket_timeout=0.5,
+                            socket_connect_timeout=0.5)
 
 
 def _without_native_telemetry() -> dict[str, Any]:
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     settings = settings or get_settings()
     check_secret(settings)
     redis = redis_client(settings) if settings.redis_url else None
+    redis_async = redis_client(settings, asyncio=True) if settings.redis_url else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -77,6 +81,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             app.state.store.close()
             if redis is not None:
                 redis.close()
+            if redis_async is not None:
+                await redis_async.aclose()
 
     app = FastAPI(
         **_without_native_telemetry(),
@@ -114,8 +120,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix,
                                                          breaker))
                    if redis is not None else MemoryStore())
-    counter = (RedisCounter(redis, settings.redis_prefix, breaker) if redis is not None
-               else MemoryCounter())
+    counter = (RedisCounter(redis_async, settings.redis_prefix, breaker)
+               if redis_async is not None else MemoryCounter())
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,
                        version=data_version)

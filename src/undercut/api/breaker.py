@@ -9,7 +9,7 @@ allowed, answers are computed), and the next call after the pause tries Redis ag
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from undercut.errors import SourceError
@@ -23,11 +23,22 @@ class Breaker:
         self.pause = pause
         self.open_until = 0.0
 
-    def call(self, fn: Callable[[], T]) -> T:
+    def _check(self) -> None:
         if time.monotonic() < self.open_until:
             raise SourceError(f"{self.name} unavailable; retrying in a few seconds")
+
+    def call(self, fn: Callable[[], T]) -> T:
+        self._check()
         try:
             return fn()
+        except Exception:
+            self.open_until = time.monotonic() + self.pause
+            raise
+
+    async def acall(self, fn: Callable[[], Awaitable[T]]) -> T:
+        self._check()
+        try:
+            return await fn()
         except Exception:
             self.open_until = time.monotonic() + self.pause
             raise

@@ -9,12 +9,14 @@ guards the service, so it runs before the response cache: cached answers count t
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import math
 import re
 import threading
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -53,7 +55,7 @@ def parse_rate(text: str | None) -> Rate | None:
 
 
 class Counter(Protocol):
-    def hit(self, key: str, window: int, now: float) -> int:
+    def hit(self, key: str, window: int, now: float) -> int | Awaitable[int]:
         """Count one request in ``key``'s current window; return the count so far."""
         ...
 
@@ -78,25 +80,26 @@ class MemoryCounter:
 
 
 class RedisCounter:
-    """Shared counts: ``INCR`` + ``EXPIRE`` in one round trip."""
+    """Shared counts: ``INCR`` + ``EXPIRE`` in one round trip, on an asyncio Redis client
+    so that waiting for Redis never blocks the other requests of the process."""
 
     def __init__(self, client: Any, prefix: str, breaker: Breaker | None = None) -> None:
         self.client = client
         self.prefix = prefix
         self.breaker = breaker or Breaker("redis")
 
-    def hit(self, key: str, window: int, now: float) -> int:
+    async def hit(self, key: str, window: int, now: float) -> int:
         slot = int(now // window)
         name = f"{self.prefix}rl:{window}:{slot}:{key}"
 
-        def count() -> int:
-            pipe = self.client.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, window + 1)
-            value, _ = pipe.execute()
+        async def count() -> int:
+            async with self.client.pipeline() as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window + 1)
+                value, _ = await pipe.execute()
             return int(value)
 
-        return self.breaker.call(count)
+        return await self.breaker.acall(count)
 
 
 def client_key(scope: Scope, settings: Settings) -> tuple[str, bool]:
@@ -138,7 +141,8 @@ class RateLimitMiddleware:
             return
         now = time.time()
         try:
-            count = self.counter.hit(key, rate.window, now)
+            hit = self.counter.hit(key, rate.window, now)
+            count = await hit if inspect.isawaitable(hit) else hit
         except Exception as exc:  # a limiter outage must not take the service down
             log.warning("rate limiter unavailable, request allowed: %s", exc)
             await self.app(scope, receive, send)
