@@ -93,7 +93,7 @@ class RedisCounter:
         name = f"{self.prefix}rl:{window}:{slot}:{key}"
 
         async def count() -> int:
-            async with self.client.pipeline() as pipe:
+            async with self.client.pipeline(transaction=False) as pipe:
                 pipe.incr(name)
                 pipe.expire(name, window + 1)
                 value, _ = await pipe.execute()
