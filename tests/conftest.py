@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,60 +75,22 @@ def built_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 # --- services on this machine: PostgreSQL and Redis (a unique database / key prefix each) --
-POSTGRES_ADMIN_URL = os.environ.get(
-    "UNDERCUT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-REDIS_TEST_URL = os.environ.get("UNDERCUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _service_missing(what: str, exc: Exception) -> None:
-    message = f"SERVICE MISSING: {what} not reachable ({exc})"
-    if os.environ.get("UNDERCUT_REQUIRE_SERVICES") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture
-def postgres_url() -> str:
+def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database on the local server, dropped afterwards."""
-    import uuid
+    from support.services import postgres_database
 
-    import psycopg
-
-    name = f"undercut_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.Error as exc:
-        _service_missing(POSTGRES_ADMIN_URL, exc)
-    with admin:
-        admin.execute(f'create database "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    url = f"{base}/{name}"
-    yield url
-    from undercut.appdb.base import _engine_for
-
-    _engine_for(url).dispose()  # close pooled connections so the database can be dropped
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
-def redis_settings() -> dict[str, str]:
+def redis_settings() -> Iterator[dict[str, str]]:
     """``redis_url`` and a unique ``redis_prefix``; every key under it is deleted after."""
-    import uuid
+    from support.services import redis_prefix
 
-    import redis
-
-    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        _service_missing(REDIS_TEST_URL, exc)
-    prefix = f"undercut-test:{uuid.uuid4().hex[:12]}:"
-    yield {"redis_url": REDIS_TEST_URL, "redis_prefix": prefix}
-    for key in client.scan_iter(match=prefix + "*"):
-        client.delete(key)
-    client.close()
+    with redis_prefix() as values:
+        yield values
 
 
 @pytest.fixture(scope="session")

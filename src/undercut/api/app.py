@@ -10,6 +10,7 @@ Layers, outermost first: request id + access log + metrics → rate limit → re
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +20,8 @@ from fastapi import FastAPI
 
 from undercut import __version__
 from undercut.api import errors
-from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore
+from undercut.api.breaker import Breaker
+from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
 from undercut.api.ergast import router as ergast_router
 from undercut.api.observability import Metrics, RequestContextMiddleware
 from undercut.api.ratelimit import MemoryCounter, RateLimitMiddleware, RedisCounter
@@ -33,12 +35,23 @@ from undercut.web import router as web_router
 log = logging.getLogger("undercut.api")
 
 
-def redis_client(settings: Settings) -> Any:
-    """A Redis client with short timeouts (a slow Redis must not stall every request)."""
+def redis_client(settings: Settings, *, asyncio: bool = False) -> Any:
+    """A Redis client with short timeouts (a slow Redis must not stall every request);
+    ``asyncio`` for use from the event loop (rate limits), else blocking."""
     import redis
+    import redis.asyncio
 
-    return redis.Redis.from_url(settings.redis_url, socket_timeout=0.5,
-                                socket_connect_timeout=0.5)
+    factory = redis.asyncio.Redis if asyncio else redis.Redis
+    return factory.from_url(str(settings.redis_url), socket_timeout=0.5,
+                            socket_connect_timeout=0.5)
+
+
+def _without_native_telemetry() -> dict[str, Any]:
+    """Newer FastAPI versions look up OpenTelemetry providers on every request; undercut
+    exports Prometheus metrics itself, so that per-request cost buys nothing here."""
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
 
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
@@ -50,6 +63,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     settings = settings or get_settings()
     check_secret(settings)
     redis = redis_client(settings) if settings.redis_url else None
+    redis_async = redis_client(settings, asyncio=True) if settings.redis_url else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,8 +82,11 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             app.state.store.close()
             if redis is not None:
                 redis.close()
+            if redis_async is not None:
+                await redis_async.aclose()
 
     app = FastAPI(
+        **_without_native_telemetry(),
         title="undercut",
         version=__version__,
         description=(
@@ -93,12 +110,20 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     def data_version() -> str:
         store = getattr(app.state, "store", None)
-        return store.version if store is not None else "none"
+        if store is None:
+            return "none"
+        # Cache hits never reach the store: look for newer data here (a throttled stat).
+        refresh = getattr(store, "maybe_refresh", None)
+        if refresh is not None:
+            refresh()
+        return str(store.version)
 
-    cache_store = (RedisStore(redis, settings.redis_prefix) if redis is not None
-                   else MemoryStore())
-    counter = (RedisCounter(redis, settings.redis_prefix) if redis is not None
-               else MemoryCounter())
+    breaker = Breaker("redis")  # one Redis failure pauses both users of it for a moment
+    cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix,
+                                                         breaker))
+                   if redis is not None else MemoryStore())
+    counter = (RedisCounter(redis_async, settings.redis_prefix, breaker)
+               if redis_async is not None else MemoryCounter())
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,
                        version=data_version)

@@ -5,8 +5,9 @@ Data reads (``/ergast/f1``, drivers, standings, …) are a pure function of the 
 served data version, so they are stored under ``version + URL`` — in Redis when
 configured (shared by every process), in a bounded in-memory map otherwise — and answered
 from there without touching the database; a new build changes the version, so stale
-entries are never served. App-database reads (predictions, accuracy, models, runs) get
-ETags and ``Cache-Control: no-cache`` (revalidate each time) but no server cache.
+entries are never served. With Redis each process also keeps a short-lived local copy.
+App-database reads (predictions, accuracy, models, runs) get ETags and
+``Cache-Control: no-cache`` (revalidate each time) but no server cache.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from undercut.api.breaker import Breaker
 from undercut.api.observability import route_template
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ DATA_PREFIXES = (
 REVALIDATE_PREFIXES = ("/api/v1/", "/ergast/")
 MAX_BODY = 2 * 1024 * 1024
 KEPT_HEADERS = (b"content-type",)
+LOCAL_TTL = 30  # seconds a process keeps its own copy of a shared entry
 
 
 @dataclass
@@ -44,9 +47,14 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     route: str | None
+    etag: bytes = b""
+
+    def __post_init__(self) -> None:
+        if not self.etag:  # computed once, when the answer is first made
+            self.etag = etag_of(self.body)
 
     def dumps(self) -> bytes:
-        head = {"status": self.status, "route": self.route,
+        head = {"status": self.status, "route": self.route, "etag": self.etag.decode(),
                 "headers": [[k.decode("latin-1"), v.decode("latin-1")]
                             for k, v in self.headers]}
         return json.dumps(head).encode() + b"\n" + self.body
@@ -56,7 +64,8 @@ class Entry:
         head, _, body = data.partition(b"\n")
         meta = json.loads(head)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
-        return cls(int(meta["status"]), headers, body, meta.get("route"))
+        return cls(int(meta["status"]), headers, body, meta.get("route"),
+                   str(meta.get("etag", "")).encode())
 
 
 class Store(Protocol):
@@ -91,16 +100,43 @@ class MemoryStore:
 
 
 class RedisStore:
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: Any, prefix: str, breaker: Breaker | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        self.breaker = breaker or Breaker("redis")
 
     def get(self, key: str) -> Entry | None:
-        data = self.client.get(self.prefix + "cache:" + key)
+        data = self.breaker.call(lambda: self.client.get(self.prefix + "cache:" + key))
         return Entry.loads(data) if data else None
 
     def set(self, key: str, entry: Entry, ttl: int) -> None:
-        self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl)
+        self.breaker.call(
+            lambda: self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl))
+
+
+class TieredStore:
+    """A per-process copy in front of the shared store.
+
+    An entry is a pure function of the data version and the URL, so a local copy is never
+    staler than the shared one; it saves the Redis round trip (which blocks the event
+    loop) on every hit after the first in each process.
+    """
+
+    def __init__(self, local: Store, shared: Store) -> None:
+        self.local = local
+        self.shared = shared
+
+    def get(self, key: str) -> Entry | None:
+        entry = self.local.get(key)
+        if entry is None:
+            entry = self.shared.get(key)
+            if entry is not None:
+                self.local.set(key, entry, LOCAL_TTL)
+        return entry
+
+    def set(self, key: str, entry: Entry, ttl: int) -> None:
+        self.local.set(key, entry, min(ttl, LOCAL_TTL))
+        self.shared.set(key, entry, ttl)
 
 
 def etag_of(body: bytes) -> bytes:
@@ -140,7 +176,7 @@ class CacheMiddleware:
 
     async def _send_entry(self, scope: Scope, send: Send, entry: Entry,
                           cache_control: bytes) -> None:
-        etag = etag_of(entry.body)
+        etag = entry.etag
         fresh = _matches(_header(scope, b"if-none-match"), etag)
         kept = [(k, v) for k, v in entry.headers
                 if k.lower() not in (b"content-length", b"etag", b"cache-control")]

@@ -9,11 +9,14 @@ PermissionDeniedError 403, SourceError 502, WarehouseError/ModelError 503.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from undercut.errors import (
     AuthError,
@@ -28,6 +31,23 @@ from undercut.errors import (
 )
 
 log = logging.getLogger("undercut.api")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer (422 carries the list of invalid fields in `detail`)."""
+
+    detail: str = Field(description="What went wrong, naming the parameter at fault.")
+    error: str = Field(description="Stable code: `not_found`, `bad_request`, "
+                       "`unauthorized`, `forbidden`, `rate_limited`, "
+                       "`warehouse_unavailable`, …")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A parameter has a value that cannot be used."},
+    404: {"model": ErrorBody, "description": "No such resource."},
+    429: {"model": ErrorBody, "description": "Over the rate limit; see `Retry-After`."},
+    503: {"model": ErrorBody, "description": "The warehouse is not available yet."},
+}
 
 STATUS: list[tuple[type[UndercutError], int, str]] = [
     (NotFoundError, 404, "not_found"),
@@ -75,7 +95,20 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
 
 
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Routing answers (unknown path, wrong method) in the same JSON shape as the rest."""
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return JSONResponse({"detail": exc.detail, "error": code}, status_code=exc.status_code,
+                        headers=getattr(exc, "headers", None))
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(UndercutError, _undercut_error)
+    app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _unexpected)

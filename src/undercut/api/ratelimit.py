@@ -9,17 +9,20 @@ guards the service, so it runs before the response cache: cached answers count t
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import math
 import re
 import threading
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from undercut.api.breaker import Breaker
 from undercut.api.security import decode_access_token
 from undercut.config import Settings
 from undercut.errors import AuthError, InputError
@@ -52,7 +55,7 @@ def parse_rate(text: str | None) -> Rate | None:
 
 
 class Counter(Protocol):
-    def hit(self, key: str, window: int, now: float) -> int:
+    def hit(self, key: str, window: int, now: float) -> int | Awaitable[int]:
         """Count one request in ``key``'s current window; return the count so far."""
         ...
 
@@ -77,20 +80,26 @@ class MemoryCounter:
 
 
 class RedisCounter:
-    """Shared counts: ``INCR`` + ``EXPIRE`` in one round trip."""
+    """Shared counts: ``INCR`` + ``EXPIRE`` in one round trip, on an asyncio Redis client
+    so that waiting for Redis never blocks the other requests of the process."""
 
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: Any, prefix: str, breaker: Breaker | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        self.breaker = breaker or Breaker("redis")
 
-    def hit(self, key: str, window: int, now: float) -> int:
+    async def hit(self, key: str, window: int, now: float) -> int:
         slot = int(now // window)
         name = f"{self.prefix}rl:{window}:{slot}:{key}"
-        pipe = self.client.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, window + 1)
-        count, _ = pipe.execute()
-        return int(count)
+
+        async def count() -> int:
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window + 1)
+                value, _ = await pipe.execute()
+            return int(value)
+
+        return await self.breaker.acall(count)
 
 
 def client_key(scope: Scope, settings: Settings) -> tuple[str, bool]:
@@ -121,7 +130,8 @@ class RateLimitMiddleware:
         self.rejected = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
+        if (scope["type"] != "http" or scope["path"].startswith(EXEMPT)
+                or (self.anonymous is None and self.authenticated is None)):
             await self.app(scope, receive, send)
             return
         key, signed_in = client_key(scope, self.settings)
@@ -131,7 +141,8 @@ class RateLimitMiddleware:
             return
         now = time.time()
         try:
-            count = self.counter.hit(key, rate.window, now)
+            hit = self.counter.hit(key, rate.window, now)
+            count = await hit if inspect.isawaitable(hit) else hit
         except Exception as exc:  # a limiter outage must not take the service down
             log.warning("rate limiter unavailable, request allowed: %s", exc)
             await self.app(scope, receive, send)
@@ -153,7 +164,7 @@ class RateLimitMiddleware:
             await send({"type": "http.response.body", "body": body})
             return
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"x-ratelimit-limit", str(rate.limit).encode()))

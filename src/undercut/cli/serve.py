@@ -47,10 +47,10 @@ def serve(
     settings = settings_for(home)
     check_secret(settings)
     upgrade(settings)
+    configure_logging(settings.log_level)  # JSON lines on stderr; stdout stays the answer
     if get is not None:
         _answer_one(create_app(settings, run_migrations=False), get)
         return
-    configure_logging(settings.log_level)
     err_console().print(f"serving {settings.home} on http://{host}:{port} "
                         f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs")
     if workers == 1:
@@ -64,7 +64,11 @@ def serve(
 
 
 def _answer_one(app: object, path: str) -> None:
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # the in-process client's own deprecation notice
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
 
     with TestClient(app) as client:  # type: ignore[arg-type]
         response = client.get(path)

@@ -101,7 +101,7 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
                 cur.execute(f"alter schema {schema}_next rename to {schema}")
         pg.commit()
     except BaseException:
-        raw.driver_connection.rollback()
+        raw.rollback()
         raise
     finally:
         raw.close()

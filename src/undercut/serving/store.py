@@ -22,7 +22,7 @@ import duckdb
 import sqlalchemy as sa
 
 from undercut.config import Settings
-from undercut.errors import WarehouseError
+from undercut.errors import InputError, WarehouseError
 from undercut.serving.sql import duckdb_params
 from undercut.warehouse import db
 
@@ -87,6 +87,14 @@ class ServingStore(Protocol):
         ...
 
 
+def check_params(params: Mapping[str, Any] | None) -> None:
+    """No stored value contains a NUL character, and PostgreSQL refuses them in text: say
+    so as bad input in both profiles rather than failing in one."""
+    for name, value in (params or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InputError(f"{name}: NUL characters are not allowed")
+
+
 @dataclass
 class DuckReader:
     cursor: duckdb.DuckDBPyConnection
@@ -94,6 +102,7 @@ class DuckReader:
     dialect: str = "duckdb"
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        check_params(params)
         text, values = duckdb_params(sql, params)
         try:
             result = self.cursor.execute(text, values)
@@ -243,6 +252,7 @@ class PgReader:
     dialect: str = "postgresql"
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        check_params(params)
         try:
             result = self.connection.execute(sa.text(sql), dict(params or {}))
         except sa.exc.SQLAlchemyError as exc:

@@ -42,6 +42,13 @@ def test_driver_list_pages_sorts_and_filters(client: TestClient) -> None:
     dutch = client.get("/api/v1/drivers", params={"nationality": "dutch", "q": "verst"}).json()
     assert {d["driverId"] for d in dutch["items"]} == {"max_verstappen", "verstappen"}
     assert dutch["total"] == 2
+    field = client.get("/api/v1/drivers", params={"season": 2023, "limit": 100,
+                                                  "sort": "-wins"}).json()
+    assert field["total"] >= 20
+    assert [d["driverId"] for d in field["items"][:2]] == ["hamilton", "max_verstappen"]
+    assert "michael_schumacher" not in {d["driverId"] for d in field["items"]}
+    teams = client.get("/api/v1/constructors", params={"season": 2023, "limit": 100}).json()
+    assert teams["total"] == 10
     names = [d["familyName"] for d in client.get("/api/v1/drivers",
                                                  params={"limit": 20}).json()["items"]]
     assert names == sorted(names)
@@ -119,12 +126,34 @@ def test_ratings_teammates_next_race(client: TestClient) -> None:
     ("/api/v1/drivers?sort=wins;drop table silver.drivers", 400),
     ("/api/v1/predictions/2025/19", 404),
     ("/api/v1/no-such-thing", 404),
+    ("/api/v1//drivers", 404),
+    ("/api/v1/drivers/" + "x" * 100, 422),
+    ("/api/v1/drivers/%00", 400),
+    ("/api/v1/drivers?nationality=%00", 400),
+    ("/api/v1/drivers/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404),
+    ("/api/v1/standings/abc/drivers", 422),
+    ("/api/v1/standings/2023/drivers?round=0", 422),
+    ("/api/v1/races/2023/1.5/results", 422),
+    ("/api/v1/drivers?limit=abc", 422),
+    ("/api/v1/drivers?limit=99999999999999999999999", 422),
+    ("/api/v1/drivers?offset=99999999999", 422),
+    ("/api/v1/ratings/drivers?limit=-5", 422),
+    ("/api/v1/drivers?q=" + "a" * 1000, 422),
+    ("/api/v1/drivers?sort=-", 400),
+    ("/api/v1/predictions/2023/0", 422),
 ])
 def test_bad_input_gets_a_json_error(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
-    assert "detail" in response.json()
+    body = response.json()
+    assert body["detail"] and body["error"]
+
+
+def test_wrong_method_is_a_json_405(client: TestClient) -> None:
+    response = client.delete("/api/v1/drivers/hamilton")
+    assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+    assert response.headers["allow"] == "GET"
 
 
 @pytest.mark.parametrize("value", ["' or 1=1 --", "x'; drop table silver.drivers; --",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from undercut.api import security
 from undercut.api.deps import CurrentUser, SessionDep, SettingsDep
+from undercut.api.errors import ErrorBody
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -39,8 +40,8 @@ def _tokens(pair: security.TokenPair) -> TokenResponse:
                          expires_in=pair.expires_in, refresh_token=pair.refresh_token)
 
 
-@router.post("/token", response_model=TokenResponse, responses={401: {"description":
-             "Wrong name or password, or the account is locked."}})
+@router.post("/token", response_model=TokenResponse, responses={401: {
+    "model": ErrorBody, "description": "Wrong name or password, or the account is locked."}})
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     settings: SettingsDep,
@@ -55,8 +56,8 @@ def token(
     return _tokens(security.login(settings, session, form.username, form.password))
 
 
-@router.post("/refresh", response_model=TokenResponse, responses={401: {"description":
-             "Unknown, expired, revoked or reused refresh token."}})
+@router.post("/refresh", response_model=TokenResponse, responses={401: {
+    "model": ErrorBody, "description": "Unknown, expired, revoked or reused refresh token."}})
 def refresh(
     body: RefreshRequest, settings: SettingsDep, session: SessionDep, response: Response
 ) -> TokenResponse:

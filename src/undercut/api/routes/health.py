@@ -23,7 +23,9 @@ router = APIRouter(tags=["service"])
 
 Status = Literal["ok", "degraded", "down"]
 HealthCheck = Callable[[FastAPI], dict[str, Any]]
-STALE_AFTER_DAYS = 30
+# Without these nothing can be answered; anything else failing (Redis: limits and caches
+# fall back to each process) only degrades the service.
+REQUIRED = frozenset({"app_database", "warehouse"})
 
 
 class Check(BaseModel):
@@ -32,7 +34,8 @@ class Check(BaseModel):
 
 
 class Health(BaseModel):
-    status: Status = Field(description="`down` when a required dependency fails.")
+    status: Status = Field(description="`down` (HTTP 503) when the app database or the "
+                           "warehouse fails; `degraded` when another dependency does.")
     version: str
     checked_at: datetime
     checks: dict[str, Check] = Field(
@@ -97,7 +100,8 @@ def _pipeline(app: FastAPI) -> dict[str, Any]:
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(request: Request, response: Response) -> Health:
-    """Liveness plus the state of each dependency; 503 when a required one is down."""
+    """Liveness plus the state of each dependency; 503 when a required one is down
+    (the app database or the served warehouse)."""
     app = request.app
     checks: dict[str, dict[str, Any]] = {
         "app_database": _timed(lambda: _app_database(app)),
@@ -108,9 +112,10 @@ def health(request: Request, response: Response) -> Health:
     extra: dict[str, HealthCheck] = {"pipeline": _pipeline, **app.state.health_checks}
     for name, check in extra.items():
         checks[name] = _timed(lambda check=check: check(app))  # type: ignore[misc]
-    statuses = {c["status"] for c in checks.values()}
-    overall: Status = ("down" if "down" in statuses
-                       else "degraded" if "degraded" in statuses else "ok")
+    required = {c["status"] for name, c in checks.items() if name in REQUIRED}
+    optional = {c["status"] for name, c in checks.items() if name not in REQUIRED}
+    overall: Status = ("down" if "down" in required
+                       else "degraded" if required | optional != {"ok"} else "ok")
     if overall == "down":
         response.status_code = 503
     response.headers["Cache-Control"] = "no-store"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from undercut.api.errors import ERROR_RESPONSES
 from undercut.api.routes.v1 import (
     admin_jobs,
     circuits,
@@ -19,7 +20,7 @@ from undercut.api.routes.v1 import (
     teammates,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 for _module in (drivers, constructors, circuits, races, standings, ratings, teammates,
                 next_race, predictions, models, runs, admin_jobs):
     router.include_router(_module.router)

@@ -92,7 +92,7 @@ def list_circuits(
                                 items=[CircuitSummary(**_summary(r)) for r in rows])
 
 
-@router.get("/{circuit_id}", response_model=CircuitDetail, responses={404: {}})
+@router.get("/{circuit_id}", response_model=CircuitDetail)
 def get_circuit(circuit_id: CircuitId, reader: WarehouseDep) -> CircuitDetail:
     """One circuit: where, how often, its race lap record and every winner."""
     _, rows = page(reader, "circuit_summaries", where=["circuit_id = :circuit_id"],

@@ -19,6 +19,9 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Season = Annotated[int, Query(ge=1950, le=2100)]
 Search = Annotated[str | None, Query(max_length=100, description="Case-insensitive substring "
                                                                  "of the name or id.")]
+SEASON_ENTRANTS = "select {column} from silver.race_results where season = :season"
+SeasonFilter = Annotated[int | None, Query(ge=1950, le=2100, description=(
+    "Only those with a race entry in this season."))]
 Nationality = Annotated[str | None, Query(max_length=60, description="Exact nationality, "
                                                                      "e.g. `British`.")]
 

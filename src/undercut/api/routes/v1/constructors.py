@@ -9,11 +9,13 @@ from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
+    SEASON_ENTRANTS,
     Limit,
     Nationality,
     Offset,
     Page,
     Search,
+    SeasonFilter,
     order_by,
     page,
     run,
@@ -112,6 +114,7 @@ def list_constructors(
         "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
     ))] = None,
     nationality: Nationality = None,
+    season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[ConstructorSummary]:
     """Every constructor with career totals, filtered, sorted and paged."""
@@ -120,6 +123,9 @@ def list_constructors(
     if nationality:
         where.append("lower(nationality) = lower(:nationality)")
         params["nationality"] = nationality
+    if season is not None:
+        where.append(f"constructor_id in ({SEASON_ENTRANTS.format(column='constructor_id')})")
+        params["season"] = season
     total, rows = page(reader, "constructor_careers", where=where, params=params,
                        order=order_by(sort, SORTS, "name", "constructor_id"),
                        limit=limit, offset=offset)
@@ -127,7 +133,7 @@ def list_constructors(
                                     items=[_summary(r) for r in rows])
 
 
-@router.get("/{constructor_id}", response_model=ConstructorDetail, responses={404: {}})
+@router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
     _, rows = page(reader, "constructor_careers", where=["constructor_id = :constructor_id"],

@@ -10,11 +10,13 @@ from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
+    SEASON_ENTRANTS,
     Limit,
     Nationality,
     Offset,
     Page,
     Search,
+    SeasonFilter,
     order_by,
     page,
     run,
@@ -123,6 +125,7 @@ def list_drivers(
         "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
     ))] = None,
     nationality: Nationality = None,
+    season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[DriverSummary]:
     """Every driver with career totals, filtered, sorted and paged."""
@@ -131,6 +134,9 @@ def list_drivers(
     if nationality:
         where.append("lower(nationality) = lower(:nationality)")
         params["nationality"] = nationality
+    if season is not None:
+        where.append(f"driver_id in ({SEASON_ENTRANTS.format(column='driver_id')})")
+        params["season"] = season
     total, rows = page(reader, "driver_careers", where=where, params=params,
                        order=order_by(sort, SORTS, "name", "driver_id"),
                        limit=limit, offset=offset)
@@ -138,7 +144,7 @@ def list_drivers(
                                items=[_summary(r) for r in rows])
 
 
-@router.get("/{driver_id}", response_model=DriverDetail, responses={404: {}})
+@router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
     sql_where = ["driver_id = :driver_id"]

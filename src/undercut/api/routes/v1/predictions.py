@@ -6,17 +6,16 @@ database; these routes only read them. The stored payload is exactly the CLI's J
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from undercut.api.deps import SessionDep, WarehouseDep
 from undercut.api.routes.v1.common import run
+from undercut.appdb import predictions as store
 from undercut.errors import NotFoundError
 
 router = APIRouter(tags=["predictions"])
@@ -83,68 +82,21 @@ class AccuracyRow(BaseModel):
     mae_position: float | None
 
 
-def _table(session: Session, name: str) -> sa.Table | None:
-    bind = session.get_bind()
-    if not sa.inspect(bind).has_table(name):
-        return None
-    return sa.Table(name, sa.MetaData(), autoload_with=bind)
-
-
-def latest_prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
-    """The newest stored prediction of a race (the predictions helpers when installed)."""
-    try:
-        from undercut.appdb import predictions as store  # type: ignore[attr-defined]
-    except ImportError:
-        store = None
-    if store is not None and hasattr(store, "latest_prediction"):
-        return store.latest_prediction(session, season, round)  # type: ignore[no-any-return]
-    table = _table(session, "predictions")
-    if table is None:
-        return None
-    row = session.execute(
-        sa.select(table.c.payload)
-        .where(table.c.season == season, table.c.round == round)
-        .order_by(table.c.created_at.desc(), table.c.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    payload = row[0]
-    return json.loads(payload) if isinstance(payload, str | bytes) else dict(payload)
-
-
-def accuracy_rows(session: Session, model_version: str | None) -> list[dict[str, Any]]:
-    try:
-        from undercut.appdb import predictions as store  # type: ignore[attr-defined]
-    except ImportError:
-        store = None
-    if store is not None and hasattr(store, "accuracy_rows"):
-        return store.accuracy_rows(session, model_version)  # type: ignore[no-any-return]
-    table = _table(session, "prediction_accuracy")
-    if table is None:
-        return []
-    query = sa.select(table).order_by(table.c.season, table.c.round, table.c.model_version)
-    if model_version is not None:
-        query = query.where(table.c.model_version == model_version)
-    return [dict(r) for r in session.execute(query).mappings()]
-
-
 def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:
-    payload = latest_prediction(session, season, round)
+    payload = store.latest_prediction(session, season, round)
     if payload is None:
         raise NotFoundError(f"no prediction stored for race {season}:{round}; run "
                             f"`undercut predict {season} {round}`")
     return payload
 
 
-@router.get("/predictions/{season}/{round}", response_model=Prediction, responses={404: {}})
+@router.get("/predictions/{season}/{round}", response_model=Prediction)
 def get_prediction(season: SeasonPath, round: RoundPath, session: SessionDep) -> Prediction:
     """The newest stored prediction of a race, in the CLI's JSON shape."""
     return Prediction.model_validate(_prediction(session, season, round))
 
 
-@router.get("/predictions/{season}/{round}/comparison", response_model=Comparison,
-            responses={404: {}})
+@router.get("/predictions/{season}/{round}/comparison", response_model=Comparison)
 def compare_prediction(season: SeasonPath, round: RoundPath, session: SessionDep,
                        reader: WarehouseDep) -> Comparison:
     """The stored prediction beside the actual classification (404 until results exist)."""
@@ -157,6 +109,47 @@ def compare_prediction(season: SeasonPath, round: RoundPath, session: SessionDep
     return Comparison.model_validate({**payload, "actual": actual})
 
 
+class AccuracySummary(BaseModel):
+    """Means over every scored race of one model version."""
+
+    model_version: str
+    races: int = Field(description="Scored predictions.")
+    first_race: str = Field(description="`season:round` of the earliest scored race.")
+    last_race: str
+    winner_log_loss: float | None
+    win_brier: float | None
+    top1_hit: float | None = Field(description="Share of races whose favourite won.")
+    podium_brier: float | None
+    points_brier: float | None
+    spearman: float | None
+    mae_position: float | None
+
+
+METRICS = ("winner_log_loss", "win_brier", "top1_hit", "podium_brier", "points_brier",
+           "spearman", "mae_position")
+
+
+def _mean(values: list[Any]) -> float | None:
+    numbers = [float(v) for v in values if v is not None and float(v) == float(v)]
+    return sum(numbers) / len(numbers) if numbers else None
+
+
+@router.get("/accuracy/models", response_model=list[AccuracySummary])
+def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
+    """How each model version's stored predictions scored, averaged over its races."""
+    by_version: dict[str, list[dict[str, Any]]] = {}
+    for row in store.accuracy_rows(session, None):
+        by_version.setdefault(row["model_version"], []).append(row)
+    summaries = []
+    for version, rows in sorted(by_version.items()):
+        races = sorted((r["season"], r["round"]) for r in rows)
+        summaries.append(AccuracySummary(
+            model_version=version, races=len(rows), first_race=f"{races[0][0]}:{races[0][1]}",
+            last_race=f"{races[-1][0]}:{races[-1][1]}",
+            **{name: _mean([r.get(name) for r in rows]) for name in METRICS}))
+    return summaries
+
+
 @router.get("/accuracy", response_model=list[AccuracyRow])
 def accuracy(
     session: SessionDep,
@@ -164,4 +157,4 @@ def accuracy(
 ) -> list[AccuracyRow]:
     """How stored predictions scored once their race was run, per race and model version."""
     return [AccuracyRow.model_validate({k: r.get(k) for k in AccuracyRow.model_fields})
-            for r in accuracy_rows(session, model_version)]
+            for r in store.accuracy_rows(session, model_version)]

@@ -54,7 +54,7 @@ class RaceResults(BaseModel):
     results: list[ResultItem]
 
 
-@router.get("/seasons/{season}/races", response_model=SeasonRaces, responses={404: {}})
+@router.get("/seasons/{season}/races", response_model=SeasonRaces)
 def season_races(season: SeasonPath, reader: WarehouseDep) -> SeasonRaces:
     """A season's calendar: each race, its winner, and whether results/qualifying exist."""
     rows = run(reader, "season_races", season=season)
@@ -68,8 +68,7 @@ def season_races(season: SeasonPath, reader: WarehouseDep) -> SeasonRaces:
     ])
 
 
-@router.get("/races/{season}/{round}/results", response_model=RaceResults,
-            responses={404: {}})
+@router.get("/races/{season}/{round}/results", response_model=RaceResults)
 def race_results(season: SeasonPath, round: RoundPath, reader: WarehouseDep) -> RaceResults:
     """The classification of one race (404 for an unknown race or one not yet run)."""
     race = one(reader, "race", f"race {season}:{round}", season=season, round=round)

@@ -73,7 +73,7 @@ def driver_ratings(reader: WarehouseDep, limit: Limit = 50,
     return _current(reader, "drivers", limit, active)
 
 
-@router.get("/drivers/{driver_id}/history", response_model=DriverHistory, responses={404: {}})
+@router.get("/drivers/{driver_id}/history", response_model=DriverHistory)
 def driver_history(driver_id: RefPath, reader: WarehouseDep) -> DriverHistory:
     """A driver's Elo after each race."""
     return DriverHistory(driverId=driver_id, history=_history(reader, "drivers", driver_id))
@@ -86,8 +86,7 @@ def constructor_ratings(reader: WarehouseDep, limit: Limit = 50,
     return _current(reader, "constructors", limit, active)
 
 
-@router.get("/constructors/{constructor_id}/history", response_model=ConstructorHistory,
-            responses={404: {}})
+@router.get("/constructors/{constructor_id}/history", response_model=ConstructorHistory)
 def constructor_history(constructor_id: RefPath, reader: WarehouseDep) -> ConstructorHistory:
     """A constructor's Elo after each race."""
     return ConstructorHistory(constructorId=constructor_id,

@@ -65,7 +65,7 @@ def _after_round(reader: Reader, season: int, round: int | None, kind: str) -> i
     return int(round if round is not None else latest)
 
 
-@router.get("/{season}/drivers", response_model=DriverStandings, responses={404: {}})
+@router.get("/{season}/drivers", response_model=DriverStandings)
 def driver_standings(season: SeasonPath, reader: WarehouseDep,
                      round: RoundQuery = None) -> DriverStandings:
     """The drivers' championship after a round (default: the newest)."""
@@ -76,8 +76,7 @@ def driver_standings(season: SeasonPath, reader: WarehouseDep,
                        points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
 
 
-@router.get("/{season}/constructors", response_model=ConstructorStandings,
-            responses={404: {}})
+@router.get("/{season}/constructors", response_model=ConstructorStandings)
 def constructor_standings(season: SeasonPath, reader: WarehouseDep,
                           round: RoundQuery = None) -> ConstructorStandings:
     """The constructors' championship after a round (there is none before 1958)."""
@@ -88,7 +87,7 @@ def constructor_standings(season: SeasonPath, reader: WarehouseDep,
                             points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
 
 
-@router.get("/{season}/progression", response_model=Progression, responses={404: {}})
+@router.get("/{season}/progression", response_model=Progression)
 def progression(season: SeasonPath, reader: WarehouseDep) -> Progression:
     """Each driver's points total after every round of the season."""
     rows = run(reader, "standings_progression", season=season)

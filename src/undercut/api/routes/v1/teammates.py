@@ -25,7 +25,7 @@ class HeadToHead(BaseModel):
     race_behind: int
 
 
-@router.get("/{driver_id}", response_model=list[HeadToHead], responses={404: {}})
+@router.get("/{driver_id}", response_model=list[HeadToHead])
 def teammates(driver_id: Annotated[str, Path(max_length=64)],
               reader: WarehouseDep) -> list[HeadToHead]:
     """Qualifying and race head-to-heads per season and team."""
