@@ -5,7 +5,10 @@ from __future__ import annotations
 import typer
 
 from undercut import __version__
+from undercut.cli import backtest as backtest_cli
 from undercut.cli import ingest, sessions
+from undercut.cli import predict as predict_cli
+from undercut.cli import train as train_cli
 from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
 from undercut.cli.publish import publish as publish_command
@@ -30,6 +33,9 @@ app.command("publish")(publish_command)
 app.add_typer(users_cli.app, name="users")
 app.command("run")(run_command)
 app.command("runs")(runs_command)
+app.command("train")(train_cli.train)
+app.command("predict")(predict_cli.predict)
+app.command("backtest")(backtest_cli.backtest)
 
 
 def _version(value: bool) -> None:

@@ -83,7 +83,7 @@ def fit_booster(rows: pd.DataFrame, features: list[str], params: ModelParams) ->
         subsample_freq=1,
         colsample_bytree=params.colsample_bytree,
         random_state=params.seed,
-        n_jobs=2,
+        n_jobs=1,
         verbose=-1,
     )
     ranker.fit(rows[features].to_numpy(dtype=np.float32), relevance(rows["position_order"]),
