@@ -169,17 +169,37 @@ def _form(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
 
 
-def _circuit_history(frame: pd.DataFrame) -> None:
+def _sum_before(values: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys`` group, ``total`` and ``count`` summed over the rows *before* each row.
+
+    Summed over earlier rows only, never "running total minus own value": the own value
+    must not reach the result, not even as a rounding difference.
+    """
+    groups = [values[k] for k in keys]
+    running = values[["total", "count"]].groupby(groups).cumsum()
+    return running.groupby(groups).shift(1).fillna(0.0)
+
+
+def _circuit_history(frame: pd.DataFrame) -> pd.DataFrame:
     """Earlier starts and mean finish of the driver (and team) at this circuit."""
-    for who, prefix in (("driver_id", "driver"), ("constructor_id", "team")):
-        keys = [who, "circuit_id"]
-        value = frame["finish_pct"]
-        known = value.notna().astype("float64")
-        total = value.fillna(0.0).groupby([frame[k] for k in keys]).cumsum() - value.fillna(0.0)
-        count = known.groupby([frame[k] for k in keys]).cumsum() - known
-        frame[f"{prefix}_circuit_finish"] = (total / count).where(count > 0)
-        if prefix == "driver":
-            frame["driver_circuit_starts"] = count
+    keys = ["driver_id", "circuit_id"]
+    values = frame[keys].assign(total=frame["finish_pct"].fillna(0.0),
+                                count=frame["finish_pct"].notna().astype("float64"))
+    before = _sum_before(values, keys)
+    frame["driver_circuit_starts"] = before["count"]
+    frame["driver_circuit_finish"] = (before["total"] / before["count"]).where(
+        before["count"] > 0)
+    # a team has two cars in a race: aggregate per race first, so a teammate's result in
+    # the same race never counts as history
+    teams = frame.groupby(["race_idx", "constructor_id", "circuit_id"], as_index=False,
+                          sort=True).agg(total=("finish_pct", "sum"),
+                                         count=("finish_pct", "count"))
+    teams["count"] = teams["count"].astype("float64")
+    before = _sum_before(teams[["constructor_id", "circuit_id", "total", "count"]],
+                         ["constructor_id", "circuit_id"])
+    teams["team_circuit_finish"] = (before["total"] / before["count"]).where(before["count"] > 0)
+    return frame.merge(teams[["race_idx", "constructor_id", "team_circuit_finish"]],
+                       on=["race_idx", "constructor_id"], how="left")
 
 
 def _standings(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
@@ -274,7 +294,7 @@ def build_features(
     frame, basis = _entries(inputs, upcoming or [])
     _outcomes(frame)
     frame = _form(frame)
-    _circuit_history(frame)
+    frame = _circuit_history(frame)
     frame = _standings(frame, inputs)
     frame = _elo(frame, inputs)
     frame = _grid_and_qualifying(frame, inputs)
