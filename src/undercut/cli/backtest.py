@@ -31,11 +31,11 @@ def metrics_table(result: dict[str, Any]) -> Table:
         f"in {result['seconds']:.1f}s",
         title_justify="left",
     )
-    table.add_column("model")
+    table.add_column("model", no_wrap=True)
     for label in SHOWN.values():
         table.add_column(label, justify="right")
-    for model in result["models"].values():
-        table.add_row(model["label"], *(f"{model[name]:.4f}" for name in SHOWN))
+    for key, model in result["models"].items():
+        table.add_row(key, *(f"{model[name]:.4f}" for name in SHOWN))
     return table
 
 
