@@ -88,19 +88,24 @@ def run_backtest_frame(
         grid = GridSlotBaseline.fit(frame, cutoff)
         elo = EloBaseline.fit(frame, cutoff)
         test = finished[finished["season"] == season]
+        sample_seed = 1000 * params.seed
         for i, (race_idx, race) in enumerate(test.groupby("race_idx", sort=True)):
             if on_step:
                 on_step(f"season {season}: race {race_idx % 100}")
             actual = race["position_order"].to_numpy(dtype=np.float64)
             predictions: dict[str, RaceProbabilities] = {
                 "lightgbm": race_probabilities(
-                    model.scores(race, QUALIFYING), model.temperatures[QUALIFYING], seed=i
+                    model.scores(race, QUALIFYING),
+                    model.temperatures[QUALIFYING],
+                    seed=sample_seed + i,
                 ),
                 "lightgbm_prequali": race_probabilities(
-                    model.scores(race, PRE_QUALIFYING), model.temperatures[PRE_QUALIFYING], seed=i
+                    model.scores(race, PRE_QUALIFYING),
+                    model.temperatures[PRE_QUALIFYING],
+                    seed=sample_seed + i,
                 ),
                 "grid_slot": grid.predict(race),
-                "elo": elo.predict(race, seed=i),
+                "elo": elo.predict(race, seed=sample_seed + i),
             }
             for name, probs in predictions.items():
                 metrics = race_metrics(
