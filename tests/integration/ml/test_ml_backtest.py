@@ -15,6 +15,9 @@ from undercut.ml.backtest import MODELS
 from undercut.ml.metrics import METRICS
 from undercut.ml.registry import Registry
 
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
 
 def test_backtest_one_season(
     built_settings: Settings,

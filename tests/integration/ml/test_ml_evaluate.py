@@ -14,6 +14,9 @@ from undercut.ml.evaluate import evaluate_finished
 from undercut.ml.metrics import METRICS
 from undercut.ml.predict import predict_race
 
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app_settings(request: pytest.FixtureRequest, own_app_db: Settings) -> Settings:

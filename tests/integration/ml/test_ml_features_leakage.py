@@ -18,6 +18,9 @@ from undercut.features.build import FEATURES_BY_BASIS, HISTORY_FEATURES, KEY, bu
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING, race_index
 from undercut.features.inputs import FeatureInputs
 
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
 FEATURES = FEATURES_BY_BASIS[QUALIFYING]
 
 

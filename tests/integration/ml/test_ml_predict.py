@@ -18,6 +18,9 @@ from undercut.ml.calibrate import Temperatures, race_probabilities
 from undercut.ml.predict import onnx_scores
 from undercut.ml.registry import Registry
 
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
 KEYS = {"season", "round", "race", "model", "basis", "drivers"}
 DRIVER_KEYS = {
     "driverId",

@@ -13,6 +13,9 @@ from undercut.cli import main
 from undercut.config import Settings
 from undercut.ml.registry import Registry
 
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
 
 def test_train_registers_a_new_version_and_model_picks_one(
     trained_home: Settings,
