@@ -7,20 +7,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from undercut.cli.common import HomeOption, err_console, out_console, settings_for
 from undercut.errors import InputError
 
+# metric -> (column header, decimals); short headers keep the table in 80 columns
 SHOWN = {
-    "winner_log_loss": "win log loss",
-    "win_brier": "win Brier",
-    "top1_hit": "top-1",
-    "podium_brier": "podium Brier",
-    "points_brier": "points Brier",
-    "spearman": "Spearman",
-    "mae_position": "MAE pos",
+    "winner_log_loss": ("win LL", 3),
+    "win_brier": ("win Br", 3),
+    "top1_hit": ("top-1", 3),
+    "podium_brier": ("pod Br", 4),
+    "points_brier": ("pts Br", 4),
+    "spearman": ("rho", 3),
+    "mae_position": ("MAE", 2),
 }
 
 
@@ -30,12 +32,15 @@ def metrics_table(result: dict[str, Any]) -> Table:
         title=f"walk-forward {result['from']}-{result['to']}: {result['races']} races "
         f"in {result['seconds']:.1f}s",
         title_justify="left",
+        caption="win LL: winner log loss; Br: Brier score; rho: Spearman; MAE: expected position",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
     )
     table.add_column("model", no_wrap=True)
-    for label in SHOWN.values():
-        table.add_column(label, justify="right")
+    for label, _ in SHOWN.values():
+        table.add_column(label, justify="right", no_wrap=True)
     for key, model in result["models"].items():
-        table.add_row(key, *(f"{model[name]:.4f}" for name in SHOWN))
+        table.add_row(key, *(f"{model[name]:.{places}f}" for name, (_, places) in SHOWN.items()))
     return table
 
 
