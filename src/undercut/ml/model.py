@@ -46,6 +46,8 @@ RELEVANT_PLACES = 10
 class ModelParams:
     """Hyper-parameters; the defaults are what ``undercut train`` uses."""
 
+    # from 1994 (refuelling era on): on the validation seasons 2016-2021 this beat
+    # starting in 2006 (winner log loss 1.389 against 1.449)
     min_season: int = 1994
     objective: str = "rank_xendcg"
     n_estimators: int = 300
