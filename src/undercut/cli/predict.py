@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from undercut.cli.common import (
@@ -41,6 +42,7 @@ def _table(document: dict[str, Any]) -> Table:
         f"basis {document['basis']}",
         title_justify="left",
         caption_justify="left",
+        box=box.SIMPLE_HEAD,
     )
     for name, justify in (
         ("#", "right"),
@@ -48,10 +50,10 @@ def _table(document: dict[str, Any]) -> Table:
         ("driver", "left"),
         ("team", "left"),
         ("grid", "right"),
-        ("P(win)", "right"),
-        ("P(podium)", "right"),
-        ("P(points)", "right"),
-        ("exp. pos", "right"),
+        ("win", "right"),
+        ("podium", "right"),
+        ("points", "right"),
+        ("E pos", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for rank, driver in enumerate(document["drivers"], start=1):
