@@ -5,8 +5,11 @@ from __future__ import annotations
 import typer
 
 from undercut import __version__
+from undercut.cli import backtest as backtest_cli
 from undercut.cli import ingest, sessions
 from undercut.cli import update as update_cli
+from undercut.cli import predict as predict_cli
+from undercut.cli import train as train_cli
 from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
 from undercut.cli.publish import publish as publish_command
@@ -38,6 +41,9 @@ app.command("update")(update_cli.update)
 register_stats(app)
 app.command("schedule")(schedule_command)
 app.command("worker")(worker_command)
+app.command("train")(train_cli.train)
+app.command("predict")(predict_cli.predict)
+app.command("backtest")(backtest_cli.backtest)
 
 
 def _version(value: bool) -> None:

@@ -112,8 +112,12 @@ def _best_of_teammates(frame: pd.DataFrame, column: str) -> pd.Series:
     groups = frame.groupby(["race_idx", "constructor_id"])[column]
     order = groups.rank(method="first")
     first = groups.transform("min")
-    second = frame[column].where(order == 2).groupby(
-        [frame["race_idx"], frame["constructor_id"]]).transform("max")
+    second = (
+        frame[column]
+        .where(order == 2)
+        .groupby([frame["race_idx"], frame["constructor_id"]])
+        .transform("max")
+    )
     return second.where(order == 1, first)
 
 
@@ -126,10 +130,12 @@ def _outcomes(frame: pd.DataFrame) -> None:
     frame["points_share"] = frame["points"] / top_points.where(top_points > 0)
     frame["points_share"] = frame["points_share"].where(frame["position_order"].notna())
     frame["is_dnf"] = 1.0 - frame["is_classified"]
-    frame["is_top3"] = (frame["position_order"] <= 3).astype("float64").where(
-        frame["position_order"].notna())
-    frame["is_win"] = (frame["position_order"] == 1).astype("float64").where(
-        frame["position_order"].notna())
+    frame["is_top3"] = (
+        (frame["position_order"] <= 3).astype("float64").where(frame["position_order"].notna())
+    )
+    frame["is_win"] = (
+        (frame["position_order"] == 1).astype("float64").where(frame["position_order"].notna())
+    )
     others_best = _best_of_teammates(frame, "position_order")
     beat = (frame["position_order"] < others_best).astype("float64")
     frame["beat_teammate"] = beat.where(frame["position_order"].notna() & others_best.notna())
@@ -158,8 +164,7 @@ def _form(frame: pd.DataFrame) -> pd.DataFrame:
         has_outcome=("position_order", "count"),
     )
     teams["points_share"] = teams["points_share"].where(teams["has_outcome"] > 0)
-    teams = teams.sort_values(["race_idx", "constructor_id"], kind="stable").reset_index(
-        drop=True)
+    teams = teams.sort_values(["race_idx", "constructor_id"], kind="stable").reset_index(drop=True)
     new = {}
     for k in FORM_WINDOWS:
         new[f"team_finish_{k}"] = _rolling_before(teams, "constructor_id", "finish_pct", k)
@@ -169,17 +174,41 @@ def _form(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
 
 
-def _circuit_history(frame: pd.DataFrame) -> None:
+def _sum_before(values: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys`` group, ``total`` and ``count`` summed over the rows *before* each row.
+
+    Summed over earlier rows only, never "running total minus own value": the own value
+    must not reach the result, not even as a rounding difference.
+    """
+    groups = [values[k] for k in keys]
+    running = values[["total", "count"]].groupby(groups).cumsum()
+    return running.groupby(groups).shift(1).fillna(0.0)
+
+
+def _circuit_history(frame: pd.DataFrame) -> pd.DataFrame:
     """Earlier starts and mean finish of the driver (and team) at this circuit."""
-    for who, prefix in (("driver_id", "driver"), ("constructor_id", "team")):
-        keys = [who, "circuit_id"]
-        value = frame["finish_pct"]
-        known = value.notna().astype("float64")
-        total = value.fillna(0.0).groupby([frame[k] for k in keys]).cumsum() - value.fillna(0.0)
-        count = known.groupby([frame[k] for k in keys]).cumsum() - known
-        frame[f"{prefix}_circuit_finish"] = (total / count).where(count > 0)
-        if prefix == "driver":
-            frame["driver_circuit_starts"] = count
+    keys = ["driver_id", "circuit_id"]
+    values = frame[keys].assign(
+        total=frame["finish_pct"].fillna(0.0), count=frame["finish_pct"].notna().astype("float64")
+    )
+    before = _sum_before(values, keys)
+    frame["driver_circuit_starts"] = before["count"]
+    frame["driver_circuit_finish"] = (before["total"] / before["count"]).where(before["count"] > 0)
+    # a team has two cars in a race: aggregate per race first, so a teammate's result in
+    # the same race never counts as history
+    teams = frame.groupby(
+        ["race_idx", "constructor_id", "circuit_id"], as_index=False, sort=True
+    ).agg(total=("finish_pct", "sum"), count=("finish_pct", "count"))
+    teams["count"] = teams["count"].astype("float64")
+    before = _sum_before(
+        teams[["constructor_id", "circuit_id", "total", "count"]], ["constructor_id", "circuit_id"]
+    )
+    teams["team_circuit_finish"] = (before["total"] / before["count"]).where(before["count"] > 0)
+    return frame.merge(
+        teams[["race_idx", "constructor_id", "team_circuit_finish"]],
+        on=["race_idx", "constructor_id"],
+        how="left",
+    )
 
 
 def _standings(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
@@ -214,12 +243,18 @@ def _elo(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
         ("driver_id", inputs.driver_elo, "driver"),
         ("constructor_id", inputs.constructor_elo, "constructor"),
     ):
-        ratings = table.assign(race_idx=race_index(table["season"].astype("int64"),
-                                                   table["round"].astype("int64")))
+        ratings = table.assign(
+            race_idx=race_index(table["season"].astype("int64"), table["round"].astype("int64"))
+        )
         ratings = ratings[["race_idx", who, "rating_after", "starts_after"]].sort_values(
-            "race_idx", kind="stable")
+            "race_idx", kind="stable"
+        )
         frame = pd.merge_asof(
-            frame, ratings, on="race_idx", by=who, allow_exact_matches=False,
+            frame,
+            ratings,
+            on="race_idx",
+            by=who,
+            allow_exact_matches=False,
             direction="backward",
         )
         frame[f"{prefix}_elo"] = frame.pop("rating_after").fillna(START)
@@ -229,8 +264,7 @@ def _elo(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
 
 
 def _grid_and_qualifying(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
-    quali = inputs.qualifying[["season", "round", "driver_id", "quali_position",
-                               "quali_best_ms"]]
+    quali = inputs.qualifying[["season", "round", "driver_id", "quali_position", "quali_best_ms"]]
     frame = frame.merge(quali, on=KEY, how="left")
     frame["quali_position"] = frame["quali_position"].astype("float64")
     best = frame["quali_best_ms"].astype("float64")
@@ -243,8 +277,9 @@ def _grid_and_qualifying(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataF
     frame["grid_slot"] = grid.where(grid != 0, frame["field_size"])
     frame["grid_penalty"] = frame["grid_slot"] - frame["quali_position"]
     frame["teammate_grid_delta"] = frame["grid_slot"] - _best_of_teammates(frame, "grid_slot")
-    frame["grid_rank_rel"] = frame.groupby("race_idx")["grid_slot"].rank(method="min") / (
-        frame["field_size"])
+    frame["grid_rank_rel"] = (
+        frame.groupby("race_idx")["grid_slot"].rank(method="min") / (frame["field_size"])
+    )
     sprints = inputs.sprints[["season", "round", "driver_id", "sprint_position"]]
     frame = frame.merge(sprints, on=KEY, how="left")
     frame["sprint_position"] = frame["sprint_position"].astype("float64")
@@ -255,7 +290,8 @@ def _relative(frame: pd.DataFrame) -> None:
     """Where each driver stands within this race's field (the ranking is what matters)."""
     frame["driver_elo_rel"] = frame["driver_elo"] - _per_race(frame, "driver_elo", "max")
     frame["constructor_elo_rel"] = frame["constructor_elo"] - _per_race(
-        frame, "constructor_elo", "max")
+        frame, "constructor_elo", "max"
+    )
     combined = frame["driver_elo"] + frame["constructor_elo"]
     frame["combined_elo_rank"] = combined.groupby(frame["race_idx"]).rank(ascending=False)
     frame["driver_finish_5_rank"] = frame.groupby("race_idx")["driver_finish_5"].rank()
@@ -274,7 +310,7 @@ def build_features(
     frame, basis = _entries(inputs, upcoming or [])
     _outcomes(frame)
     frame = _form(frame)
-    _circuit_history(frame)
+    frame = _circuit_history(frame)
     frame = _standings(frame, inputs)
     frame = _elo(frame, inputs)
     frame = _grid_and_qualifying(frame, inputs)
@@ -285,8 +321,7 @@ def build_features(
     return frame, basis
 
 
-def race_features(inputs: FeatureInputs, season: int, rnd: int) -> tuple[pd.DataFrame, str,
-                                                                          Race]:
+def race_features(inputs: FeatureInputs, season: int, rnd: int) -> tuple[pd.DataFrame, str, Race]:
     """Features of one race (finished or not), its basis and its calendar entry."""
     race = find_race(inputs, season, rnd)
     upcoming = [] if race.has_result else [race]

@@ -20,9 +20,15 @@ from undercut.warehouse.db import table_exists
 
 SQL_DIR = Path(__file__).parent / "sql"
 REQUIRED = (
-    "silver.races", "silver.race_results", "silver.qualifying", "silver.sprint_results",
-    "silver.driver_standings", "silver.constructor_standings", "silver.drivers",
-    "gold.driver_elo_history", "gold.constructor_elo_history",
+    "silver.races",
+    "silver.race_results",
+    "silver.qualifying",
+    "silver.sprint_results",
+    "silver.driver_standings",
+    "silver.constructor_standings",
+    "silver.drivers",
+    "gold.driver_elo_history",
+    "gold.constructor_elo_history",
 )
 
 
@@ -50,11 +56,12 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
     """Read every feature input from an open warehouse connection."""
     missing = [name for name in REQUIRED if not table_exists(con, name)]
     if missing:
-        hint = "undercut build" if any(m.startswith("gold.") for m in missing) else (
-            "undercut ingest archive")
-        raise WarehouseError(
-            f"warehouse lacks {', '.join(missing)}; run `{hint}` first"
+        hint = (
+            "undercut build"
+            if any(m.startswith("gold.") for m in missing)
+            else ("undercut ingest archive")
         )
+        raise WarehouseError(f"warehouse lacks {', '.join(missing)}; run `{hint}` first")
 
     def frame(name: str) -> pd.DataFrame:
         return con.execute(query(name)).df()

@@ -42,8 +42,13 @@ def _calibration_curve(p: np.ndarray, hit: np.ndarray) -> list[dict[str, float]]
     for b in range(CALIBRATION_BINS):
         mask = which == b
         if mask.any():
-            curve.append({"predicted": float(p[mask].mean()), "observed": float(hit[mask].mean()),
-                          "count": int(mask.sum())})
+            curve.append(
+                {
+                    "predicted": float(p[mask].mean()),
+                    "observed": float(hit[mask].mean()),
+                    "count": int(mask.sum()),
+                }
+            )
     return curve
 
 
@@ -62,35 +67,53 @@ def run_backtest_frame(
         raise InputError(f"backtest {start}-{end}: no finished race in those seasons")
     began = time.perf_counter()
     per_race: list[dict] = []
+    windows: list[dict] = []
     points: dict[str, dict[str, list[np.ndarray]]] = {
-        name: {"win": [], "podium": [], "points": [], "won": [], "on_podium": [],
-               "in_points": []} for name in MODELS}
+        name: {"win": [], "podium": [], "points": [], "won": [], "on_podium": [], "in_points": []}
+        for name in MODELS
+    }
     for season in seasons:
         if on_step:
             on_step(f"season {season}: training on earlier seasons")
         cutoff = int(finished.loc[finished["season"] < season, "race_idx"].max())
         model = fit_model(frame, cutoff, params)
+        windows.append(
+            {
+                "season": season,
+                "train_from": model.train_from,
+                "trained_until": "{}:{}".format(*model.trained_until),
+                "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
+            }
+        )
         grid = GridSlotBaseline.fit(frame, cutoff)
         elo = EloBaseline.fit(frame, cutoff)
         test = finished[finished["season"] == season]
+        sample_seed = 1000 * params.seed
         for i, (race_idx, race) in enumerate(test.groupby("race_idx", sort=True)):
             if on_step:
                 on_step(f"season {season}: race {race_idx % 100}")
             actual = race["position_order"].to_numpy(dtype=np.float64)
             predictions: dict[str, RaceProbabilities] = {
-                "lightgbm": race_probabilities(model.scores(race, QUALIFYING),
-                                               model.temperatures[QUALIFYING], seed=i),
+                "lightgbm": race_probabilities(
+                    model.scores(race, QUALIFYING),
+                    model.temperatures[QUALIFYING],
+                    seed=sample_seed + i,
+                ),
                 "lightgbm_prequali": race_probabilities(
-                    model.scores(race, PRE_QUALIFYING), model.temperatures[PRE_QUALIFYING],
-                    seed=i),
+                    model.scores(race, PRE_QUALIFYING),
+                    model.temperatures[PRE_QUALIFYING],
+                    seed=sample_seed + i,
+                ),
                 "grid_slot": grid.predict(race),
-                "elo": elo.predict(race, seed=i),
+                "elo": elo.predict(race, seed=sample_seed + i),
             }
             for name, probs in predictions.items():
-                metrics = race_metrics(probs.p_win, probs.p_podium, probs.p_points,
-                                       probs.expected_position, actual)
-                per_race.append({"season": season, "round": int(race_idx % 100),
-                                 "model": name, **metrics})
+                metrics = race_metrics(
+                    probs.p_win, probs.p_podium, probs.p_points, probs.expected_position, actual
+                )
+                per_race.append(
+                    {"season": season, "round": int(race_idx % 100), "model": name, **metrics}
+                )
                 store = points[name]
                 store["win"].append(probs.p_win)
                 store["podium"].append(probs.p_podium)
@@ -99,11 +122,16 @@ def run_backtest_frame(
                 store["on_podium"].append(actual <= 3)
                 store["in_points"].append(actual <= 10)
     rows = pd.DataFrame(per_race)
-    overall = {name: mean_metrics(rows[rows["model"] == name].to_dict("records"))
-               for name in MODELS}
+    overall = {
+        name: mean_metrics(rows[rows["model"] == name].to_dict("records")) for name in MODELS
+    }
     by_season = [
-        {"season": int(season), "model": name, "races": len(group), **mean_metrics(
-            group.to_dict("records"))}
+        {
+            "season": int(season),
+            "model": name,
+            "races": len(group),
+            **mean_metrics(group.to_dict("records")),
+        }
         for (season, name), group in rows.groupby(["season", "model"], sort=True)
     ]
     calibration = {
@@ -123,6 +151,7 @@ def run_backtest_frame(
         "metrics": list(METRICS),
         "models": {name: {"label": MODELS[name], **overall[name]} for name in MODELS},
         "seasons": by_season,
+        "windows": windows,
         "per_race": per_race,
         "calibration": calibration,
     }

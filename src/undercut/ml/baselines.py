@@ -57,8 +57,12 @@ class GridSlotBaseline:
             prior = hit.mean()
             return (hits + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
 
-        return cls(win=rate(pos == 1), podium=rate(pos <= 3), points=rate(pos <= POINTS),
-                   mean_position=rate(pos))
+        return cls(
+            win=rate(pos == 1),
+            podium=rate(pos <= 3),
+            points=rate(pos <= POINTS),
+            mean_position=rate(pos),
+        )
 
     def predict(self, race: pd.DataFrame) -> RaceProbabilities:
         slot = _slot(race["grid"])

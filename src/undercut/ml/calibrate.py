@@ -74,13 +74,14 @@ def _winner_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> fl
     return float(np.mean(logsumexp(z, axis=1) - z[:, 0]))
 
 
-def _stages_nll(matrix: FloatArray, valid: FloatArray, temperature: float, first: int,
-                last: int) -> float:
+def _stages_nll(
+    matrix: FloatArray, valid: FloatArray, temperature: float, first: int, last: int
+) -> float:
     """Plackett-Luce negative log-likelihood of places ``first``..``last`` (1-based)."""
     z = matrix / temperature
     suffix = np.logaddexp.accumulate(z[:, ::-1], axis=1)[:, ::-1]
     stages = np.zeros_like(valid)
-    stages[:, first - 1:last] = True
+    stages[:, first - 1 : last] = True
     # the last car has no choice left: its stage says nothing
     last = valid.sum(axis=1) - 1
     stages &= valid & (np.arange(valid.shape[1])[None, :] < last[:, None])
@@ -98,8 +99,12 @@ def _field_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> flo
 
 
 def _fit(loss, matrix: FloatArray, valid: FloatArray) -> float:  # type: ignore[no-untyped-def]
-    result = minimize_scalar(lambda log_t: loss(matrix, valid, float(np.exp(log_t))),
-                             bounds=(-6.0, 6.0), method="bounded", options={"xatol": 1e-3})
+    result = minimize_scalar(
+        lambda log_t: loss(matrix, valid, float(np.exp(log_t))),
+        bounds=(-6.0, 6.0),
+        method="bounded",
+        options={"xatol": 1e-3},
+    )
     return float(np.exp(result.x))
 
 
@@ -109,9 +114,11 @@ def fit_temperatures(races: Sequence[tuple[FloatArray, FloatArray]]) -> Temperat
     if not usable:
         return Temperatures()
     matrix, valid = _padded(usable)
-    return Temperatures(win=_fit(_winner_nll, matrix, valid),
-                        podium=_fit(_podium_nll, matrix, valid),
-                        field=_fit(_field_nll, matrix, valid))
+    return Temperatures(
+        win=_fit(_winner_nll, matrix, valid),
+        podium=_fit(_podium_nll, matrix, valid),
+        field=_fit(_field_nll, matrix, valid),
+    )
 
 
 def race_probabilities(

@@ -28,9 +28,13 @@ def score_document(document: dict[str, Any], finish: dict[str, float]) -> dict[s
     actual = np.array([finish[d["driverId"]] for d in drivers], dtype=float)
     # re-rank among the drivers predicted, so a non-predicted starter does not shift places
     actual = actual.argsort().argsort() + 1.0
-    return race_metrics([d["p_win"] for d in drivers], [d["p_podium"] for d in drivers],
-                        [d["p_points"] for d in drivers],
-                        [d["expected_position"] for d in drivers], actual)
+    return race_metrics(
+        [d["p_win"] for d in drivers],
+        [d["p_podium"] for d in drivers],
+        [d["p_points"] for d in drivers],
+        [d["expected_position"] for d in drivers],
+        actual,
+    )
 
 
 def evaluate_finished(settings: Settings) -> list[dict[str, Any]]:
@@ -41,8 +45,7 @@ def evaluate_finished(settings: Settings) -> list[dict[str, Any]]:
     upgrade(settings)
     starts = load_inputs(settings).starts
     results = {
-        (int(s), int(r)): dict(zip(g["driver_id"], g["position_order"].astype(float),
-                                   strict=True))
+        (int(s), int(r)): dict(zip(g["driver_id"], g["position_order"].astype(float), strict=True))
         for (s, r), g in starts.groupby(["season", "round"])
     }
     new_rows: list[dict[str, Any]] = []
@@ -54,12 +57,22 @@ def evaluate_finished(settings: Settings) -> list[dict[str, Any]]:
             metrics = score_document(prediction.payload, finish)
             if metrics is None:
                 continue
-            row = PredictionAccuracy(prediction_id=prediction.id, season=prediction.season,
-                                     round=prediction.round,
-                                     model_version=prediction.model_version, **metrics)
+            row = PredictionAccuracy(
+                prediction_id=prediction.id,
+                season=prediction.season,
+                round=prediction.round,
+                model_version=prediction.model_version,
+                **metrics,
+            )
             session.add(row)
-            new_rows.append({"prediction_id": prediction.id, "season": prediction.season,
-                             "round": prediction.round,
-                             "model_version": prediction.model_version, **metrics})
+            new_rows.append(
+                {
+                    "prediction_id": prediction.id,
+                    "season": prediction.season,
+                    "round": prediction.round,
+                    "model_version": prediction.model_version,
+                    **metrics,
+                }
+            )
         session.commit()
     return new_rows

@@ -15,8 +15,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import spearmanr
 
-METRICS = ("winner_log_loss", "win_brier", "top1_hit", "podium_brier", "points_brier",
-           "spearman", "mae_position")
+METRICS = (
+    "winner_log_loss",
+    "win_brier",
+    "top1_hit",
+    "podium_brier",
+    "points_brier",
+    "spearman",
+    "mae_position",
+)
 EPSILON = 1e-6
 
 

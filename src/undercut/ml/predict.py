@@ -33,12 +33,12 @@ DECIMALS = 4
 def _session(model: bytes) -> ort.InferenceSession:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
-    return ort.InferenceSession(model, sess_options=options,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def onnx_scores(registry: Registry, version: str, basis: str, rows: pd.DataFrame,
-                features: list[str]) -> np.ndarray:
+def onnx_scores(
+    registry: Registry, version: str, basis: str, rows: pd.DataFrame, features: list[str]
+) -> np.ndarray:
     """Ranker scores of ``rows`` from the version's ONNX model (higher = better)."""
     try:
         session = _session(registry.model_file(version, basis, "onnx"))
@@ -69,8 +69,9 @@ def _grid(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def build_prediction(settings: Settings, season: int, rnd: int,
-                     model_version: str | None = None) -> tuple[dict[str, Any], str, dict]:
+def build_prediction(
+    settings: Settings, season: int, rnd: int, model_version: str | None = None
+) -> tuple[dict[str, Any], str, dict]:
     """The prediction document, its input hash and the input snapshot (nothing stored)."""
     inputs = load_inputs(settings)
     rows, basis, race = race_features(inputs, season, rnd)
@@ -113,8 +114,14 @@ def build_prediction(settings: Settings, season: int, rnd: int,
     return document, input_hash(rows, features, version, basis), {"rows": snapshot}
 
 
-def predict_race(settings: Settings, season: int, rnd: int, model_version: str | None = None,
-                 *, store: bool = True) -> dict[str, Any]:
+def predict_race(
+    settings: Settings,
+    season: int,
+    rnd: int,
+    model_version: str | None = None,
+    *,
+    store: bool = True,
+) -> dict[str, Any]:
     """Predict race ``season:rnd`` and (by default) store it in the app database.
 
     Returns exactly the ``undercut predict --format json`` document.
@@ -123,7 +130,6 @@ def predict_race(settings: Settings, season: int, rnd: int, model_version: str |
     if store:
         from undercut.appdb.predictions import store_prediction
 
-        Lake.from_settings(settings).write_json(snapshot, "predictions", "inputs",
-                                                f"{digest}.json")
+        Lake.from_settings(settings).write_json(snapshot, "predictions", "inputs", f"{digest}.json")
         store_prediction(settings, document, digest)
     return document

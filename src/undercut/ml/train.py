@@ -57,7 +57,8 @@ def snapshot_hash(rows: pd.DataFrame, columns: list[str]) -> str:
 
 def to_onnx(booster: lgb.Booster, n_features: int) -> bytes:
     model = onnxmltools.convert_lightgbm(
-        booster, initial_types=[(ONNX_INPUT, FloatTensorType([None, n_features]))],
+        booster,
+        initial_types=[(ONNX_INPUT, FloatTensorType([None, n_features]))],
         target_opset=ONNX_OPSET,
     )
     return bytes(model.SerializeToString())
@@ -77,7 +78,7 @@ def model_meta(model: FittedModel, version: str, snapshot: str, rows: int) -> di
     return {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "kind": "lightgbm-lambdarank",
+        "kind": f"lightgbm-{model.params.objective}",
         "train_from": model.train_from,
         "trained_until": f"{season}:{rnd}",
         "training_rows": rows,

@@ -1,0 +1,116 @@
+"""``undercut predict S R``: calibrated probabilities for one Grand Prix."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from undercut.cli.common import (
+    FormatOption,
+    HomeOption,
+    OutputFormat,
+    emit,
+    err_console,
+    out_console,
+    settings_for,
+)
+
+COLUMNS = (
+    "driverId",
+    "code",
+    "constructorId",
+    "grid",
+    "p_win",
+    "p_podium",
+    "p_points",
+    "expected_position",
+)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _table(document: dict[str, Any]) -> Table:
+    model = document["model"]
+    table = Table(
+        title=f"{document['season']} round {document['round']}: {document['race']}",
+        caption=f"model {model['version']} (trained until {model['trained_until']}), "
+        f"basis {document['basis']}",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for name, justify in (
+        ("#", "right"),
+        ("code", "left"),
+        ("driver", "left"),
+        ("team", "left"),
+        ("grid", "right"),
+        ("win", "right"),
+        ("podium", "right"),
+        ("points", "right"),
+        ("E pos", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for rank, driver in enumerate(document["drivers"], start=1):
+        grid = driver["grid"]
+        table.add_row(
+            str(rank),
+            driver["code"] or "",
+            driver["driverId"],
+            driver["constructorId"],
+            "pit" if grid == 0 else ("" if grid is None else str(grid)),
+            _pct(driver["p_win"]),
+            _pct(driver["p_podium"]),
+            _pct(driver["p_points"]),
+            f"{driver['expected_position']:.1f}",
+        )
+    return table
+
+
+def predict(
+    season: Annotated[int, typer.Argument(help="Season, e.g. 2025.", show_default=False)],
+    round_: Annotated[
+        int, typer.Argument(metavar="ROUND", help="Round of the season.", show_default=False)
+    ],
+    fmt: FormatOption = OutputFormat.table,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            metavar="VERSION",
+            help="Model version from the registry. Default: the newest.",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Predict race SEASON ROUND: P(win), P(podium), P(points), expected position.
+
+    Features come from everything known before the race: its qualifying when it has run
+    (basis "qualifying"), otherwise the latest entry list and form (basis
+    "pre-qualifying"). Per race p_win sums to 1, p_podium to 3 and p_points to
+    min(10, starters). The prediction is stored in the app database with the model version
+    and a hash of its inputs, and scored once the result arrives.
+
+    Example: undercut predict 2025 18 --format json
+    """
+    from undercut.ml.predict import predict_race
+
+    settings = settings_for(home)
+    document = predict_race(settings, season, round_, model)
+    if fmt is OutputFormat.table:
+        out_console().print(_table(document))
+        if document["basis"] != "qualifying":
+            err_console().print(
+                f"no qualifying for {season}:{round_} yet: predicted before qualifying "
+                "(grid unknown)",
+                highlight=False,
+            )
+        return
+    rows = [{name: driver[name] for name in COLUMNS} for driver in document["drivers"]]
+    emit(rows, fmt, document=document)

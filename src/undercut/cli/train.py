@@ -1,0 +1,86 @@
+"""``undercut train``: fit, calibrate, export and register a model version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from undercut.cli.common import HomeOption, err_console, settings_for
+
+if TYPE_CHECKING:
+    from undercut.ml.model import ModelParams
+
+
+def model_params(since: int | None) -> ModelParams:
+    from undercut.ml.model import ModelParams
+
+    return ModelParams() if since is None else ModelParams(min_season=since)
+
+
+def train(
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="S:R",
+            help="Train on finished races up to season:round (e.g. 2025:17); a bare season "
+            "means its last round. Default: every finished race.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            metavar="SEASON",
+            help="First season of the training window. Default: 1994.",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Train the race model and register it as a new version in the model registry.
+
+    Two LightGBM rankers (after qualifying, and before it) are fitted on every finished
+    race of the window, their probability mapping is calibrated on the window's last two
+    seasons, and both are exported to ONNX. The version, with its feature list, training
+    window, data snapshot hash and calibration metrics, lands in models/ on the lake;
+    `undercut predict` uses the newest version unless told otherwise.
+
+    Example: undercut train --until 2025:17
+    """
+    from undercut.ml.registry import Registry
+    from undercut.ml.train import train as train_model
+
+    settings = settings_for(home)
+    console = err_console()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("train", total=None)
+        version = train_model(
+            settings,
+            until,
+            params=model_params(since),
+            on_step=lambda msg: progress.update(task, description=msg),
+        )
+    meta = Registry.from_settings(settings).meta(version)
+    calibration = meta.get("calibration_metrics", {}).get("qualifying", {})
+    summary = ""
+    if calibration:
+        summary = (
+            f"; calibration seasons: winner log loss {calibration['winner_log_loss']:.3f}, "
+            f"top-1 {calibration['top1_hit']:.3f}"
+        )
+    console.print(
+        f"registered model {version}: trained on {meta['train_from']}-{meta['trained_until']} "
+        f"({meta['training_rows']:,} rows){summary}",
+        highlight=False,
+    )
+    typer.echo(version)

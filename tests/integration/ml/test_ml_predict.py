@@ -1,0 +1,221 @@
+"""`undercut predict` on a real race from a real (small) model, through ONNX Runtime."""
+
+from __future__ import annotations
+
+import json
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import pytest
+
+from undercut.cli import main
+from undercut.config import Settings
+from undercut.features.build import race_features
+from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.features.inputs import load_inputs
+from undercut.ml.calibrate import Temperatures, race_probabilities
+from undercut.ml.predict import onnx_scores
+from undercut.ml.registry import Registry
+
+# one worker trains the session's model once for every module of this folder
+pytestmark = pytest.mark.xdist_group("ml")
+
+KEYS = {"season", "round", "race", "model", "basis", "drivers"}
+DRIVER_KEYS = {
+    "driverId",
+    "code",
+    "constructorId",
+    "grid",
+    "p_win",
+    "p_podium",
+    "p_points",
+    "expected_position",
+}
+
+
+def _predict(settings: Settings, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    code = main(["predict", *args, "--home", str(settings.home), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return json.loads(captured.out)
+
+
+def _sums(document: dict) -> tuple[float, float, float]:
+    drivers = document["drivers"]
+    return (
+        sum(d["p_win"] for d in drivers),
+        sum(d["p_podium"] for d in drivers),
+        sum(d["p_points"] for d in drivers),
+    )
+
+
+def test_predict_json_shape_for_a_real_race(
+    own_app_db: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", own_app_db.database_url)
+    document = _predict(own_app_db, capsys, "2025", "18")
+    assert set(document) == KEYS
+    assert (document["season"], document["round"]) == (2025, 18)
+    assert document["race"] == "Singapore Grand Prix"
+    assert document["basis"] == QUALIFYING
+    assert document["model"]["trained_until"] == "2025:17"
+    assert document["model"]["version"] == Registry.from_settings(own_app_db).latest()
+    drivers = document["drivers"]
+    assert len(drivers) == 20
+    assert all(set(d) == DRIVER_KEYS for d in drivers)
+    win, podium, points = _sums(document)
+    assert win == pytest.approx(1.0, abs=1e-9)
+    assert podium == pytest.approx(3.0, abs=1e-9)
+    assert points == pytest.approx(10.0, abs=1e-9)
+    # Russell took pole in Singapore 2025; the grid is the one actually set
+    pole = next(d for d in drivers if d["grid"] == 1)
+    assert (pole["driverId"], pole["code"], pole["constructorId"]) == ("russell", "RUS", "mercedes")
+    assert sorted(d["grid"] for d in drivers) == list(range(1, 21))
+    assert [d["p_win"] for d in drivers] == sorted((d["p_win"] for d in drivers), reverse=True)
+    assert all(d["p_win"] <= d["p_podium"] <= d["p_points"] for d in drivers)
+
+
+def test_predict_is_stored_with_version_and_inputs(
+    own_app_db: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from undercut.appdb.base import session_factory
+    from undercut.appdb.predictions import Prediction, latest_prediction
+    from undercut.lake import Lake
+    from undercut.ml.predict import predict_race
+
+    document = predict_race(own_app_db, 2025, 18)
+    with session_factory(own_app_db)() as session:
+        assert latest_prediction(session, 2025, 18) == document
+        row = session.query(Prediction).one()
+    assert row.model_version == document["model"]["version"]
+    assert row.basis == QUALIFYING and len(row.input_hash) == 64
+    snapshot = Lake.from_settings(own_app_db).read_json(
+        "predictions", "inputs", f"{row.input_hash}.json"
+    )
+    assert {r["driver_id"] for r in snapshot["rows"]} == {
+        d["driverId"] for d in document["drivers"]
+    }
+    assert {"grid_slot", "driver_elo", "quali_gap_pct"} <= set(snapshot["rows"][0])
+
+
+def test_table_and_csv_formats(
+    trained_home: Settings,
+    own_app_db: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", own_app_db.database_url)
+    home = str(trained_home.home)
+    assert main(["predict", "2025", "18", "--home", home, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == (
+        "driverId,code,constructorId,grid,p_win,p_podium,p_points,expected_position"
+    )
+    assert len(lines) == 21
+    assert main(["predict", "2025", "18", "--home", home]) == 0
+    out = capsys.readouterr().out
+    assert "Singapore Grand Prix" in out and "russell" in out and "basis qualifying" in out
+
+
+def test_no_qualifying_yet_falls_back_to_pre_qualifying(
+    own_app_db: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", own_app_db.database_url)
+    document = _predict(own_app_db, capsys, "2025", "19")
+    assert document["race"] == "United States Grand Prix"
+    assert document["basis"] == PRE_QUALIFYING
+    assert all(d["grid"] is None for d in document["drivers"])
+    # the entry list is that of the latest race run (Singapore 2025: 20 starters)
+    assert len(document["drivers"]) == 20
+    win, podium, points = _sums(document)
+    assert (win, podium, points) == pytest.approx((1.0, 3.0, 10.0), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["2025", "30"], 2, "race 2025:30 does not exist"),
+        (["2031", "1"], 2, "season 2031 has no data"),
+        (["1949", "1"], 2, "season 1949 has no data"),
+        (["2025", "18", "--model", "20990101-000000-nope"], 2, "not in the registry"),
+        (["2025", "18", "--format", "xml"], 2, ""),
+        (["twenty", "18"], 2, ""),
+    ],
+)
+def test_bad_inputs(
+    trained_home: Settings,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    assert main(["predict", *args, "--home", str(trained_home.home)]) == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_empty_registry_says_run_train(
+    built_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["predict", "2025", "18", "--home", str(built_settings.home)]) == 1
+    err = capsys.readouterr().err
+    assert "no model in the registry" in err and "undercut train" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_onnx_scores_match_lightgbm(trained_home: Settings) -> None:
+    registry = Registry.from_settings(trained_home)
+    version = registry.latest()
+    meta = registry.meta(version)
+    inputs = load_inputs(trained_home)
+    for season, rnd in ((2025, 18), (2024, 1), (2021, 22)):
+        rows = race_features(inputs, season, rnd)[0]
+        for which in (QUALIFYING, PRE_QUALIFYING):
+            features = meta["features"][which]
+            booster = lgb.Booster(model_str=registry.model_file(version, which, "txt").decode())
+            native = booster.predict(rows[features].to_numpy(dtype=np.float32))
+            onnx = onnx_scores(registry, version, which, rows, features)
+            np.testing.assert_allclose(onnx, native, rtol=1e-4, atol=1e-4)
+            assert np.std(native) > 0
+
+
+def test_pit_lane_starters_rookies_and_missing_times(
+    trained_home: Settings, ml_frame: pd.DataFrame
+) -> None:
+    recent = ml_frame[ml_frame["season"] >= 2018]
+    pit = recent[recent["grid"] == 0]
+    assert len(pit) > 10  # real pit-lane starts exist in the data
+    assert (pit["is_pit_lane"] == 1).all()
+    assert (pit["grid_slot"] == pit["field_size"]).all()
+    rookies = recent[recent["is_rookie"] == 1]
+    assert {"piastri", "antonelli", "bortoleto"} <= set(rookies["driver_id"])
+    assert rookies["driver_finish_3"].isna().all()
+    no_time = recent[recent["grid"].notna() & recent["quali_gap_pct"].isna()]
+    assert len(no_time) > 0
+
+    registry = Registry.from_settings(trained_home)
+    version = registry.latest()
+    meta = registry.meta(version)
+    features = meta["features"][QUALIFYING]
+    temperatures = Temperatures(**meta["temperatures"][QUALIFYING])
+    races = [*pit["race_idx"].unique()[:4], *no_time["race_idx"].unique()[:4], 202501]
+    for race_idx in races:
+        rows = ml_frame[ml_frame["race_idx"] == race_idx]
+        scores = onnx_scores(registry, version, QUALIFYING, rows, features)
+        assert np.isfinite(scores).all()
+        probs = race_probabilities(scores, temperatures, seed=int(race_idx))
+        n = len(rows)
+        assert probs.p_win.sum() == pytest.approx(1.0)
+        assert probs.p_podium.sum() == pytest.approx(min(3, n))
+        assert probs.p_points.sum() == pytest.approx(min(10, n))
+    # a pit-lane starter is predicted behind the same car starting on the front row
+    race = pit[pit["season"] >= 2021].iloc[0]
+    rows = ml_frame[ml_frame["race_idx"] == race["race_idx"]].copy()
+    front = rows.copy()
+    at = front["driver_id"] == race["driver_id"]
+    front.loc[at, ["grid", "grid_slot", "is_pit_lane", "grid_rank_rel"]] = [1, 1, 0, 0.05]
+    back = onnx_scores(registry, version, QUALIFYING, rows, features)[at.to_numpy()]
+    ahead = onnx_scores(registry, version, QUALIFYING, front, features)[at.to_numpy()]
+    assert ahead[0] > back[0]
