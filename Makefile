@@ -8,6 +8,7 @@ UNDERCUT_ARCHIVE ?= https://github.com/TracingInsights/RaceData/releases/latest/
 UNDERCUT_TEST_DATA ?= $(abspath ../shared/data)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_BACKTEST_SEASON ?= 2025
 export UNDERCUT_ARCHIVE UNDERCUT_TEST_DATA
 
 .PHONY: install demo test lint bench clean
@@ -20,9 +21,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The main job end to end: history in, gold built, a model trained, the next race predicted,
+# a one-season backtest for the model page, then the API and dashboard on http://$(HOST):$(PORT)/
+# (predicting is skipped when the calendar has no race left to run).
 demo: install
 	$(BIN)/undercut ingest archive --source "$(UNDERCUT_ARCHIVE)"
 	$(BIN)/undercut build
+	$(BIN)/undercut train
+	-$(BIN)/undercut predict --next
+	$(BIN)/undercut backtest --from $(DEMO_BACKTEST_SEASON)
+	$(BIN)/undercut serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
@@ -31,8 +39,14 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# Every benchmark, one after another; each prints its own figures and targets.
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/backtest.py
+	$(BIN)/python benchmarks/ergast_queries.py
+	$(BIN)/python benchmarks/api_load.py
+	$(BIN)/python benchmarks/dashboard.py
 
 clean:
 	rm -rf $(VENV) .undercut .pytest_cache test-artifacts

@@ -7,9 +7,9 @@ import typer
 from undercut import __version__
 from undercut.cli import backtest as backtest_cli
 from undercut.cli import ingest, sessions
-from undercut.cli import update as update_cli
 from undercut.cli import predict as predict_cli
 from undercut.cli import train as train_cli
+from undercut.cli import update as update_cli
 from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
 from undercut.cli.publish import publish as publish_command
@@ -28,22 +28,23 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+# Registered in the order of the pipeline, so `undercut --help` reads as the workflow.
 app.add_typer(ingest.app, name="ingest")
+app.command("update")(update_cli.update)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(sessions.weather_app, name="weather")
 app.command("build")(build_command)
+register_stats(app)
+app.command("train")(train_cli.train)
+app.command("predict")(predict_cli.predict)
+app.command("backtest")(backtest_cli.backtest)
 app.command("serve")(serve_command)
 app.command("publish")(publish_command)
 app.add_typer(users_cli.app, name="users")
 app.command("run")(run_command)
 app.command("runs")(runs_command)
-app.command("update")(update_cli.update)
-register_stats(app)
 app.command("schedule")(schedule_command)
 app.command("worker")(worker_command)
-app.command("train")(train_cli.train)
-app.command("predict")(predict_cli.predict)
-app.command("backtest")(backtest_cli.backtest)
 
 
 def _version(value: bool) -> None:

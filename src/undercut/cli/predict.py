@@ -17,6 +17,8 @@ from undercut.cli.common import (
     out_console,
     settings_for,
 )
+from undercut.config import Settings
+from undercut.errors import InputError
 
 COLUMNS = (
     "driverId",
@@ -72,11 +74,41 @@ def _table(document: dict[str, Any]) -> Table:
     return table
 
 
+def _race_to_predict(
+    settings: Settings, season: int | None, round_: int | None, next_race: bool
+) -> tuple[int, int]:
+    """SEASON ROUND as given, or with ``--next`` the calendar's next race to be run."""
+    from undercut.jobs import probes
+
+    if next_race:
+        if season is not None or round_ is not None:
+            raise InputError("give either SEASON ROUND or --next, not both")
+        if not probes.warehouse_ready(settings):
+            raise InputError("no warehouse yet: run `undercut ingest archive` first")
+        with probes.connect_read_only(settings) as con:
+            weekend = probes.next_race(con)
+        if weekend is None:
+            raise InputError("no race left in the calendar: every scheduled race has results")
+        return weekend.season, weekend.round
+    if season is None or round_ is None:
+        raise InputError("give SEASON ROUND (e.g. `undercut predict 2025 19`) or --next")
+    return season, round_
+
+
 def predict(
-    season: Annotated[int, typer.Argument(help="Season, e.g. 2025.", show_default=False)],
+    season: Annotated[
+        int | None, typer.Argument(help="Season, e.g. 2025.", show_default=False)
+    ] = None,
     round_: Annotated[
-        int, typer.Argument(metavar="ROUND", help="Round of the season.", show_default=False)
-    ],
+        int | None,
+        typer.Argument(metavar="ROUND", help="Round of the season.", show_default=False),
+    ] = None,
+    next_race: Annotated[
+        bool,
+        typer.Option(
+            "--next", help="Predict the next race of the calendar (the first without results)."
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
     model: Annotated[
         str | None,
@@ -97,11 +129,12 @@ def predict(
     min(10, starters). The prediction is stored in the app database with the model version
     and a hash of its inputs, and scored once the result arrives.
 
-    Example: undercut predict 2025 18 --format json
+    Examples: undercut predict 2025 18 --format json; undercut predict --next
     """
     from undercut.ml.predict import predict_race
 
     settings = settings_for(home)
+    season, round_ = _race_to_predict(settings, season, round_, next_race)
     document = predict_race(settings, season, round_, model)
     if fmt is OutputFormat.table:
         out_console().print(_table(document))

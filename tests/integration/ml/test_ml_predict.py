@@ -132,10 +132,22 @@ def test_no_qualifying_yet_falls_back_to_pre_qualifying(
     assert (win, podium, points) == pytest.approx((1.0, 3.0, 10.0), abs=1e-9)
 
 
+def test_next_is_the_first_race_without_results(
+    own_app_db: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", own_app_db.database_url)
+    document = _predict(own_app_db, capsys, "--next")
+    # the archive ends with 2025 round 18 (Singapore): Austin is next
+    assert (document["season"], document["round"]) == (2025, 19)
+    assert document["race"] == "United States Grand Prix"
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (["2025", "30"], 2, "race 2025:30 does not exist"),
+        (["2025", "18", "--next"], 2, "not both"),
+        ([], 2, "or --next"),
         (["2031", "1"], 2, "season 2031 has no data"),
         (["1949", "1"], 2, "season 1949 has no data"),
         (["2025", "18", "--model", "20990101-000000-nope"], 2, "not in the registry"),
