@@ -46,7 +46,7 @@ bench: install
 	$(BIN)/python benchmarks/backtest.py
 	$(BIN)/python benchmarks/ergast_queries.py
 	$(BIN)/python benchmarks/api_load.py
-	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/dashboard.py --home $${UNDERCUT_HOME:-.undercut}
 
 clean:
 	rm -rf $(VENV) .undercut .pytest_cache test-artifacts

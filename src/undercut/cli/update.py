@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from undercut.cli.common import (
@@ -15,6 +18,9 @@ from undercut.cli.common import (
     err_console,
     settings_for,
 )
+from undercut.config import Settings
+
+ProgressCallback = Callable[[str, int, int], None]
 
 
 def update(
@@ -40,6 +46,14 @@ def update(
             show_default=False,
         ),
     ] = None,
+    sessions: Annotated[
+        bool,
+        typer.Option(
+            "--sessions",
+            help="Also pull what is missing of OpenF1 session timing (2023 onwards) and "
+            "Open-Meteo race weather for finished races, then rebuild gold.",
+        ),
+    ] = False,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -54,25 +68,14 @@ def update(
     cached, so running it again right away makes no API calls. Limits:
     UNDERCUT_JOLPICA_LIMITS (default 4/s;500/h, `none` against a local mirror).
 
-    Examples: undercut update ;  undercut update --season 2026 --round 5
+    Examples: undercut update ;  undercut update --season 2026 --round 5 ;
+    undercut update --sessions
     """
     from undercut.warehouse.load_api import update as run
 
     settings = settings_for(home)
     console = err_console()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("Jolpica", total=None)
-
-        def report(description: str, done: int, total: int) -> None:
-            progress.update(task, description=description, completed=done, total=total or None)
-
+    with _progress(console, "Jolpica") as report:
         summary = run(settings, season, round, base_url, report)
     rows = [
         {"table": f"silver.{name}", "rows written": count}
@@ -98,5 +101,48 @@ def update(
         f"cache, {summary.retries} retr{'y' if summary.retries == 1 else 'ies'}; "
         f"{gold.get(summary.gold, summary.gold)}; {summary.seconds:.1f}s "
         f"({summary.source})",
+        highlight=False,
+    )
+    if sessions:
+        _pull_sessions_and_weather(settings, season, console)
+
+
+@contextmanager
+def _progress(console: Console, label: str) -> Iterator[ProgressCallback]:
+    """A transient bar fed by the loaders' (description, done, total) callbacks."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def report(description: str, done: int, total: int) -> None:
+            progress.update(task, description=description, completed=done, total=total or None)
+
+        yield report
+
+
+def _pull_sessions_and_weather(settings: Settings, season: int | None, console: Console) -> None:
+    """The session-level sources, after the results they are mapped onto are in."""
+    from undercut.warehouse.build import build_gold
+    from undercut.warehouse.load_sessions import pull_missing_sessions
+    from undercut.warehouse.load_weather import pull_missing_weather
+
+    with _progress(console, "OpenF1") as report:
+        timing = pull_missing_sessions(settings, season, report)
+    with _progress(console, "Open-Meteo") as report:
+        weather = pull_missing_weather(settings, season, report)
+    rebuilt = ""
+    if timing.sessions_fetched or weather.fetched:
+        build_gold(settings)
+        rebuilt = "; gold rebuilt"
+    console.print(
+        f"sessions: {timing.sessions_fetched} fetched, {timing.sessions_pending} waiting, "
+        f"{timing.requests} request(s); weather: {weather.fetched} race(s) fetched, "
+        f"{weather.requests} request(s){rebuilt}",
         highlight=False,
     )
