@@ -64,7 +64,8 @@ def test_update_with_sessions_pulls_timing_and_weather_then_rebuilds_gold(
             "order by round",
         )
         assert pace == [(1,), (2,)]
-        assert _rows(home, "select count(*) from silver.race_weather where season = 2023")[0][0] >= 2
+        weather = _rows(home, "select count(*) from silver.race_weather where season = 2023")
+        assert weather[0][0] >= 2
 
         # a second run right after finds nothing missing
         assert main([*args, "--base-url", f"{ergast.url}/ergast/f1/"]) == 0
