@@ -8,6 +8,7 @@
 -- Races with OpenF1 timing use its pit passages (pit_lane_ms between the pit-lane timing
 -- lines, stop_ms stationary); races timed by Ergast lap times use silver.pit_stops
 -- (pit_lane_ms its duration). source is the source of the laps.
+-- incremental by: season
 -- depends on: silver.session_pits, silver.sessions, silver.pit_stops, gold.race_laps,
 --   gold.race_pace
 with openf1_pits as (

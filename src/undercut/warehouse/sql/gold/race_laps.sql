@@ -13,6 +13,7 @@
 -- the sum of the driver's earlier laps (null when one is missing); lapped traffic is not
 -- seen by it. A clean lap is in clean air when the driver led that lap or started it 2 s
 -- or more behind.
+-- incremental by: season
 -- depends on: silver.session_laps, silver.lap_times, silver.pit_stops
 with session_laps as (
     select *
