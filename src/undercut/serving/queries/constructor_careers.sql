@@ -1,8 +1,11 @@
 -- purpose: career summary of every constructor (the /api/v1/constructors list and detail)
 -- grain: one row per constructor
--- depends on: silver.constructors, silver.race_results, silver.sprint_results,
+-- points are gold.constructor_summary's: constructors' championship points (awarded from
+-- 1958, none before; after dropped scores and deductions), not the sum of the team's
+-- drivers' points, so the API and the gold layer give one figure.
+-- depends on: silver.constructors, silver.race_results,
 --             silver.qualifying, silver.constructor_standings, silver.races,
---             gold.race_starts, gold.constructor_elo_history
+--             gold.race_starts, gold.constructor_elo_history, gold.constructor_summary
 with constructors as (select * from silver.constructors),
 
 entries as (
@@ -20,16 +23,13 @@ starts as (
         count(*) filter (where position <= 3) as podiums,
         count(*) filter (where is_fastest_lap) as fastest_laps,
         count(*) filter (where not is_classified) as dnfs,
-        sum(points) as race_points,
         min(position) as best_finish
     from gold.race_starts
     group by constructor_id
 ),
 
-sprint_points as (
-    select constructor_id, sum(points) as sprint_points
-    from silver.sprint_results
-    group by constructor_id
+championship_points as (
+    select constructor_id, points from gold.constructor_summary
 ),
 
 poles as (
@@ -94,7 +94,7 @@ final as (
         coalesce(starts.podiums, 0) as podiums,
         coalesce(poles.poles, 0) as poles,
         coalesce(starts.fastest_laps, 0) as fastest_laps,
-        coalesce(starts.race_points, 0) + coalesce(sprint_points.sprint_points, 0) as points,
+        coalesce(championship_points.points, 0) as points,
         coalesce(starts.dnfs, 0) as dnfs,
         starts.best_finish,
         entries.first_season,
@@ -105,7 +105,8 @@ final as (
     from constructors
     left join entries on entries.constructor_id = constructors.constructor_id
     left join starts on starts.constructor_id = constructors.constructor_id
-    left join sprint_points on sprint_points.constructor_id = constructors.constructor_id
+    left join championship_points
+        on championship_points.constructor_id = constructors.constructor_id
     left join poles on poles.constructor_id = constructors.constructor_id
     left join titles on titles.constructor_id = constructors.constructor_id
     left join elo on elo.constructor_id = constructors.constructor_id

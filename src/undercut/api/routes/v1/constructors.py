@@ -36,7 +36,8 @@ SORTS = {
 
 class ConstructorCareer(BaseModel):
     """Starts and wins count races (one per race however many cars); podiums, fastest laps
-    and DNFs count cars; points include sprint points."""
+    and DNFs count cars; points are constructors' championship points (awarded from 1958,
+    sprints included), as in gold.constructor_summary."""
 
     starts: int
     wins: int

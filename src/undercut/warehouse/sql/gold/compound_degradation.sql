@@ -2,6 +2,7 @@
 -- grain: season, round, compound.
 -- Same slope as gold.tyre_degradation (clean laps, centred within each driver's stint),
 -- over every driver who ran the compound; null with fewer than 10 clean laps.
+-- incremental by: season
 -- depends on: gold.race_laps
 with laps as (
     select * from gold.race_laps

@@ -3,6 +3,7 @@
 -- Races with OpenF1 timing use it (sectors, compound, tyre age; source 'openf1'); other
 -- races use the Ergast-source lap times (source 'archive' or 'jolpica', lap time only): the
 -- choice is made once, in gold.race_laps.
+-- incremental by: season
 -- depends on: gold.race_laps
 with laps as (
     select

@@ -8,6 +8,7 @@
 -- Races with OpenF1 timing use its pit passages (pit_lane_ms between the pit-lane timing
 -- lines, stop_ms stationary); races timed by Ergast lap times use silver.pit_stops
 -- (pit_lane_ms its duration). source is the source of the laps.
+-- incremental by: season
 -- depends on: silver.session_pits, silver.sessions, silver.pit_stops, gold.race_laps,
 --   gold.race_pace
 with openf1_pits as (
@@ -52,16 +53,24 @@ stayed_out as (
         and pc.median_clean_lap_ms is not null
 ),
 
+-- the same over two consecutive laps, each lap's with the next one's: one join to the pit
+-- stops instead of two keeps the plan simple for any join order
+stayed_out_two_laps as (
+    select
+        season, round, driver_id, lap,
+        delta_ms + lead(delta_ms) over next_lap as delta_ms,
+        lead(lap) over next_lap = lap + 1 as has_next_lap
+    from stayed_out
+    window next_lap as (partition by season, round, driver_id order by lap)
+),
+
 field as (
     select p.season, p.round, p.driver_id, p.lap,
-        median(a.delta_ms + b.delta_ms) as field_delta_ms
+        median(a.delta_ms) as field_delta_ms
     from pits as p
-    inner join stayed_out as a
+    inner join stayed_out_two_laps as a
         on a.season = p.season and a.round = p.round and a.lap = p.lap
-        and a.driver_id <> p.driver_id
-    inner join stayed_out as b
-        on b.season = a.season and b.round = a.round and b.driver_id = a.driver_id
-        and b.lap = p.lap + 1
+        and a.driver_id <> p.driver_id and a.has_next_lap
     group by p.season, p.round, p.driver_id, p.lap
 ),
 

@@ -13,6 +13,7 @@
 -- the sum of the driver's earlier laps (null when one is missing); lapped traffic is not
 -- seen by it. A clean lap is in clean air when the driver led that lap or started it 2 s
 -- or more behind.
+-- incremental by: season
 -- depends on: silver.session_laps, silver.lap_times, silver.pit_stops
 with session_laps as (
     select *
@@ -113,37 +114,25 @@ laps as (
     select * from ergast_laps
 ),
 
-gaps as (
+-- one pass over the laps (a CTE read twice would be materialised whole, which keeps the
+-- build's season filter from reaching silver when only some seasons are rebuilt)
+classified as (
     select
         *,
+        coalesce(
+            lap > 1
+            and lap_time_ms is not null
+            and not is_pit_in_lap
+            and not is_pit_out_lap
+            and coalesce(track_status, 'green') = 'green'
+            and lap_time_ms <= 1.07 * median(lap_time_ms) over driver_race,
+            false
+        ) as is_clean,
         started_ms - lag(started_ms) over (
             partition by season, round, lap order by started_ms, driver_id
         ) as gap_ahead_ms
     from laps
-),
-
-medians as (
-    select season, round, driver_id, median(lap_time_ms) as median_lap_ms
-    from laps
-    where lap_time_ms is not null
-    group by season, round, driver_id
-),
-
-classified as (
-    select
-        g.*,
-        coalesce(
-            g.lap > 1
-            and g.lap_time_ms is not null
-            and not g.is_pit_in_lap
-            and not g.is_pit_out_lap
-            and coalesce(g.track_status, 'green') = 'green'
-            and g.lap_time_ms <= 1.07 * m.median_lap_ms,
-            false
-        ) as is_clean
-    from gaps as g
-    left join medians as m
-        on m.season = g.season and m.round = g.round and m.driver_id = g.driver_id
+    window driver_race as (partition by season, round, driver_id)
 ),
 
 final as (

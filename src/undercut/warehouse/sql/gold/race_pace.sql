@@ -3,6 +3,7 @@
 -- source says where the laps came from ('openf1', else 'archive' or 'jolpica' Ergast lap times).
 -- median_clean_air_lap_ms is the headline figure: the typical lap with no traffic, pit
 -- stop or neutralisation in it (definitions in gold.race_laps).
+-- incremental by: season
 -- depends on: gold.race_laps
 with laps as (select * from gold.race_laps),
 

@@ -1,5 +1,6 @@
 -- gold.stint_summaries: how long each Grand Prix stint lasted and how fast it was.
 -- grain: season, round, driver_id, stint_number.
+-- incremental by: season
 -- depends on: silver.stints, silver.sessions, gold.race_laps
 with stints as (
     select st.*

@@ -5,6 +5,7 @@
 -- each stint, so a fresh set does not read as negative wear). Fuel burn-off is not
 -- removed: it makes every slope about 30-60 ms/lap lower than pure tyre wear. Null with
 -- fewer than 5 clean laps.
+-- incremental by: season
 -- depends on: gold.race_laps
 with laps as (
     select * from gold.race_laps
