@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import duckdb
 import pytest
 
+from undercut.warehouse import db
 from undercut.warehouse.db import install_macros
 
 
@@ -22,11 +25,19 @@ def con() -> duckdb.DuckDBPyConnection:
         ("0.5", 500),
     ],
 )
-def test_duration_ms_parses_ergast_times(con: duckdb.DuckDBPyConnection, text: str,
-                                         ms: int) -> None:
+def test_duration_ms_parses_ergast_times(
+    con: duckdb.DuckDBPyConnection, text: str, ms: int
+) -> None:
     assert con.execute("select duration_ms(?)", [text]).fetchone() == (ms,)
 
 
 @pytest.mark.parametrize("text", ["DNF", "1:2a.3", "", "+5.478", None])
 def test_duration_ms_rejects_non_times(con: duckdb.DuckDBPyConnection, text: str | None) -> None:
     assert con.execute("select duration_ms(?)", [text]).fetchone() == (None,)
+
+
+def test_read_only_connections_get_the_macros(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    db.connect(path).close()
+    with db.connect(path, read_only=True) as con:
+        assert con.execute("select duration_ms('1:23.456')").fetchone() == (83456,)

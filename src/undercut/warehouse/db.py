@@ -29,8 +29,11 @@ _MACROS = (
 )
 
 
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+def install_macros(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -> None:
+    """Temporary macros on a read-only connection, which may not write the catalog."""
     for statement in _MACROS:
+        if temporary:
+            statement = statement.replace("create or replace macro", "create or replace temp macro")
         con.execute(statement)
 
 
@@ -40,20 +43,18 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
-    install_macros(con)
+    install_macros(con, temporary=read_only)
     return con
 
 
 @contextmanager
-def open_warehouse(settings: Settings, *, read_only: bool = False) -> Iterator[
-    duckdb.DuckDBPyConnection
-]:
+def open_warehouse(
+    settings: Settings, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the home's warehouse; a clear error when nothing has been ingested yet."""
     path = settings.warehouse_path
     if not path.exists():
-        raise WarehouseError(
-            f"{path}: no warehouse yet; run `undercut ingest archive` first"
-        )
+        raise WarehouseError(f"{path}: no warehouse yet; run `undercut ingest archive` first")
     con = connect(path, read_only=read_only)
     try:
         yield con
