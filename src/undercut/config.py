@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         "`*` (any), a comma-separated list, or `none`; never with credentials.",
     )
     serving_refresh_seconds: float = Field(
-        default=2.0, description="How often the API looks for a newer warehouse to serve."
+        default=1.0, description="How often the API looks for a newer warehouse to serve."
     )
 
     @classmethod
