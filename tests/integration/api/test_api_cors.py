@@ -3,6 +3,7 @@ same on fresh answers, cached hits and 304s; never on writes, never with credent
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -110,3 +111,17 @@ def test_listed_origins_are_echoed_and_the_cache_does_not_leak_them(
         headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_a_rate_limited_read_still_tells_the_browser_when_to_retry(served: Settings) -> None:
+    settings = served.model_copy(
+        update={"rate_limit": "2/minute", "redis_prefix": f"cors-{uuid.uuid4().hex}:"}
+    )
+    with TestClient(create_app(settings)) as client:
+        answers = [
+            client.get("/ergast/f1/seasons.json", headers={"Origin": PAGE}) for _ in range(3)
+        ]
+    limited = answers[-1]
+    assert limited.status_code == 429 and "retry-after" in limited.headers
+    assert limited.headers["access-control-allow-origin"] == "*"
+    assert "retry-after" in limited.headers["access-control-expose-headers"].lower()
