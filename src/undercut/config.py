@@ -82,8 +82,13 @@ class Settings(BaseSettings):
     redis_prefix: str = Field(
         default="undercut:", description="Prefix of every Redis key (several homes, one Redis)."
     )
+    cors_origins: str = Field(
+        default="*",
+        description="Origins whose pages may read /ergast/f1 and /api/v1 from a browser: "
+        "`*` (any), a comma-separated list, or `none`; never with credentials.",
+    )
     serving_refresh_seconds: float = Field(
-        default=2.0, description="How often the API looks for a newer warehouse to serve."
+        default=1.0, description="How often the API looks for a newer warehouse to serve."
     )
 
     @classmethod

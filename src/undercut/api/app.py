@@ -4,8 +4,8 @@ Nothing is created at import time: ``create_app`` takes settings so that tests, 
 workers each build an app for their own home and database. The lifespan opens what every
 request shares (app-database sessions, the serving store, Redis) and closes it again.
 
-Layers, outermost first: request id + access log + metrics → rate limit → response cache
-→ routes. Errors become HTTP responses in one place, ``undercut.api.errors``.
+Layers, outermost first: request id + access log + metrics → CORS → rate limit → response
+cache → routes. Errors become HTTP responses in one place, ``undercut.api.errors``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from undercut import __version__
 from undercut.api import errors
 from undercut.api.breaker import Breaker
 from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
+from undercut.api.cors import CorsMiddleware
 from undercut.api.ergast import router as ergast_router
 from undercut.api.observability import Metrics, RequestContextMiddleware
 from undercut.api.ratelimit import MemoryCounter, RateLimitMiddleware, RedisCounter
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,
                        version=data_version)
     app.add_middleware(RateLimitMiddleware, settings=settings, counter=counter)
+    app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
 

@@ -37,7 +37,10 @@ DATA_PREFIXES = (
 )
 REVALIDATE_PREFIXES = ("/api/v1/", "/ergast/")
 MAX_BODY = 2 * 1024 * 1024
-KEPT_HEADERS = (b"content-type",)
+# What a stored answer keeps besides its body (ETag and Cache-Control are made afresh);
+# a 304 repeats only those a cache needs to match it to the stored answer (Vary).
+KEPT_HEADERS = (b"content-type", b"content-language", b"vary")
+NOT_MODIFIED_HEADERS = (b"vary",)
 LOCAL_TTL = 30  # seconds a process keeps its own copy of a shared entry
 
 
@@ -180,7 +183,9 @@ class CacheMiddleware:
         fresh = _matches(_header(scope, b"if-none-match"), etag)
         kept = [(k, v) for k, v in entry.headers
                 if k.lower() not in (b"content-length", b"etag", b"cache-control")]
-        headers = [*(kept if not fresh else []), (b"etag", etag),
+        if fresh:
+            kept = [(k, v) for k, v in kept if k.lower() in NOT_MODIFIED_HEADERS]
+        headers = [*kept, (b"etag", etag),
                    (b"cache-control", cache_control)]
         body = b"" if fresh or scope["method"] == "HEAD" else entry.body
         if not fresh:

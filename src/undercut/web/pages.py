@@ -8,14 +8,16 @@ an unknown driver or season is a 404 page, never a 500.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -101,6 +103,16 @@ def render(
     return templates().TemplateResponse(request, template, context, status_code=status)
 
 
+def _number(value: str | None, what: str) -> int | None:
+    """A season or round typed into a page address: one that is not a number names no
+    page, so it is a 404 page like an unknown season, not a JSON validation error."""
+    if value is None or value == "":
+        return None
+    if re.fullmatch(r"[0-9]{1,6}", value) is None:
+        raise NotFoundError(f"{what} {value!r} is not a number")
+    return int(value)
+
+
 # -- static files ------------------------------------------------------------------------
 @router.get("/static/{name}")
 def static(request: Request, name: str) -> Response:
@@ -182,12 +194,13 @@ def next_race_page(request: Request) -> Response:
 
 # -- seasons and races ---------------------------------------------------------------------
 @router.get("/seasons", response_class=HTMLResponse, response_model=None)
-def seasons_page(request: Request, season: int | None = None) -> Response:
+def seasons_page(request: Request, season: str | None = None) -> Response:
     """The chosen season (the picker's form), else the newest season with results."""
 
     def build(p: Page) -> Response:
-        if season is not None:
-            return RedirectResponse(f"/seasons/{season}", status_code=303)
+        chosen = _number(season, "season")
+        if chosen is not None:
+            return RedirectResponse(f"/seasons/{chosen}", status_code=303)
         last = data.latest_finished(p.reader)
         if last is None:
             raise WarehouseError(
@@ -200,10 +213,17 @@ def seasons_page(request: Request, season: int | None = None) -> Response:
 
 
 @router.get("/seasons/{season}", response_class=HTMLResponse)
-def season_page(request: Request, season: int, round: int | None = None) -> Response:
+def season_page(
+    request: Request,
+    season_path: Annotated[str, PathParam(alias="season")],
+    round_query: Annotated[str | None, Query(alias="round")] = None,
+) -> Response:
     """Standings, the points chart and the race results of one round."""
 
     def build(p: Page) -> dict[str, Any]:
+        season = _number(season_path, "season")
+        round = _number(round_query, "round")
+        assert season is not None
         calendar = data.season_races(p.reader, season)
         if calendar is None:
             raise NotFoundError(f"season {season} is not in the warehouse")
@@ -244,10 +264,17 @@ def season_page(request: Request, season: int, round: int | None = None) -> Resp
 
 
 @router.get("/races/{season}/{round}", response_class=HTMLResponse)
-def race_page(request: Request, season: int, round: int) -> Response:
+def race_page(
+    request: Request,
+    season_path: Annotated[str, PathParam(alias="season")],
+    round_path: Annotated[str, PathParam(alias="round")],
+) -> Response:
     """One race: its result and, when one was stored, the prediction beside it."""
 
     def build(p: Page) -> dict[str, Any]:
+        season = _number(season_path, "season")
+        round = _number(round_path, "round")
+        assert season is not None and round is not None
         race = data.race(p.reader, season, round)
         if race is None:
             raise NotFoundError(f"race {season}:{round} is not in the calendar")

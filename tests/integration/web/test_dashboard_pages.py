@@ -107,6 +107,28 @@ def test_unknown_things_are_html_404s(client: TestClient) -> None:
         assert response.headers["content-type"].startswith("text/html")
 
 
+def test_a_season_or_round_that_is_not_a_number_is_an_html_404(client: TestClient) -> None:
+    for path in (
+        "/seasons/abc",
+        "/seasons/2023.5",
+        "/seasons/2023?round=x",
+        "/seasons?season=abc",
+        "/races/x/1",
+        "/races/2023/first",
+        "/races/%3Cscript%3E/1",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "is not a number" in _text(response.text), path
+        assert "<script>" not in response.text, path
+    picked = client.get("/seasons?season=2023", follow_redirects=False)
+    assert picked.status_code == 303 and picked.headers["location"] == "/seasons/2023"
+    assert client.get("/races/2023/1").status_code == 200
+    api = client.get("/api/v1/standings/abc/drivers")  # the API keeps its JSON errors
+    assert api.status_code == 422 and api.json()["error"] == "invalid_request"
+
+
 def test_plotly_is_served_from_the_package_compressed_and_cacheable(client: TestClient) -> None:
     import plotly
 
