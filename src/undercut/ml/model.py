@@ -28,6 +28,8 @@ from undercut.ml import conditional_logit
 from undercut.ml.calibrate import Temperatures, fit_temperatures, race_probabilities
 from undercut.ml.metrics import mean_metrics, race_metrics
 
+# Three seasons lowered the validation (2016-2021) winner log loss by about 0.01 over two
+# seeds but not top-1 accuracy nor the podium Brier score, so two it stays.
 CALIBRATION_SEASONS = 2
 # Priors the trees must respect, all else equal: starting or qualifying further back, or
 # further off pole, never helps; a higher rating never hurts. On the validation seasons
