@@ -83,6 +83,7 @@ def run_backtest_frame(
                 "train_from": model.train_from,
                 "trained_until": "{}:{}".format(*model.trained_until),
                 "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
+                "mapping": model.weights,
             }
         )
         grid = GridSlotBaseline.fit(frame, cutoff)
@@ -95,12 +96,12 @@ def run_backtest_frame(
             actual = race["position_order"].to_numpy(dtype=np.float64)
             predictions: dict[str, RaceProbabilities] = {
                 "lightgbm": race_probabilities(
-                    model.scores(race, QUALIFYING),
+                    model.utility(race, QUALIFYING),
                     model.temperatures[QUALIFYING],
                     seed=sample_seed + i,
                 ),
                 "lightgbm_prequali": race_probabilities(
-                    model.scores(race, PRE_QUALIFYING),
+                    model.utility(race, PRE_QUALIFYING),
                     model.temperatures[PRE_QUALIFYING],
                     seed=sample_seed + i,
                 ),

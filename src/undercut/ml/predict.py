@@ -3,8 +3,9 @@
 The race's features are computed from everything known before it (its qualifying when
 present, else the latest entry list and ``basis = "pre-qualifying"``), scored by the
 registry's ONNX export of the chosen version, mapped to probabilities by the version's
-fitted temperatures, and stored in the app database with the model version and a hash of
-the exact inputs (the inputs themselves are kept on the lake under that hash).
+fitted mapping (conditional logit, then temperatures), and stored in the app database with
+the model version and a hash of the exact inputs (the inputs themselves are kept on the
+lake under that hash).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from undercut.errors import InputError, ModelError
 from undercut.features.build import KEY, race_features
 from undercut.features.inputs import load_inputs
 from undercut.lake import Lake
+from undercut.ml import conditional_logit
 from undercut.ml.calibrate import Temperatures, race_probabilities
 from undercut.ml.registry import Registry
 
@@ -83,6 +85,8 @@ def build_prediction(
     features = meta["features"][basis]
     temperatures = Temperatures(**meta["temperatures"][basis])
     scores = onnx_scores(registry, version, basis, rows, features)
+    weights = meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY)
+    scores = conditional_logit.utility(weights, rows, scores)
     probs = race_probabilities(scores, temperatures, seed=season * 100 + rnd)
     n = len(rows)
     p_win = _rounded(probs.p_win, 1.0)

@@ -85,6 +85,7 @@ def model_meta(model: FittedModel, version: str, snapshot: str, rows: int) -> di
         "data_snapshot": snapshot,
         "features": model.features,
         "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
+        "mapping": model.weights,
         "calibration_metrics": model.calibration,
         "params": model.params.to_dict(),
         "onnx": {"opset": ONNX_OPSET, "input": ONNX_INPUT},
