@@ -24,9 +24,21 @@ from undercut.features.entries import (
     upcoming_entries,
 )
 from undercut.features.inputs import FeatureInputs
-from undercut.ratings.elo import START
+from undercut.ratings.elo import START, EloConfig, history
+from undercut.ratings.elo import Race as RatedRace
 
 FORM_WINDOWS = (3, 5, 10)
+PACE_WINDOWS = (3, 5)
+# Gap caps: a wet session or a late stop for fresh tyres says little beyond "far off".
+QUALI_GAP_CAP = 10.0
+FASTEST_LAP_GAP_CAP = 5.0
+# The form ratings move four times faster than the warehouse's Elo (K = 32): a car's pace
+# changes within a season, and on the validation seasons 2016-2021 K = 128 predicted
+# winners as well as K = 32 while following new pecking orders within a few races.
+FORM_ELO = EloConfig(k=128.0)
+
+# Pace measures rolled over earlier races: qualifying gap to pole, fastest-lap gap.
+PACE = {"qgap": "quali_gap_pct", "flgap": "fastest_lap_gap_pct"}
 
 # Known only once qualifying has run (or the grid is set).
 QUALIFYING_FEATURES = [
@@ -70,6 +82,11 @@ HISTORY_FEATURES = [
     "driver_circuit_finish",
     "team_circuit_finish",
     "sprint_position",
+    *[f"{who}_{kind}_{k}" for who in ("driver", "team") for kind in PACE for k in PACE_WINDOWS],
+    "driver_qgap_5_rel",
+    "team_qgap_5_rel",
+    "driver_form_elo_rel",
+    "team_form_elo_rel",
 ]
 
 FEATURES_BY_BASIS = {
@@ -83,6 +100,7 @@ KEY = ["season", "round", "driver_id"]
 def _entries(inputs: FeatureInputs, upcoming: list[Race]) -> tuple[pd.DataFrame, dict]:
     """Starters of every finished race plus the entry lists of ``upcoming`` races."""
     starts = inputs.starts.copy()
+    starts[OUTCOME_COLUMNS] = starts[OUTCOME_COLUMNS].astype("float64")
     frames = [starts]
     basis: dict[tuple[int, int], str] = {}
     for race in upcoming:
@@ -269,8 +287,7 @@ def _grid_and_qualifying(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataF
     frame["quali_position"] = frame["quali_position"].astype("float64")
     best = frame["quali_best_ms"].astype("float64")
     pole = best.groupby(frame["race_idx"]).transform("min")
-    # Capped: a lap from a wet or red-flagged session says little beyond "far off".
-    frame["quali_gap_pct"] = (100.0 * (best - pole) / pole).clip(upper=10.0)
+    frame["quali_gap_pct"] = (100.0 * (best - pole) / pole).clip(upper=QUALI_GAP_CAP)
     grid = frame["grid"]
     frame["is_pit_lane"] = (grid == 0).astype("float64").where(grid.notna())
     # A pit-lane start is a start from behind the last grid slot.
@@ -284,6 +301,65 @@ def _grid_and_qualifying(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataF
     frame = frame.merge(sprints, on=KEY, how="left")
     frame["sprint_position"] = frame["sprint_position"].astype("float64")
     return frame
+
+
+def _pace(frame: pd.DataFrame) -> pd.DataFrame:
+    """Speed over the last races, per driver and per team (its faster car): the mean gap to
+    pole in qualifying and to the race's fastest lap, in % (lower is faster).
+
+    Finishing places mix speed with luck; these gaps measure the car and driver directly,
+    which is what changes when a team brings a faster car.
+    """
+    laps = frame["fastest_lap_ms"].astype("float64")
+    best = laps.groupby(frame["race_idx"]).transform("min")
+    frame["fastest_lap_gap_pct"] = (100.0 * (laps - best) / best).clip(upper=FASTEST_LAP_GAP_CAP)
+    teams = frame.groupby(["race_idx", "constructor_id"], as_index=False, sort=True).agg(
+        **{column: (column, "min") for column in PACE.values()}
+    )
+    team_new, driver_new = {}, {}
+    for kind, column in PACE.items():
+        for k in PACE_WINDOWS:
+            driver_new[f"driver_{kind}_{k}"] = _rolling_before(frame, "driver_id", column, k)
+            team_new[f"team_{kind}_{k}"] = _rolling_before(teams, "constructor_id", column, k)
+    frame = pd.concat([frame, pd.DataFrame(driver_new, index=frame.index)], axis=1)
+    teams = pd.concat([teams[["race_idx", "constructor_id"]], pd.DataFrame(team_new)], axis=1)
+    frame = frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
+    for who in ("driver", "team"):
+        column = f"{who}_qgap_5"
+        frame[f"{column}_rel"] = frame[column] - _per_race(frame, column, "min")
+    return frame
+
+
+def _form_elo(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fast-moving Elo ratings (``FORM_ELO``) of drivers and teams as of each race.
+
+    Rated from the frame's own finished races, in calendar order; each race reads the
+    rating after the competitor's latest earlier race, relative to the field's best, in
+    hundreds of points.
+    """
+    finished = frame[frame["position_order"].notna()]
+    for who, prefix in (("driver_id", "driver"), ("constructor_id", "team")):
+        races = (
+            RatedRace((idx,), list(group[who]), list(group["position_order"]))
+            for idx, group in finished.groupby("race_idx", sort=True)
+        )
+        ratings = pd.DataFrame(
+            [(r.key[0], r.competitor, r.rating_after) for r in history(races, FORM_ELO)],
+            columns=["race_idx", who, "form_elo"],
+        )
+        frame = pd.merge_asof(
+            frame.sort_values("race_idx", kind="stable"),
+            ratings.sort_values("race_idx", kind="stable"),
+            on="race_idx",
+            by=who,
+            allow_exact_matches=False,
+            direction="backward",
+        )
+        rating = frame.pop("form_elo").fillna(START)
+        frame[f"{prefix}_form_elo_rel"] = (
+            rating - rating.groupby(frame["race_idx"]).transform("max")
+        ) / 100.0
+    return frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
 
 
 def _relative(frame: pd.DataFrame) -> None:
@@ -314,6 +390,8 @@ def build_features(
     frame = _standings(frame, inputs)
     frame = _elo(frame, inputs)
     frame = _grid_and_qualifying(frame, inputs)
+    frame = _pace(frame)
+    frame = _form_elo(frame)
     _relative(frame)
     frame = frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
     codes = inputs.drivers.set_index("driver_id")["code"]

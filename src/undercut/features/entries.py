@@ -21,7 +21,7 @@ QUALIFYING = "qualifying"
 PRE_QUALIFYING = "pre-qualifying"
 
 ENTRY_COLUMNS = ["season", "round", "driver_id", "constructor_id", "grid"]
-OUTCOME_COLUMNS = ["position_order", "points", "is_classified"]
+OUTCOME_COLUMNS = ["position_order", "points", "is_classified", "fastest_lap_ms"]
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from undercut.features.build import build_features
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.features.inputs import load_inputs
 from undercut.ml.baselines import EloBaseline, GridSlotBaseline
-from undercut.ml.calibrate import RaceProbabilities, race_probabilities
+from undercut.ml.calibrate import RaceProbabilities
 from undercut.ml.metrics import METRICS, mean_metrics, race_metrics
 from undercut.ml.model import ModelParams, fit_model
 
 MODELS = {
-    "lightgbm": "undercut LightGBM ranker (after qualifying)",
-    "lightgbm_prequali": "undercut LightGBM ranker (before qualifying)",
+    "lightgbm": "undercut: LightGBM ranker + pace logit (after qualifying)",
+    "lightgbm_prequali": "undercut: LightGBM ranker + pace logit (before qualifying)",
     "grid_slot": "grid-slot baseline",
     "elo": "Elo baseline",
 }
@@ -84,6 +84,7 @@ def run_backtest_frame(
                 "trained_until": "{}:{}".format(*model.trained_until),
                 "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
                 "mapping": model.weights,
+                "logit": {basis: logit.to_dict() for basis, logit in model.logits.items()},
             }
         )
         grid = GridSlotBaseline.fit(frame, cutoff)
@@ -95,15 +96,9 @@ def run_backtest_frame(
                 on_step(f"season {season}: race {race_idx % 100}")
             actual = race["position_order"].to_numpy(dtype=np.float64)
             predictions: dict[str, RaceProbabilities] = {
-                "lightgbm": race_probabilities(
-                    model.utility(race, QUALIFYING),
-                    model.temperatures[QUALIFYING],
-                    seed=sample_seed + i,
-                ),
-                "lightgbm_prequali": race_probabilities(
-                    model.utility(race, PRE_QUALIFYING),
-                    model.temperatures[PRE_QUALIFYING],
-                    seed=sample_seed + i,
+                "lightgbm": model.probabilities(race, QUALIFYING, seed=sample_seed + i),
+                "lightgbm_prequali": model.probabilities(
+                    race, PRE_QUALIFYING, seed=sample_seed + i
                 ),
                 "grid_slot": grid.predict(race),
                 "elo": elo.predict(race, seed=sample_seed + i),

@@ -1,4 +1,7 @@
-"""A conditional logit over the race's field: the ranker score plus the starting slot.
+"""Conditional logits over a race's field, fitted on the podium stages of past races.
+
+Two uses: the ranker's mapping (its score plus the starting slot, below) and the
+ensemble's second member (``race_logit``: pace and rating inputs, no score).
 
 The ranker's score alone, through one temperature, under-weights where a car starts: a
 pole-sitter wins more often than the score's softmax says. The mapping's utility is
@@ -32,49 +35,93 @@ L2 = 1e-3
 SCORE_ONLY = {"score": 1.0}
 
 
-def inputs(rows: pd.DataFrame, scores: FloatArray) -> FloatArray:
-    """The utility's inputs per driver, columns in ``INPUTS`` order.
+def column(rows: pd.DataFrame, name: str) -> FloatArray:
+    """One input of the utility, per driver, with nothing missing.
 
-    A missing grid slot counts as the back of the field; a pit-lane start is already at
-    the back (``grid_slot`` = field size) and also flagged.
+    ``log_grid``: log of the grid slot, a missing slot counting as the back of the field (a
+    pit-lane start is already at the back, ``grid_slot`` = field size, and also flagged by
+    ``pit_lane``). Any other name is a feature column where lower is better relative to
+    the field (a gap, a ``*_rel`` rating): a missing value takes the worst value of its race's
+    field (``race_idx``), 0 when the whole field lacks it.
     """
-    slot = rows["grid_slot"].fillna(rows["field_size"]).clip(lower=1).to_numpy(np.float64)
-    pit = rows["is_pit_lane"].fillna(0.0).to_numpy(np.float64)
-    return np.column_stack([np.asarray(scores, np.float64), np.log(slot), pit])
+    if name == "log_grid":
+        slot = rows["grid_slot"].fillna(rows["field_size"]).clip(lower=1)
+        return np.log(slot.to_numpy(np.float64))
+    if name == "pit_lane":
+        return rows["is_pit_lane"].fillna(0.0).to_numpy(np.float64)
+    values = rows[name].astype("float64")
+    how = "min" if name.endswith("_elo_rel") else "max"
+    fields = rows["race_idx"] if "race_idx" in rows else pd.Series(0, index=rows.index)
+    worst = values.groupby(fields).transform(how)
+    return values.fillna(worst).fillna(0.0).to_numpy(np.float64)
 
 
-def utility(weights: Mapping[str, float], rows: pd.DataFrame, scores: FloatArray) -> FloatArray:
+def inputs(
+    rows: pd.DataFrame, scores: FloatArray | None, names: Sequence[str] = INPUTS
+) -> FloatArray:
+    """The utility's inputs per driver, columns in ``names`` order (``score`` = ``scores``)."""
+    columns = [
+        np.asarray(scores, np.float64) if name == "score" else column(rows, name) for name in names
+    ]
+    return np.column_stack(columns) if columns else np.zeros((len(rows), 0))
+
+
+def utility(
+    weights: Mapping[str, float], rows: pd.DataFrame, scores: FloatArray | None
+) -> FloatArray:
     """The mapping's utility of each driver; ``SCORE_ONLY`` weights give the score back."""
-    scores = np.asarray(scores, np.float64)
     if set(weights) <= {"score"}:
-        return scores * float(weights.get("score", 1.0))
-    matrix = inputs(rows, scores)
-    return matrix @ np.array([float(weights.get(name, 0.0)) for name in INPUTS])
+        return np.asarray(scores, np.float64) * float(weights.get("score", 1.0))
+    names = list(weights)
+    return inputs(rows, scores, names) @ np.array([float(weights[name]) for name in names])
 
 
-def _stages_nll(w: FloatArray, races: Sequence[tuple[FloatArray, FloatArray]]):  # type: ignore[no-untyped-def]
+def _padded(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
+    """Inputs of every race in finishing order, padded to one width (``valid`` marks cars)."""
+    width = max(len(finish) for _, finish in races)
+    matrix = np.zeros((len(races), width, races[0][0].shape[1]))
+    valid = np.zeros((len(races), width), dtype=bool)
+    for row, (inputs_, finish) in enumerate(races):
+        matrix[row, : len(finish)] = inputs_[np.argsort(finish, kind="stable")]
+        valid[row, : len(finish)] = True
+    return matrix, valid
+
+
+def _stages_nll(w: FloatArray, matrix: FloatArray, valid: FloatArray):  # type: ignore[no-untyped-def]
+    """Mean negative log-likelihood (and gradient) of the first ``STAGES`` places."""
+    u = np.where(valid, matrix @ w, -np.inf)
+    cars = valid.sum(axis=1)
     total, grad, count = 0.0, np.zeros_like(w), 0
-    for matrix, finish in races:
-        ordered = matrix[np.argsort(finish, kind="stable")]
-        u = ordered @ w
-        for stage in range(min(STAGES, len(u) - 1)):
-            rest = u[stage:]
-            norm = logsumexp(rest)
-            total += norm - rest[0]
-            grad += np.exp(rest - norm) @ ordered[stage:] - ordered[stage]
-            count += 1
+    for stage in range(STAGES):
+        # the last car left has no choice: its stage says nothing
+        active = cars - 1 > stage
+        if not active.any():
+            break
+        rest = u[active, stage:]
+        norm = logsumexp(rest, axis=1)
+        chance = np.exp(rest - norm[:, None])
+        total += float((norm - rest[:, 0]).sum())
+        inputs_ = matrix[active, stage:]
+        grad += np.einsum("aw,awd->d", chance, inputs_) - inputs_[:, 0].sum(axis=0)
+        count += int(active.sum())
     if count == 0:
         return 0.0, grad
     return total / count + L2 * w @ w, grad / count + 2 * L2 * w
 
 
-def fit_weights(races: Sequence[tuple[FloatArray, FloatArray]]) -> dict[str, float]:
-    """Maximum-likelihood weights from ``(inputs matrix, finishing places)`` of past races."""
+def fit_weights(
+    races: Sequence[tuple[FloatArray, FloatArray]], names: Sequence[str] = INPUTS
+) -> dict[str, float]:
+    """Maximum-likelihood weights from ``(inputs matrix, finishing places)`` of past races.
+
+    The matrix columns are ``names``; with no usable race the score alone is kept (or,
+    without a score among the inputs, every weight is 0: a uniform field).
+    """
     usable = [(np.asarray(m, np.float64), np.asarray(f, np.float64)) for m, f in races]
     usable = [(m, f) for m, f in usable if len(f) > 1]
+    start = np.array([1.0 if name == "score" else 0.0 for name in names])
     if not usable:
-        return dict(SCORE_ONLY)
-    start = np.zeros(len(INPUTS))
-    start[0] = 1.0
-    result = minimize(_stages_nll, start, args=(usable,), jac=True, method="L-BFGS-B")
-    return {name: float(value) for name, value in zip(INPUTS, result.x, strict=True)}
+        return dict(SCORE_ONLY) if "score" in names else dict.fromkeys(names, 0.0)
+    matrix, valid = _padded(usable)
+    result = minimize(_stages_nll, start, args=(matrix, valid), jac=True, method="L-BFGS-B")
+    return {name: float(value) for name, value in zip(names, result.x, strict=True)}

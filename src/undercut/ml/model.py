@@ -1,4 +1,5 @@
-"""The undercut model: a LightGBM ranker per basis, plus its calibration.
+"""The undercut model: a LightGBM ranker per basis, plus its calibration, in an ensemble
+with a conditional logit over pace inputs (``race_logit``).
 
 Why a ranker: a race is an ordering, and what is predicted is who beats whom. The
 objective is XE-NDCG (``rank_xendcg``): a softmax cross-entropy over each race's field
@@ -25,8 +26,14 @@ import pandas as pd
 
 from undercut.features.build import FEATURES_BY_BASIS
 from undercut.ml import conditional_logit
-from undercut.ml.calibrate import Temperatures, fit_temperatures, race_probabilities
+from undercut.ml.calibrate import (
+    RaceProbabilities,
+    Temperatures,
+    fit_temperatures,
+    race_probabilities,
+)
 from undercut.ml.metrics import mean_metrics, race_metrics
+from undercut.ml.race_logit import BLEND, RaceLogit, blend, fit_race_logit
 
 # Three seasons lowered the validation (2016-2021) winner log loss by about 0.01 over two
 # seeds but not top-1 accuracy nor the podium Brier score, so two it stays.
@@ -78,6 +85,15 @@ class FittedModel:
     params: ModelParams
     calibration: dict[str, dict[str, float]] = field(default_factory=dict)
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    logits: dict[str, RaceLogit] = field(default_factory=dict)
+    blend: float = BLEND
+
+    def probabilities(self, race: pd.DataFrame, basis: str, seed: int = 0) -> RaceProbabilities:
+        """The ensemble's probabilities for one race's field (see ``race_logit``)."""
+        ranker = race_probabilities(self.utility(race, basis), self.temperatures[basis], seed=seed)
+        if basis not in self.logits:
+            return ranker
+        return blend(ranker, self.logits[basis].probabilities(race, seed=seed), self.blend)
 
     def utility(self, frame: pd.DataFrame, basis: str) -> np.ndarray:
         """What the temperatures apply to: the conditional-logit utility of the scores."""
@@ -171,7 +187,7 @@ def fit_model(
             f"season(s); need more than {CALIBRATION_SEASONS} (calibration uses the last two)"
         )
     held_out = rows["season"].isin(seasons[-CALIBRATION_SEASONS:])
-    boosters, temperatures, calibration, weights = {}, {}, {}, {}
+    boosters, temperatures, calibration, weights, logits = {}, {}, {}, {}, {}
     for basis in bases:
         features = FEATURES_BY_BASIS[basis]
         early = fit_booster(rows[~held_out], features, params)
@@ -186,6 +202,7 @@ def fit_model(
         temperatures[basis] = fit_temperatures(races)
         calibration[basis] = evaluate_scores(races, temperatures[basis])
         boosters[basis] = fit_booster(rows, features, params)
+        logits[basis] = fit_race_logit(rows, basis)
     last = int(rows["race_idx"].max())
     return FittedModel(
         boosters=boosters,
@@ -196,4 +213,5 @@ def fit_model(
         params=params,
         calibration=calibration,
         weights=weights,
+        logits=logits,
     )

@@ -3,9 +3,10 @@
 The race's features are computed from everything known before it (its qualifying when
 present, else the latest entry list and ``basis = "pre-qualifying"``), scored by the
 registry's ONNX export of the chosen version, mapped to probabilities by the version's
-fitted mapping (conditional logit, then temperatures), and stored in the app database with
-the model version and a hash of the exact inputs (the inputs themselves are kept on the
-lake under that hash).
+fitted mapping (conditional logit, then temperatures), averaged with the version's pace
+logit (``race_logit``; versions trained before it existed use the ranker alone), and
+stored in the app database with the model version and a hash of the exact inputs (the
+inputs themselves are kept on the lake under that hash).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from undercut.features.inputs import load_inputs
 from undercut.lake import Lake
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import Temperatures, race_probabilities
+from undercut.ml.race_logit import BLEND, RaceLogit, blend
 from undercut.ml.registry import Registry
 
 DECIMALS = 4
@@ -87,7 +89,12 @@ def build_prediction(
     scores = onnx_scores(registry, version, basis, rows, features)
     weights = meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY)
     scores = conditional_logit.utility(weights, rows, scores)
-    probs = race_probabilities(scores, temperatures, seed=season * 100 + rnd)
+    seed = season * 100 + rnd
+    probs = race_probabilities(scores, temperatures, seed=seed)
+    logit = meta.get("logit", {}).get(basis)
+    if logit is not None:
+        member = RaceLogit.from_dict(logit).probabilities(rows, seed=seed)
+        probs = blend(probs, member, float(meta.get("blend", BLEND)))
     n = len(rows)
     p_win = _rounded(probs.p_win, 1.0)
     p_podium = _rounded(probs.p_podium, min(3, n))

@@ -78,7 +78,7 @@ def model_meta(model: FittedModel, version: str, snapshot: str, rows: int) -> di
     return {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "kind": f"lightgbm-{model.params.objective}",
+        "kind": f"lightgbm-{model.params.objective}+race-logit",
         "train_from": model.train_from,
         "trained_until": f"{season}:{rnd}",
         "training_rows": rows,
@@ -86,6 +86,8 @@ def model_meta(model: FittedModel, version: str, snapshot: str, rows: int) -> di
         "features": model.features,
         "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
         "mapping": model.weights,
+        "logit": {basis: logit.to_dict() for basis, logit in model.logits.items()},
+        "blend": model.blend,
         "calibration_metrics": model.calibration,
         "params": model.params.to_dict(),
         "onnx": {"opset": ONNX_OPSET, "input": ONNX_INPUT},

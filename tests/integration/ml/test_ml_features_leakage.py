@@ -1,9 +1,9 @@
 """Features of race S:R use only what was known before its start.
 
 Rebuilding them with every later race deleted and the race's own outcome scrambled (its
-finishing order, points, classification, the standings and ratings after it) must change
-nothing; and the history features of a race not run yet equal those of the same race once
-run.
+finishing order, points, classification, fastest laps, the standings and ratings after it)
+must change nothing; and the history features of a race not run yet equal those of the
+same race once run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from undercut.features.build import FEATURES_BY_BASIS, HISTORY_FEATURES, KEY, build_features
-from undercut.features.entries import PRE_QUALIFYING, QUALIFYING, race_index
+from undercut.features.entries import OUTCOME_COLUMNS, PRE_QUALIFYING, QUALIFYING, race_index
 from undercut.features.inputs import FeatureInputs
 
 # one worker trains the session's model once for every module of this folder
@@ -48,9 +48,7 @@ def truncated_inputs(inputs: FeatureInputs, season: int, rnd: int, seed: int) ->
     """Everything up to race S:R only, with the race's own outcome scrambled."""
     key = race_index(season, rnd)
     rng = np.random.default_rng(seed)
-    starts = _scramble(
-        _before(inputs.starts, key), key, ["position_order", "points", "is_classified"], rng
-    )
+    starts = _scramble(_before(inputs.starts, key), key, OUTCOME_COLUMNS, rng)
     return replace(
         inputs,
         races=_before(inputs.races, key),

@@ -16,6 +16,7 @@ from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.features.inputs import load_inputs
 from undercut.ml.calibrate import Temperatures, race_probabilities
 from undercut.ml.predict import onnx_scores
+from undercut.ml.race_logit import RaceLogit, blend
 from undercut.ml.registry import Registry
 
 # one worker trains the session's model once for every module of this folder
@@ -212,6 +213,7 @@ def test_pit_lane_starters_rookies_and_missing_times(
     meta = registry.meta(version)
     features = meta["features"][QUALIFYING]
     temperatures = Temperatures(**meta["temperatures"][QUALIFYING])
+    logit = RaceLogit.from_dict(meta["logit"][QUALIFYING])
     races = [*pit["race_idx"].unique()[:4], *no_time["race_idx"].unique()[:4], 202501]
     for race_idx in races:
         rows = ml_frame[ml_frame["race_idx"] == race_idx]
@@ -222,6 +224,12 @@ def test_pit_lane_starters_rookies_and_missing_times(
         assert probs.p_win.sum() == pytest.approx(1.0)
         assert probs.p_podium.sum() == pytest.approx(min(3, n))
         assert probs.p_points.sum() == pytest.approx(min(10, n))
+        # the pace logit fills what is missing (no time, no history) with the field's worst
+        both = blend(probs, logit.probabilities(rows, seed=int(race_idx)), meta["blend"])
+        assert np.isfinite(both.expected_position).all()
+        assert both.p_win.sum() == pytest.approx(1.0)
+        assert both.p_podium.sum() == pytest.approx(min(3, n))
+        assert (both.p_win <= both.p_podium + 1e-12).all()
     # a pit-lane starter is predicted behind the same car starting on the front row
     race = pit[pit["season"] >= 2021].iloc[0]
     rows = ml_frame[ml_frame["race_idx"] == race["race_idx"]].copy()

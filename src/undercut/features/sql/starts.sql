@@ -1,6 +1,6 @@
 -- features.starts: every car that took the start, with its outcome (the training labels and
--- the raw material of form features). Non-starters (did not qualify / withdrew) are left out,
--- as in gold.race_starts; a shared drive keeps the driver's best-placed car only.
+-- the raw material of form and pace features). Non-starters (did not qualify / withdrew) are
+-- left out, as in gold.race_starts; a shared drive keeps the driver's best-placed car only.
 -- Grain: one row per (season, round, driver_id).
 -- depends on: silver.race_results
 with results as (select * from silver.race_results),
@@ -15,6 +15,7 @@ starters as (
         position_order,
         points,
         position is not null as is_classified,
+        fastest_lap_time_ms as fastest_lap_ms,
         row_number() over (
             partition by season, round, driver_id order by position_order
         ) as car_rank
@@ -24,7 +25,9 @@ starters as (
 ),
 
 final as (
-    select season, round, driver_id, constructor_id, grid, position_order, points, is_classified
+    select
+        season, round, driver_id, constructor_id, grid, position_order, points, is_classified,
+        fastest_lap_ms
     from starters
     where car_rank = 1
 )

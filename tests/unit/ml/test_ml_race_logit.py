@@ -1,0 +1,95 @@
+"""The pace logit: fitted from races, missing inputs at the back, and the ensemble's mean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.ml import conditional_logit
+from undercut.ml.calibrate import Temperatures, race_probabilities
+from undercut.ml.race_logit import INPUTS, RaceLogit, blend, fit_race_logit
+
+TRUTH = {"team_qgap_5_rel": -1.5, "driver_form_elo_rel": 0.5}
+
+
+def _season_of_races(rng: np.random.Generator, season: int, races: int = 20) -> pd.DataFrame:
+    """Fields of 20 whose finishing order is drawn from a known utility of two inputs."""
+    frames = []
+    for rnd in range(1, races + 1):
+        n = 20
+        rows = pd.DataFrame(
+            {
+                "season": season,
+                "round": rnd,
+                "race_idx": season * 100 + rnd,
+                "grid_slot": rng.permutation(n) + 1.0,
+                "is_pit_lane": 0.0,
+                "field_size": float(n),
+                "quali_gap_pct": rng.uniform(0, 2, n),
+                "driver_form_elo_rel": -rng.uniform(0, 4, n),
+                "team_form_elo_rel": -rng.uniform(0, 4, n),
+                "team_qgap_5_rel": rng.uniform(0, 2, n),
+                "driver_qgap_5_rel": rng.uniform(0, 2, n),
+            }
+        )
+        utility = sum(w * rows[name] for name, w in TRUTH.items()) + rng.gumbel(size=n)
+        rows["position_order"] = (-utility).rank(method="first")
+        frames.append(rows)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    return pd.concat([_season_of_races(rng, s) for s in range(2000, 2015)], ignore_index=True)
+
+
+def test_fit_recovers_the_utility_from_the_last_seasons(history: pd.DataFrame) -> None:
+    logit = fit_race_logit(history, PRE_QUALIFYING)
+    assert set(logit.weights) == set(INPUTS[PRE_QUALIFYING])
+    # 10 seasons x 20 races x 3 podium stages: the two real weights come back, the rest ~0
+    assert logit.weights["team_qgap_5_rel"] == pytest.approx(-1.5, abs=0.3)
+    assert logit.weights["driver_form_elo_rel"] == pytest.approx(0.5, abs=0.15)
+    assert abs(logit.weights["driver_qgap_5_rel"]) < 0.3
+    assert 0.3 < logit.temperatures.win < 3.0
+
+
+def test_round_trip_gives_the_same_probabilities(history: pd.DataFrame) -> None:
+    logit = fit_race_logit(history, QUALIFYING)
+    race = history[history["race_idx"] == 201405]
+    again = RaceLogit.from_dict(logit.to_dict())
+    assert again.probabilities(race, seed=3).p_win == pytest.approx(
+        logit.probabilities(race, seed=3).p_win
+    )
+
+
+def test_missing_inputs_take_the_field_s_worst() -> None:
+    rows = pd.DataFrame(
+        {
+            "race_idx": [1, 1, 1, 2, 2],
+            "team_qgap_5_rel": [0.0, 1.2, np.nan, np.nan, np.nan],
+            "driver_form_elo_rel": [0.0, -3.0, np.nan, 0.0, -1.0],
+        }
+    )
+    assert conditional_logit.column(rows, "team_qgap_5_rel") == pytest.approx(
+        [0.0, 1.2, 1.2, 0.0, 0.0]
+    )
+    assert conditional_logit.column(rows, "driver_form_elo_rel") == pytest.approx(
+        [0.0, -3.0, -3.0, 0.0, -1.0]
+    )
+
+
+def test_blend_keeps_totals_and_order() -> None:
+    rng = np.random.default_rng(1)
+    a = race_probabilities(rng.normal(size=12), Temperatures(0.8, 1.0, 2.0), seed=1)
+    b = race_probabilities(rng.normal(size=12), Temperatures(1.2, 1.0, 2.0), seed=2)
+    mixed = blend(a, b, 0.25)
+    assert mixed.p_win == pytest.approx(0.25 * a.p_win + 0.75 * b.p_win)
+    assert mixed.p_win.sum() == pytest.approx(1.0)
+    assert mixed.p_podium.sum() == pytest.approx(3.0)
+    assert mixed.p_points.sum() == pytest.approx(10.0)
+    assert (mixed.p_win <= mixed.p_podium + 1e-12).all()
+    assert (mixed.p_podium <= mixed.p_points + 1e-12).all()
+    assert blend(a, b, 1.0).expected_position == pytest.approx(a.expected_position)
