@@ -218,3 +218,24 @@ def test_refresh_fetches_again_past_the_http_cache(home: Settings) -> None:
         again = pull_weather(home, 2023, 1, f"{server.url}/v1/", now=LATER, refresh=True)
     assert (again.fetched, again.cached, again.requests) == (1, 0, 1)
     assert len(server.requests) == 2
+
+
+@SHARED
+def test_race_weather_reaches_the_prediction_features(sessions_settings: Settings) -> None:
+    from undercut.features.build import FEATURES_BY_BASIS, build_features
+    from undercut.features.inputs import load_inputs
+
+    frame, _ = build_features(load_inputs(sessions_settings))
+    assert {"rain_mm", "air_temp_c"} <= set(FEATURES_BY_BASIS["pre-qualifying"])
+    season = frame[frame["season"] == 2023]
+    by_round = season.groupby("round")[["rain_mm", "air_temp_c"]]
+    # every driver of a race sees the same weather: dry Bahrain, 4.8 mm in Jeddah
+    assert by_round.nunique().loc[[1, 2]].eq(1).all().all()
+    assert by_round.first().loc[1, "rain_mm"] == 0.0
+    assert by_round.first().loc[2, "rain_mm"] == pytest.approx(4.8)
+    (temperature,) = _rows(
+        sessions_settings, "select temperature_c from silver.race_weather where round = 1"
+    )[0:1]
+    assert by_round.first().loc[1, "air_temp_c"] == pytest.approx(temperature[0])
+    # no weather pulled for round 3: missing, not zero
+    assert season.loc[season["round"] == 3, "rain_mm"].isna().all()

@@ -23,7 +23,7 @@ from undercut.features.entries import (
     race_index,
     upcoming_entries,
 )
-from undercut.features.inputs import FeatureInputs
+from undercut.features.inputs import WEATHER_COLUMNS, FeatureInputs
 from undercut.ratings.elo import START, EloConfig, history
 from undercut.ratings.elo import Race as RatedRace
 
@@ -87,6 +87,8 @@ HISTORY_FEATURES = [
     "team_qgap_5_rel",
     "driver_form_elo_rel",
     "team_form_elo_rel",
+    # race-day weather (the forecast before a race): missing where none was pulled
+    *WEATHER_COLUMNS,
 ]
 
 FEATURES_BY_BASIS = {
@@ -362,6 +364,12 @@ def _form_elo(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
 
 
+def _weather(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
+    weather = inputs.weather[["season", "round", *WEATHER_COLUMNS]].astype("float64")
+    weather[["season", "round"]] = weather[["season", "round"]].astype("int64")
+    return frame.merge(weather, on=["season", "round"], how="left")
+
+
 def _relative(frame: pd.DataFrame) -> None:
     """Where each driver stands within this race's field (the ranking is what matters)."""
     frame["driver_elo_rel"] = frame["driver_elo"] - _per_race(frame, "driver_elo", "max")
@@ -392,6 +400,7 @@ def build_features(
     frame = _grid_and_qualifying(frame, inputs)
     frame = _pace(frame)
     frame = _form_elo(frame)
+    frame = _weather(frame, inputs)
     _relative(frame)
     frame = frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
     codes = inputs.drivers.set_index("driver_id")["code"]

@@ -19,6 +19,7 @@ from undercut.errors import WarehouseError
 from undercut.warehouse.db import table_exists
 
 SQL_DIR = Path(__file__).parent / "sql"
+WEATHER_COLUMNS = ("rain_mm", "rain_chance_pct", "air_temp_c")
 REQUIRED = (
     "silver.races",
     "silver.race_results",
@@ -50,6 +51,7 @@ class FeatureInputs:
     driver_elo: pd.DataFrame
     constructor_elo: pd.DataFrame
     drivers: pd.DataFrame
+    weather: pd.DataFrame
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
@@ -66,6 +68,13 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
     def frame(name: str) -> pd.DataFrame:
         return con.execute(query(name)).df()
 
+    # weather exists once `undercut weather pull` has run; until then no race has any
+    weather = (
+        frame("weather")
+        if table_exists(con, "silver.race_weather")
+        else pd.DataFrame(columns=["season", "round", *WEATHER_COLUMNS])
+    )
+
     return FeatureInputs(
         races=frame("races"),
         starts=frame("starts"),
@@ -76,6 +85,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
         driver_elo=frame("driver_elo"),
         constructor_elo=frame("constructor_elo"),
         drivers=frame("drivers"),
+        weather=weather,
     )
 
 
