@@ -347,31 +347,17 @@ def rebuild_session_silver(
     Needs no network: it is what a pull ends with, and what restores the tables after an
     archive re-ingest.
     """
-    lake = Lake.from_settings(settings)
-    log = log or IssueLog()
-    with db.open_warehouse(settings) as con:
-        staged = stage_bronze(con, lake, log)
-        con.execute("begin transaction")
-        try:
-            counts = staging.replace_silver(con, _transforms(), SILVER_TABLES)
-            checks = staging.run_warning_checks(con, "sessions")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        staging.publish_silver(con, lake, SILVER_TABLES)
-        con.execute(f"detach {STAGING}")
-    warnings = [staging.check_result(item) for item in log.results()] + checks
-    report = {
-        "source": "openf1",
-        "checked_at": datetime.now(UTC).isoformat(),
-        "staged_records": staged,
-        "row_counts": counts,
-        "checks": [w.as_dict() for w in warnings],
-        "warnings": len(warnings),
-    }
-    path = lake.write_json(report, "reports", "sessions-latest.json")
-    return counts, warnings, path
+    return staging.rebuild_silver(
+        settings,
+        log or IssueLog(),
+        source=STAGING,
+        stage=stage_bronze,
+        staged_as="staged_records",
+        transforms=_transforms(),
+        tables=SILVER_TABLES,
+        checks="sessions",
+        report="sessions-latest.json",
+    )
 
 
 def pull_missing_sessions(

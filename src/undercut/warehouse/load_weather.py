@@ -337,28 +337,14 @@ def rebuild_weather_silver(
     settings: Settings, log: IssueLog | None = None
 ) -> tuple[dict[str, int], list[CheckResult], str]:
     """Recompute silver weather tables from bronze; return counts, warnings, report path."""
-    lake = Lake.from_settings(settings)
-    log = log or IssueLog()
-    with db.open_warehouse(settings) as con:
-        staged = stage_bronze(con, lake, log)
-        con.execute("begin transaction")
-        try:
-            counts = staging.replace_silver(con, _transforms(), SILVER_TABLES)
-            checks = staging.run_warning_checks(con, "weather")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        staging.publish_silver(con, lake, SILVER_TABLES)
-        con.execute(f"detach {STAGING}")
-    warnings = [staging.check_result(item) for item in log.results()] + checks
-    report = {
-        "source": "openmeteo",
-        "checked_at": datetime.now(UTC).isoformat(),
-        "staged_hours": staged,
-        "row_counts": counts,
-        "checks": [w.as_dict() for w in warnings],
-        "warnings": len(warnings),
-    }
-    path = lake.write_json(report, "reports", "weather-latest.json")
-    return counts, warnings, path
+    return staging.rebuild_silver(
+        settings,
+        log or IssueLog(),
+        source=STAGING,
+        stage=stage_bronze,
+        staged_as="staged_hours",
+        transforms=_transforms(),
+        tables=SILVER_TABLES,
+        checks="weather",
+        report="weather-latest.json",
+    )

@@ -10,14 +10,21 @@ inserted *by name* into that declaration, so a transform cannot drift from the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from undercut.config import Settings
 from undercut.lake import Lake
+from undercut.sources.records import IssueLog
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
+
+Stage = Callable[[duckdb.DuckDBPyConnection, Lake, IssueLog], Any]
 
 
 def attach_staging(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -82,3 +89,49 @@ def publish_silver(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str])
 def check_result(data: dict) -> CheckResult:
     """A payload issue (``IssueLog.results()`` item) as a ``CheckResult``."""
     return CheckResult(**data)
+
+
+def rebuild_silver(
+    settings: Settings,
+    log: IssueLog,
+    *,
+    source: str,
+    stage: Stage,
+    staged_as: str,
+    transforms: Path,
+    tables: list[str],
+    checks: str,
+    report: str,
+) -> tuple[dict[str, int], list[CheckResult], str]:
+    """Recompute a source's silver ``tables`` from its bronze; return counts, warnings, report.
+
+    The one way an API-fed source becomes silver, so that every such source is staged,
+    replaced in one transaction, checked, published and reported alike. ``stage`` fills
+    the ``source`` staging database from bronze; what it returns is reported under
+    ``staged_as``. ``checks`` names the warning checks' layer, ``report`` the file written
+    under ``reports/``.
+    """
+    lake = Lake.from_settings(settings)
+    with db.open_warehouse(settings) as con:
+        staged = stage(con, lake, log)
+        con.execute("begin transaction")
+        try:
+            counts = replace_silver(con, transforms, tables)
+            failed = run_warning_checks(con, checks)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        publish_silver(con, lake, tables)
+        con.execute(f"detach {source}")
+    warnings = [check_result(item) for item in log.results()] + failed
+    data = {
+        "source": source,
+        "checked_at": datetime.now(UTC).isoformat(),
+        staged_as: staged,
+        "row_counts": counts,
+        "checks": [w.as_dict() for w in warnings],
+        "warnings": len(warnings),
+    }
+    path = lake.write_json(data, "reports", report)
+    return counts, warnings, path
