@@ -7,8 +7,8 @@ stages of the last ``SEASONS`` seasons, and it follows a new pecking order soone
 trained on thirty seasons. The ranker orders the midfield better. Their probabilities
 averaged (``BLEND``) beat either alone on the validation seasons 2016-2021 (walk-forward,
 122 races): winner log loss 1.315 against 1.327 (logit alone) and 1.340 (ranker alone),
-podium Brier 0.0631 against 0.0641 and 0.0632; the weight 0.5 was chosen there, before the seasons the
-backtest reports were looked at.
+podium Brier 0.0631 against 0.0641 and 0.0632; the weight 0.5 was chosen there, before
+the seasons the backtest reports were looked at.
 """
 
 from __future__ import annotations
