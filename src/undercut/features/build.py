@@ -256,9 +256,21 @@ def _standings(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
     return frame
 
 
+def _rating_before(frame: pd.DataFrame, ratings: pd.DataFrame, who: str) -> pd.DataFrame:
+    """``ratings`` (``race_idx``, ``who``, values after that race) as of each row's race:
+    the values after the competitor's latest race strictly before it (missing if none)."""
+    return pd.merge_asof(
+        frame.sort_values("race_idx", kind="stable"),
+        ratings.sort_values("race_idx", kind="stable"),
+        on="race_idx",
+        by=who,
+        allow_exact_matches=False,
+        direction="backward",
+    )
+
+
 def _elo(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
     """Rating after the latest race strictly before this one (newcomers: the start value)."""
-    frame = frame.sort_values("race_idx", kind="stable")
     for who, table, prefix in (
         ("driver_id", inputs.driver_elo, "driver"),
         ("constructor_id", inputs.constructor_elo, "constructor"),
@@ -266,17 +278,8 @@ def _elo(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
         ratings = table.assign(
             race_idx=race_index(table["season"].astype("int64"), table["round"].astype("int64"))
         )
-        ratings = ratings[["race_idx", who, "rating_after", "starts_after"]].sort_values(
-            "race_idx", kind="stable"
-        )
-        frame = pd.merge_asof(
-            frame,
-            ratings,
-            on="race_idx",
-            by=who,
-            allow_exact_matches=False,
-            direction="backward",
-        )
+        columns = ["race_idx", who, "rating_after", "starts_after"]
+        frame = _rating_before(frame, ratings[columns], who)
         frame[f"{prefix}_elo"] = frame.pop("rating_after").fillna(START)
         frame[f"{prefix}_starts"] = frame.pop("starts_after").fillna(0.0)
     frame["is_rookie"] = (frame["driver_starts"] == 0).astype("float64")
@@ -325,19 +328,14 @@ def _pace(frame: pd.DataFrame) -> pd.DataFrame:
             team_new[f"team_{kind}_{k}"] = _rolling_before(teams, "constructor_id", column, k)
     frame = pd.concat([frame, pd.DataFrame(driver_new, index=frame.index)], axis=1)
     teams = pd.concat([teams[["race_idx", "constructor_id"]], pd.DataFrame(team_new)], axis=1)
-    frame = frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
-    for who in ("driver", "team"):
-        column = f"{who}_qgap_5"
-        frame[f"{column}_rel"] = frame[column] - _per_race(frame, column, "min")
-    return frame
+    return frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
 
 
 def _form_elo(frame: pd.DataFrame) -> pd.DataFrame:
     """Fast-moving Elo ratings (``FORM_ELO``) of drivers and teams as of each race.
 
     Rated from the frame's own finished races, in calendar order; each race reads the
-    rating after the competitor's latest earlier race, relative to the field's best, in
-    hundreds of points.
+    rating after the competitor's latest earlier race (newcomers: the start value).
     """
     finished = frame[frame["position_order"].notna()]
     for who, prefix in (("driver_id", "driver"), ("constructor_id", "team")):
@@ -349,24 +347,14 @@ def _form_elo(frame: pd.DataFrame) -> pd.DataFrame:
             [(r.key[0], r.competitor, r.rating_after) for r in history(races, FORM_ELO)],
             columns=["race_idx", who, "form_elo"],
         )
-        frame = pd.merge_asof(
-            frame.sort_values("race_idx", kind="stable"),
-            ratings.sort_values("race_idx", kind="stable"),
-            on="race_idx",
-            by=who,
-            allow_exact_matches=False,
-            direction="backward",
-        )
-        rating = frame.pop("form_elo").fillna(START)
-        frame[f"{prefix}_form_elo_rel"] = (
-            rating - rating.groupby(frame["race_idx"]).transform("max")
-        ) / 100.0
+        frame = _rating_before(frame, ratings, who)
+        frame[f"{prefix}_form_elo"] = frame.pop("form_elo").fillna(START)
     return frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
 
 
 def _weather(frame: pd.DataFrame, inputs: FeatureInputs) -> pd.DataFrame:
-    weather = inputs.weather[["season", "round", *WEATHER_COLUMNS]].astype("float64")
-    weather[["season", "round"]] = weather[["season", "round"]].astype("int64")
+    types = {"season": "int64", "round": "int64"} | dict.fromkeys(WEATHER_COLUMNS, "float64")
+    weather = inputs.weather[list(types)].astype(types)
     return frame.merge(weather, on=["season", "round"], how="left")
 
 
@@ -378,6 +366,13 @@ def _relative(frame: pd.DataFrame) -> None:
     )
     combined = frame["driver_elo"] + frame["constructor_elo"]
     frame["combined_elo_rank"] = combined.groupby(frame["race_idx"]).rank(ascending=False)
+    for who in ("driver", "team"):
+        # pace gaps: lower is faster; form ratings in hundreds of points, like the gaps' scale
+        frame[f"{who}_qgap_5_rel"] = frame[f"{who}_qgap_5"] - _per_race(
+            frame, f"{who}_qgap_5", "min"
+        )
+        rating = frame[f"{who}_form_elo"]
+        frame[f"{who}_form_elo_rel"] = (rating - _per_race(frame, f"{who}_form_elo", "max")) / 100
     frame["driver_finish_5_rank"] = frame.groupby("race_idx")["driver_finish_5"].rank()
     frame["team_finish_5_rank"] = frame.groupby("race_idx")["team_finish_5"].rank()
 

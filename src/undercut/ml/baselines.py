@@ -20,9 +20,10 @@ from undercut.ml.calibrate import (
     Temperatures,
     fit_temperatures,
     normalise_capped,
+    per_race,
     race_probabilities,
 )
-from undercut.ml.model import per_race, training_rows
+from undercut.ml.model import training_rows
 
 GRID_SEASONS = 10
 ELO_SEASONS = 10

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy.optimize import minimize_scalar
 from scipy.special import logsumexp
 
@@ -57,16 +58,30 @@ def softmax(scores: FloatArray, temperature: float) -> FloatArray:
     return np.exp(z - logsumexp(z))
 
 
+def per_race(rows: pd.DataFrame, values: np.ndarray) -> list[tuple[FloatArray, FloatArray]]:
+    """Split row-aligned ``values`` (rows sorted by race) into ``(values, places)`` per race."""
+    positions = rows["position_order"].to_numpy(dtype=np.float64)
+    bounds = np.flatnonzero(np.diff(rows["race_idx"].to_numpy())) + 1
+    return [(values[idx], positions[idx]) for idx in np.split(np.arange(len(rows)), bounds)]
+
+
+def by_finish(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
+    """Each race's values (scores, or rows of inputs) in finishing order, padded with zeros
+    to one width; ``valid`` marks the real cars."""
+    width = max(len(finish) for _, finish in races)
+    first = np.asarray(races[0][0])
+    matrix = np.zeros((len(races), width, *first.shape[1:]))
+    valid = np.zeros((len(races), width), dtype=bool)
+    for row, (values, finish) in enumerate(races):
+        matrix[row, : len(finish)] = np.asarray(values)[np.argsort(finish, kind="stable")]
+        valid[row, : len(finish)] = True
+    return matrix, valid
+
+
 def _padded(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
     """Scores of each race sorted by finishing place, as rows padded with -inf."""
-    width = max(len(scores) for scores, _ in races)
-    matrix = np.full((len(races), width), -np.inf)
-    valid = np.zeros((len(races), width), dtype=bool)
-    for row, (scores, finish) in enumerate(races):
-        order = np.argsort(finish, kind="stable")
-        matrix[row, : len(scores)] = scores[order]
-        valid[row, : len(scores)] = True
-    return matrix, valid
+    matrix, valid = by_finish(races)
+    return np.where(valid, matrix, -np.inf), valid
 
 
 def _winner_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> float:

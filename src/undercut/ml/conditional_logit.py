@@ -27,6 +27,8 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
+from undercut.ml.calibrate import by_finish
+
 FloatArray = npt.NDArray[np.float64]
 
 INPUTS = ("score", "log_grid", "pit_lane")
@@ -76,17 +78,6 @@ def utility(
     return inputs(rows, scores, names) @ np.array([float(weights[name]) for name in names])
 
 
-def _padded(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
-    """Inputs of every race in finishing order, padded to one width (``valid`` marks cars)."""
-    width = max(len(finish) for _, finish in races)
-    matrix = np.zeros((len(races), width, races[0][0].shape[1]))
-    valid = np.zeros((len(races), width), dtype=bool)
-    for row, (inputs_, finish) in enumerate(races):
-        matrix[row, : len(finish)] = inputs_[np.argsort(finish, kind="stable")]
-        valid[row, : len(finish)] = True
-    return matrix, valid
-
-
 def _stages_nll(w: FloatArray, matrix: FloatArray, valid: FloatArray):  # type: ignore[no-untyped-def]
     """Mean negative log-likelihood (and gradient) of the first ``STAGES`` places."""
     u = np.where(valid, matrix @ w, -np.inf)
@@ -122,6 +113,6 @@ def fit_weights(
     start = np.array([1.0 if name == "score" else 0.0 for name in names])
     if not usable:
         return dict(SCORE_ONLY) if "score" in names else dict.fromkeys(names, 0.0)
-    matrix, valid = _padded(usable)
+    matrix, valid = by_finish(usable)
     result = minimize(_stages_nll, start, args=(matrix, valid), jac=True, method="L-BFGS-B")
     return {name: float(value) for name, value in zip(names, result.x, strict=True)}

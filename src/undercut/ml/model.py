@@ -30,10 +30,11 @@ from undercut.ml.calibrate import (
     RaceProbabilities,
     Temperatures,
     fit_temperatures,
+    per_race,
     race_probabilities,
 )
 from undercut.ml.metrics import mean_metrics, race_metrics
-from undercut.ml.race_logit import BLEND, RaceLogit, blend, fit_race_logit
+from undercut.ml.race_logit import BLEND, RaceLogit, ensemble, fit_race_logit
 
 # Three seasons lowered the validation (2016-2021) winner log loss by about 0.01 over two
 # seeds but not top-1 accuracy nor the podium Brier score, so two it stays.
@@ -91,9 +92,7 @@ class FittedModel:
     def probabilities(self, race: pd.DataFrame, basis: str, seed: int = 0) -> RaceProbabilities:
         """The ensemble's probabilities for one race's field (see ``race_logit``)."""
         ranker = race_probabilities(self.utility(race, basis), self.temperatures[basis], seed=seed)
-        if basis not in self.logits:
-            return ranker
-        return blend(ranker, self.logits[basis].probabilities(race, seed=seed), self.blend)
+        return ensemble(ranker, self.logits.get(basis), race, seed, self.blend)
 
     def utility(self, frame: pd.DataFrame, basis: str) -> np.ndarray:
         """What the temperatures apply to: the conditional-logit utility of the scores."""
@@ -144,15 +143,6 @@ def fit_booster(rows: pd.DataFrame, features: list[str], params: ModelParams) ->
         feature_name=features,
     )
     return ranker.booster_
-
-
-def per_race(rows: pd.DataFrame, scores: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Split aligned scores into ``(scores, finishing places)`` per race."""
-    out = []
-    positions = rows["position_order"].to_numpy(dtype=np.float64)
-    for idx in np.split(np.arange(len(rows)), np.flatnonzero(np.diff(rows["race_idx"])) + 1):
-        out.append((scores[idx], positions[idx]))
-    return out
 
 
 def evaluate_scores(

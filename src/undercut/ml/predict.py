@@ -27,7 +27,7 @@ from undercut.features.inputs import load_inputs
 from undercut.lake import Lake
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import Temperatures, race_probabilities
-from undercut.ml.race_logit import BLEND, RaceLogit, blend
+from undercut.ml.race_logit import BLEND, RaceLogit, ensemble
 from undercut.ml.registry import Registry
 
 DECIMALS = 4
@@ -92,9 +92,8 @@ def build_prediction(
     seed = season * 100 + rnd
     probs = race_probabilities(scores, temperatures, seed=seed)
     logit = meta.get("logit", {}).get(basis)
-    if logit is not None:
-        member = RaceLogit.from_dict(logit).probabilities(rows, seed=seed)
-        probs = blend(probs, member, float(meta.get("blend", BLEND)))
+    member = RaceLogit.from_dict(logit) if logit is not None else None
+    probs = ensemble(probs, member, rows, seed, float(meta.get("blend", BLEND)))
     n = len(rows)
     p_win = _rounded(probs.p_win, 1.0)
     p_podium = _rounded(probs.p_podium, min(3, n))

@@ -21,7 +21,12 @@ import pandas as pd
 
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.ml import conditional_logit
-from undercut.ml.calibrate import RaceProbabilities, Temperatures, fit_temperatures
+from undercut.ml.calibrate import (
+    RaceProbabilities,
+    Temperatures,
+    fit_temperatures,
+    per_race,
+)
 from undercut.ml.calibrate import race_probabilities as sampled_probabilities
 
 PACE_INPUTS = ("driver_form_elo_rel", "team_form_elo_rel", "team_qgap_5_rel", "driver_qgap_5_rel")
@@ -60,10 +65,7 @@ def fit_race_logit(rows: pd.DataFrame, basis: str) -> RaceLogit:
     last = int(rows["season"].max())
     rows = rows[rows["season"] > last - SEASONS]
     names = INPUTS[basis]
-    matrix = conditional_logit.inputs(rows, None, names)
-    finish = rows["position_order"].to_numpy(np.float64)
-    bounds = np.flatnonzero(np.diff(rows["race_idx"].to_numpy())) + 1
-    races = [(matrix[idx], finish[idx]) for idx in np.split(np.arange(len(rows)), bounds)]
+    races = per_race(rows, conditional_logit.inputs(rows, None, names))
     weights = conditional_logit.fit_weights(races, names)
     vector = np.array([weights[name] for name in names])
     return RaceLogit(weights, fit_temperatures([(m @ vector, f) for m, f in races]))
@@ -87,3 +89,17 @@ def blend(
         p_points=mix(ranker.p_points, logit.p_points),
         expected_position=mix(ranker.expected_position, logit.expected_position),
     )
+
+
+def ensemble(
+    ranker: RaceProbabilities,
+    logit: RaceLogit | None,
+    rows: pd.DataFrame,
+    seed: int,
+    weight: float = BLEND,
+) -> RaceProbabilities:
+    """The ranker's probabilities of one race blended with the logit's (when there is one:
+    model versions trained before it had none)."""
+    if logit is None:
+        return ranker
+    return blend(ranker, logit.probabilities(rows, seed=seed), weight)
