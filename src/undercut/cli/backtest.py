@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from undercut.cli.common import HomeOption, err_console, out_console, settings_for
+from undercut.cli.common import HomeOption, err_console, out_console, settings_for, step_spinner
 from undercut.errors import InputError
 
 # metric -> (column header, decimals); short headers keep the table in 80 columns
@@ -109,26 +108,12 @@ def backtest(
     _writable(report, "--report")
     _writable(json_path, "--json")
     settings = settings_for(home)
-    console = err_console()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("backtest", total=None)
-        result = run_backtest(
-            settings,
-            start,
-            end,
-            params=model_params(since),
-            on_step=lambda msg: progress.update(task, description=msg),
-        )
+    with step_spinner("backtest") as on_step:
+        result = run_backtest(settings, start, end, params=model_params(since), on_step=on_step)
     out_console().print(metrics_table(result))
     if json_path is not None:
         json_path.write_text(json.dumps(result, indent=1), encoding="utf-8")
-        console.print(f"result → {json_path}", highlight=False)
+        err_console().print(f"result → {json_path}", highlight=False)
     if report is not None:
         write_report(result, report)
-        console.print(f"report → {report}", highlight=False)
+        err_console().print(f"report → {report}", highlight=False)

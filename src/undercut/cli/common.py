@@ -6,12 +6,15 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from undercut.config import Settings, get_settings
@@ -32,9 +35,7 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.")
-]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 @cache
@@ -46,6 +47,21 @@ def err_console() -> Console:
 @cache
 def out_console() -> Console:
     return Console()
+
+
+@contextmanager
+def step_spinner(first: str) -> Iterator[Callable[[str], None]]:
+    """A transient spinner with the elapsed time on stderr, for work of unknown length;
+    yields the ``on_step`` callback that replaces its description."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(first, total=None)
+        yield lambda message: progress.update(task, description=message)
 
 
 def settings_for(home: str | None, **overrides: Any) -> Settings:

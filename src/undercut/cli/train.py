@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from undercut.cli.common import HomeOption, err_console, settings_for
+from undercut.cli.common import HomeOption, err_console, settings_for, step_spinner
 
 if TYPE_CHECKING:
     from undercut.ml.model import ModelParams
@@ -45,7 +44,8 @@ def train(
 
     Two LightGBM rankers (after qualifying, and before it) are fitted on every finished
     race of the window, their probability mapping is calibrated on the window's last two
-    seasons, and both are exported to ONNX. The version, with its feature list, training
+    seasons, and both are exported to ONNX; a pace logit fitted on the last ten seasons is
+    averaged with each. The version, with its feature list, training
     window, data snapshot hash and calibration metrics, lands in models/ on the lake;
     `undercut predict` uses the newest version unless told otherwise.
 
@@ -55,21 +55,8 @@ def train(
     from undercut.ml.train import train as train_model
 
     settings = settings_for(home)
-    console = err_console()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("train", total=None)
-        version = train_model(
-            settings,
-            until,
-            params=model_params(since),
-            on_step=lambda msg: progress.update(task, description=msg),
-        )
+    with step_spinner("train") as on_step:
+        version = train_model(settings, until, params=model_params(since), on_step=on_step)
     meta = Registry.from_settings(settings).meta(version)
     calibration = meta.get("calibration_metrics", {}).get("qualifying", {})
     summary = ""
@@ -78,7 +65,7 @@ def train(
             f"; calibration seasons: winner log loss {calibration['winner_log_loss']:.3f}, "
             f"top-1 {calibration['top1_hit']:.3f}"
         )
-    console.print(
+    err_console().print(
         f"registered model {version}: trained on {meta['train_from']}-{meta['trained_until']} "
         f"({meta['training_rows']:,} rows){summary}",
         highlight=False,
