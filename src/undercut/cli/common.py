@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import sys
@@ -94,3 +95,30 @@ def emit(
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row.values()))
     out_console().print(table)
+
+
+def _reflow(text: str) -> str:
+    lines: list[str] = []
+    for line in text.splitlines():
+        keep = not lines or not lines[-1] or not line or line[0].isspace()
+        if keep or line.startswith("- "):
+            lines.append(line)
+        else:
+            lines[-1] = f"{lines[-1]} {line}"
+    return "\n".join(lines)
+
+
+def reflow_help(app: typer.Typer) -> None:
+    """Let every command's ``--help`` prose wrap at the terminal's width.
+
+    Typer keeps a docstring's single line breaks, so prose wrapped at the source's line
+    length comes out ragged on any other terminal. The lines of each paragraph are joined;
+    indented lines (examples) and list items stay as written.
+    """
+    for command in app.registered_commands:
+        doc = command.help or inspect.getdoc(command.callback)
+        if doc:
+            command.help = _reflow(doc)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)
