@@ -47,8 +47,19 @@ def main() -> None:
     ours, bare = [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
-            ours.append(_time([undercut, "ingest", "archive", "--source", args.archive,
-                               "--home", f"{tmp}/home"]))
+            ours.append(
+                _time(
+                    [
+                        undercut,
+                        "ingest",
+                        "archive",
+                        "--source",
+                        args.archive,
+                        "--home",
+                        f"{tmp}/home",
+                    ]
+                )
+            )
             bare.append(_time([sys.executable, "-c", BARE, args.archive, f"{tmp}/bare.duckdb"]))
     ours_s, bare_s = statistics.median(ours), statistics.median(bare)
     print(f"undercut ingest archive (cold, whole process): {ours_s:.3f} s")

@@ -94,8 +94,9 @@ def redis_settings() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def sessions_settings(loaded_settings: Settings,
-                      tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def sessions_settings(
+    loaded_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     """The real archive plus OpenF1 sessions (2023 rounds 1-2) and Open-Meteo weather
     replayed from tests/fixtures, with gold built; once per session (read-only use)."""
     from datetime import datetime
@@ -109,8 +110,10 @@ def sessions_settings(loaded_settings: Settings,
 
     settings = copy_home(loaded_settings, tmp_path_factory.mktemp("sessions") / "home")
     settings = settings.model_copy(update={"openf1_limits": "none", "openmeteo_limits": "none"})
-    with LocalServer(fallback=openf1_replay()) as openf1, \
-            LocalServer(fallback=openmeteo_replay()) as meteo:
+    with (
+        LocalServer(fallback=openf1_replay()) as openf1,
+        LocalServer(fallback=openmeteo_replay()) as meteo,
+    ):
         pull_sessions(settings, 2023, base_url=f"{openf1.url}/v1/", now=datetime(2024, 1, 1))
         pull_weather(settings, 2023, 1, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
         pull_weather(settings, 2023, 2, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))

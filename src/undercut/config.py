@@ -21,9 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-PUBLIC_ARCHIVE_URL = (
-    "https://github.com/TracingInsights/RaceData/releases/latest/download/data.zip"
-)
+PUBLIC_ARCHIVE_URL = "https://github.com/TracingInsights/RaceData/releases/latest/download/data.zip"
 PUBLIC_JOLPICA_URL = "https://api.jolpi.ca/ergast/f1/"
 DEV_SECRET = "undercut-development-secret-change-me"
 

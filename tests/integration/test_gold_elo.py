@@ -29,8 +29,10 @@ def test_verstappen_is_top_rated_after_the_2023_finale(con: duckdb.DuckDBPyConne
     assert team == ("red_bull",)
 
 
-@pytest.mark.parametrize("table, key", [("driver_elo_history", "driver_id"),
-                                        ("constructor_elo_history", "constructor_id")])
+@pytest.mark.parametrize(
+    "table, key",
+    [("driver_elo_history", "driver_id"), ("constructor_elo_history", "constructor_id")],
+)
 def test_ratings_conserve_the_mean(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
     mean = con.execute(
         f"select avg(last) from (select arg_max(rating_after, race_date) as last "
@@ -39,8 +41,10 @@ def test_ratings_conserve_the_mean(con: duckdb.DuckDBPyConnection, table: str, k
     assert mean is not None and mean[0] == pytest.approx(elo.START)
 
 
-@pytest.mark.parametrize("table, key", [("driver_elo_history", "driver_id"),
-                                        ("constructor_elo_history", "constructor_id")])
+@pytest.mark.parametrize(
+    "table, key",
+    [("driver_elo_history", "driver_id"), ("constructor_elo_history", "constructor_id")],
+)
 def test_rating_before_is_previous_rating_after(
     con: duckdb.DuckDBPyConnection, table: str, key: str
 ) -> None:
@@ -51,7 +55,8 @@ def test_rating_before_is_previous_rating_after(
     ).fetchone()
     firsts = con.execute(
         f"select count(*), count(*) filter (where rating_before = ?) from gold.{table} "
-        f"where races_before = 0", [elo.START]
+        f"where races_before = 0",
+        [elo.START],
     ).fetchone()
     assert broken == (0,)
     assert firsts is not None and firsts[0] == firsts[1] > 100

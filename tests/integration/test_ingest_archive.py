@@ -50,8 +50,11 @@ def test_career_wins_through_2024(loaded_settings: Settings) -> None:
 
 
 def test_verstappen_2023(loaded_settings: Settings) -> None:
-    wins = _query(loaded_settings, "select count(*) from silver.race_results where season = 2023"
-                  " and position = 1 and driver_id = 'max_verstappen'")
+    wins = _query(
+        loaded_settings,
+        "select count(*) from silver.race_results where season = 2023"
+        " and position = 1 and driver_id = 'max_verstappen'",
+    )
     races = _query(loaded_settings, "select count(*) from silver.races where season = 2023")
     assert (wins, races) == ([(19,)], [(22,)])
 
@@ -66,15 +69,20 @@ def test_types_and_times(loaded_settings: Settings) -> None:
     date_type = _query(loaded_settings, "select typeof(race_date) from silver.races limit 1")
     assert date_type == [("DATE",)]
     # 2025 rows of races.csv carry 8 of 18 columns: loaded, with null session dates
-    late = _query(loaded_settings, "select race_name, fp1_date from silver.races "
-                  "where season = 2025 and round = 18")
+    late = _query(
+        loaded_settings,
+        "select race_name, fp1_date from silver.races where season = 2025 and round = 18",
+    )
     assert late == [("Singapore Grand Prix", None)]
 
 
 def test_shared_drive_results_are_kept(loaded_settings: Settings) -> None:
     # 1950s shared drives: the same driver twice in one race, both rows kept.
-    dupes = _query(loaded_settings, "select count(*) from (select season, round, driver_id "
-                   "from silver.race_results group by all having count(*) > 1)")
+    dupes = _query(
+        loaded_settings,
+        "select count(*) from (select season, round, driver_id "
+        "from silver.race_results group by all having count(*) > 1)",
+    )
     assert dupes[0][0] > 0
 
 
@@ -107,14 +115,18 @@ def test_second_run_is_a_no_op(archive_dir: Path, tmp_path: Path) -> None:
 def test_lap_times_loaded_when_present(archive_copy: Path, tmp_path: Path) -> None:
     (archive_copy / "lap_times.csv").write_text(
         "raceId,driverId,lap,position,time,milliseconds\n"
-        "841,20,1,1,\"1:38.109\",98109\n841,20,2,1,\"1:33.006\",93006\n"
+        '841,20,1,1,"1:38.109",98109\n841,20,2,1,"1:33.006",93006\n'
     )
     settings = get_settings(home=str(tmp_path / "home"))
     ingest_archive(settings, str(archive_copy))
-    rows = _query(settings, "select season, round, driver_id, lap, time_ms, source "
-                  "from silver.lap_times order by lap")
-    assert rows == [(2011, 1, "vettel", 1, 98109, "archive"), (2011, 1, "vettel", 2, 93006,
-                                                               "archive")]
+    rows = _query(
+        settings,
+        "select season, round, driver_id, lap, time_ms, source from silver.lap_times order by lap",
+    )
+    assert rows == [
+        (2011, 1, "vettel", 1, 98109, "archive"),
+        (2011, 1, "vettel", 2, 93006, "archive"),
+    ]
 
 
 def test_zip_with_csvs_in_a_subfolder(archive_dir: Path, tmp_path: Path) -> None:

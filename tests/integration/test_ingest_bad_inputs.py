@@ -49,28 +49,58 @@ def _unknown_race(path: Path) -> None:
 
 
 BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
-    "missing_table": (lambda a: (a / "results.csv").unlink(), ArchiveError,
-                      "missing required table.*results.csv"),
+    "missing_table": (
+        lambda a: (a / "results.csv").unlink(),
+        ArchiveError,
+        "missing required table.*results.csv",
+    ),
     "missing_header_column": (
         lambda a: _rename_header_column(a / "results.csv", "statusId", "status_id"),
-        ArchiveError, r"results.csv line 1: header lacks column\(s\) 'statusId'"),
-    "non_utf8": (lambda a: _non_utf8(a / "drivers.csv"), ArchiveError,
-                 r"drivers.csv line 5, column \d+: invalid UTF-8 byte 0xe9"),
-    "bad_value": (lambda a: _replace_line(a / "races.csv", 3,
-                                          '2,2009,2,2,"Malaysian","2009-13-45","09:00:00",""'),
-                  ArchiveError, r"races.csv line 3, column 'date': '2009-13-45'"),
-    "duplicated_primary_key": (lambda a: _duplicate_pk(a / "results.csv"), ValidationError,
-                               r"results.csv line 4, column 'resultId': duplicated primary key"),
-    "unknown_race": (lambda a: _unknown_race(a / "results.csv"), ValidationError,
-                     r"results.csv line 10, column 'raceId': refers to a race that races.csv "
-                     r"lacks \(value 99999\)"),
-    "empty_file": (lambda a: (a / "qualifying.csv").write_bytes(b""), ArchiveError,
-                   r"qualifying.csv: empty file"),
-    "header_only": (lambda a: (a / "status.csv").write_text("statusId,status\n"), ArchiveError,
-                    r"status.csv: no data rows"),
-    "negative_points": (lambda a: _replace_line(
-        a / "results.csv", 2, "1,18,1,1,22,1,1,1,1,-10,58,1:34:50.616,5690616,39,2,1:27.452,"
-        "218.3,1"), ValidationError, r"results.csv line 2, column 'points'"),
+        ArchiveError,
+        r"results.csv line 1: header lacks column\(s\) 'statusId'",
+    ),
+    "non_utf8": (
+        lambda a: _non_utf8(a / "drivers.csv"),
+        ArchiveError,
+        r"drivers.csv line 5, column \d+: invalid UTF-8 byte 0xe9",
+    ),
+    "bad_value": (
+        lambda a: _replace_line(
+            a / "races.csv", 3, '2,2009,2,2,"Malaysian","2009-13-45","09:00:00",""'
+        ),
+        ArchiveError,
+        r"races.csv line 3, column 'date': '2009-13-45'",
+    ),
+    "duplicated_primary_key": (
+        lambda a: _duplicate_pk(a / "results.csv"),
+        ValidationError,
+        r"results.csv line 4, column 'resultId': duplicated primary key",
+    ),
+    "unknown_race": (
+        lambda a: _unknown_race(a / "results.csv"),
+        ValidationError,
+        r"results.csv line 10, column 'raceId': refers to a race that races.csv "
+        r"lacks \(value 99999\)",
+    ),
+    "empty_file": (
+        lambda a: (a / "qualifying.csv").write_bytes(b""),
+        ArchiveError,
+        r"qualifying.csv: empty file",
+    ),
+    "header_only": (
+        lambda a: (a / "status.csv").write_text("statusId,status\n"),
+        ArchiveError,
+        r"status.csv: no data rows",
+    ),
+    "negative_points": (
+        lambda a: _replace_line(
+            a / "results.csv",
+            2,
+            "1,18,1,1,22,1,1,1,1,-10,58,1:34:50.616,5690616,39,2,1:27.452,218.3,1",
+        ),
+        ValidationError,
+        r"results.csv line 2, column 'points'",
+    ),
 }
 
 
@@ -101,11 +131,11 @@ def test_broken_archive_is_rejected_and_warehouse_kept(
     assert not list(home.glob(".warehouse-*")), "temporary warehouse left behind"
 
 
-def test_cli_reports_one_line_and_exit_2(archive_copy: Path, tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_one_line_and_exit_2(
+    archive_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _unknown_race(archive_copy / "results.csv")
-    code = main(["ingest", "archive", "--source", str(archive_copy), "--home",
-                 str(tmp_path / "h")])
+    code = main(["ingest", "archive", "--source", str(archive_copy), "--home", str(tmp_path / "h")])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1, err
@@ -138,8 +168,9 @@ def test_nonexistent_path(tmp_path: Path) -> None:
 def test_url_source(archive_dir: Path, tmp_path: Path) -> None:
     staging = tmp_path / "zip-src" / "data"
     shutil.copytree(archive_dir, staging)
-    body = Path(shutil.make_archive(str(tmp_path / "data"), "zip", tmp_path / "zip-src")
-                ).read_bytes()
+    body = Path(
+        shutil.make_archive(str(tmp_path / "data"), "zip", tmp_path / "zip-src")
+    ).read_bytes()
     routes = {"/data.zip": [Reply(503), Reply(200, body, {"Content-Type": "application/zip"})]}
     settings = get_settings(home=str(tmp_path / "h"), http_retries=3)
     with LocalServer(routes) as server:
@@ -153,9 +184,11 @@ def test_url_404_and_non_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     routes = {"/page.zip": [Reply(200, b"<html>not a zip</html>")]}
     with LocalServer(routes) as server:
         home = str(tmp_path / "h")
-        assert main(["ingest", "archive", "--source", f"{server.url}/gone.zip",
-                     "--home", home]) == 2
+        assert (
+            main(["ingest", "archive", "--source", f"{server.url}/gone.zip", "--home", home]) == 2
+        )
         assert "gone.zip: HTTP 404" in capsys.readouterr().err
-        assert main(["ingest", "archive", "--source", f"{server.url}/page.zip",
-                     "--home", home]) == 2
+        assert (
+            main(["ingest", "archive", "--source", f"{server.url}/page.zip", "--home", home]) == 2
+        )
         assert "page.zip: not a zip file" in capsys.readouterr().err

@@ -27,8 +27,11 @@ Route = list[Reply] | Callable[[str, dict[str, str]], Reply]
 
 
 class LocalServer:
-    def __init__(self, routes: dict[str, Route] | None = None,
-                 fallback: Callable[[str, dict[str, str]], Reply] | None = None) -> None:
+    def __init__(
+        self,
+        routes: dict[str, Route] | None = None,
+        fallback: Callable[[str, dict[str, str]], Reply] | None = None,
+    ) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.fallback = fallback
         self.requests: list[tuple[str, dict[str, str]]] = []

@@ -36,8 +36,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(predicate: Callable[[], object], timeout: float, what: str,
-              every: float = 0.1) -> object:
+def wait_for(
+    predicate: Callable[[], object], timeout: float, what: str, every: float = 0.1
+) -> object:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -49,9 +50,14 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str,
 
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNDERCUT_")}
-    env.update({"UNDERCUT_HOME": str(home), "UNDERCUT_HTTP_RETRIES": "1",
-                "UNDERCUT_TEST_DATA": os.environ.get("UNDERCUT_TEST_DATA", ""),
-                "COLUMNS": "200"})
+    env.update(
+        {
+            "UNDERCUT_HOME": str(home),
+            "UNDERCUT_HTTP_RETRIES": "1",
+            "UNDERCUT_TEST_DATA": os.environ.get("UNDERCUT_TEST_DATA", ""),
+            "COLUMNS": "200",
+        }
+    )
     env.update(extra)
     return env
 
@@ -59,8 +65,13 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
 def start_cli(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """An ``undercut`` process in its own session (so a group kill takes its children)."""
     handle = log.open("wb")
-    return subprocess.Popen([str(BIN / "undercut"), *args], env=env, stdout=handle,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [str(BIN / "undercut"), *args],
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
@@ -88,9 +99,23 @@ class RedisServer:
         assert exe, "redis-server is not installed"
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                exe,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._ping, 10, "redis-server to accept connections")
 

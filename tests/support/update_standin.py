@@ -16,8 +16,13 @@ from undercut.config import Settings
 from undercut.errors import SourceError
 
 
-def update(settings: Settings, season: int | None = None, rnd: int | None = None,
-           base_url: str | None = None, progress: Any = None) -> dict[str, Any]:
+def update(
+    settings: Settings,
+    season: int | None = None,
+    rnd: int | None = None,
+    base_url: str | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
     url = f"{(base_url or settings.jolpica_url).rstrip('/')}/current/last/results.json"
     try:
         response = httpx.get(url, timeout=10)

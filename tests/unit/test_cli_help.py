@@ -22,9 +22,7 @@ def _commands(group: typer.Typer, prefix: str = "") -> Iterator[tuple[str, str]]
 
 def test_reflow_joins_prose_and_keeps_examples_and_lists() -> None:
     text = "First\nline.\n\nProse that\nwraps.\nExamples: a\n   b\n- one\n- two\nend"
-    assert _reflow(text) == (
-        "First line.\n\nProse that wraps. Examples: a\n   b\n- one\n- two end"
-    )
+    assert _reflow(text) == ("First line.\n\nProse that wraps. Examples: a\n   b\n- one\n- two end")
 
 
 def test_every_command_help_is_reflowed() -> None:

@@ -34,8 +34,9 @@ def test_toml_then_env_then_override(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert get_settings().redis_url == "redis://toml:6379/0"
 
 
-def test_remote_home_keeps_duckdb_in_a_local_cache(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
+def test_remote_home_keeps_duckdb_in_a_local_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     settings = get_settings(home="s3://bucket/prefix", cache_dir=str(tmp_path))
     assert settings.home_is_remote
     assert settings.warehouse_path.parent.parent == tmp_path.resolve()

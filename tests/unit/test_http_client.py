@@ -51,8 +51,7 @@ class FakeClock:
 
 def test_rate_limiter_applies_every_rule_of_the_table() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(parse_limits("4/s;6/h"), max_wait=7200, clock=clock,
-                          sleep=clock.sleep)
+    limiter = RateLimiter(parse_limits("4/s;6/h"), max_wait=7200, clock=clock, sleep=clock.sleep)
     for _ in range(4):
         assert limiter.acquire() == 0.0
     # the fifth call in the same second waits for the burst window to slide
@@ -169,23 +168,27 @@ def test_429_waits_for_retry_after(tmp_path: Path) -> None:
 
 def test_timeout_is_retried(tmp_path: Path) -> None:
     routes = {"/slow": [Reply(200, b"{}", JSON, delay=1.0), Reply(200, b'{"ok": 1}', JSON)]}
-    with LocalServer(routes) as server, ApiClient(server.url, timeout=0.2,
-                                                  base_wait=0.01) as api:
+    with LocalServer(routes) as server, ApiClient(server.url, timeout=0.2, base_wait=0.01) as api:
         assert api.get_json("slow")[0] == {"ok": 1}
     assert api.stats.retries == 1
 
 
 def test_gives_up_naming_the_url(tmp_path: Path) -> None:
-    with LocalServer({"/down": [Reply(502)]}) as server, ApiClient(
-        server.url, attempts=3, base_wait=0.01
-    ) as api, pytest.raises(SourceError, match=r"/down: HTTP 502 .*gave up after 3 attempts"):
+    with (
+        LocalServer({"/down": [Reply(502)]}) as server,
+        ApiClient(server.url, attempts=3, base_wait=0.01) as api,
+        pytest.raises(SourceError, match=r"/down: HTTP 502 .*gave up after 3 attempts"),
+    ):
         api.get("down")
     assert len(server.requests) == 3
 
 
 def test_404_is_not_retried(tmp_path: Path) -> None:
-    with LocalServer({}) as server, ApiClient(server.url, base_wait=0.01) as api, \
-            pytest.raises(SourceError, match=r"/nope: HTTP 404"):
+    with (
+        LocalServer({}) as server,
+        ApiClient(server.url, base_wait=0.01) as api,
+        pytest.raises(SourceError, match=r"/nope: HTTP 404"),
+    ):
         api.get("nope")
     assert len(server.requests) == 1
 
@@ -193,18 +196,26 @@ def test_404_is_not_retried(tmp_path: Path) -> None:
 def test_short_body_is_retried_and_never_cached(tmp_path: Path) -> None:
     cut = Reply(200, b'{"MRData": {', {**JSON, "Content-Length": "40"})
     routes = {"/t": [cut, Reply(200, b'{"MRData": {}}', JSON)]}
-    with LocalServer(routes) as server, ApiClient(server.url, cache_dir=tmp_path,
-                                                  base_wait=0.01) as api:
+    with (
+        LocalServer(routes) as server,
+        ApiClient(server.url, cache_dir=tmp_path, base_wait=0.01) as api,
+    ):
         assert api.get_json("t")[0] == {"MRData": {}}
     assert len(server.requests) == 2
 
 
 def test_malformed_json_names_url_and_is_evicted_from_cache(tmp_path: Path) -> None:
-    routes = {"/m.json": [Reply(200, b'{"MRData": {"limit": "30"', JSON),
-                          Reply(200, b'{"MRData": {}}', JSON)]}
+    routes = {
+        "/m.json": [
+            Reply(200, b'{"MRData": {"limit": "30"', JSON),
+            Reply(200, b'{"MRData": {}}', JSON),
+        ]
+    }
     with LocalServer(routes) as server:
-        with ApiClient(server.url, cache_dir=tmp_path, fresh_for=600) as api, \
-                pytest.raises(SourceError, match=r"/m\.json: malformed JSON"):
+        with (
+            ApiClient(server.url, cache_dir=tmp_path, fresh_for=600) as api,
+            pytest.raises(SourceError, match=r"/m\.json: malformed JSON"),
+        ):
             api.get_json("m.json")
         # a new run asks again instead of replaying the broken body from the cache
         with ApiClient(server.url, cache_dir=tmp_path, fresh_for=600) as api:
@@ -213,9 +224,10 @@ def test_malformed_json_names_url_and_is_evicted_from_cache(tmp_path: Path) -> N
 
 
 def test_cache_hits_do_not_spend_the_rate_limit(tmp_path: Path) -> None:
-    with LocalServer({"/c": [Reply(200, b"1", JSON)]}) as server, ApiClient(
-        server.url, limits="1/h", max_limit_wait=0, cache_dir=tmp_path
-    ) as api:
+    with (
+        LocalServer({"/c": [Reply(200, b"1", JSON)]}) as server,
+        ApiClient(server.url, limits="1/h", max_limit_wait=0, cache_dir=tmp_path) as api,
+    ):
         for _ in range(5):
             api.get("c")
         with pytest.raises(RateLimitError):

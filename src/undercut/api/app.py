@@ -43,8 +43,7 @@ def redis_client(settings: Settings, *, asyncio: bool = False) -> Any:
     import redis.asyncio
 
     factory = redis.asyncio.Redis if asyncio else redis.Redis
-    return factory.from_url(str(settings.redis_url), socket_timeout=0.5,
-                            socket_connect_timeout=0.5)
+    return factory.from_url(str(settings.redis_url), socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def _without_native_telemetry() -> dict[str, Any]:
@@ -120,14 +119,20 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return str(store.version)
 
     breaker = Breaker("redis")  # one Redis failure pauses both users of it for a moment
-    cache_store = (TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix,
-                                                         breaker))
-                   if redis is not None else MemoryStore())
-    counter = (RedisCounter(redis_async, settings.redis_prefix, breaker)
-               if redis_async is not None else MemoryCounter())
+    cache_store = (
+        TieredStore(MemoryStore(), RedisStore(redis, settings.redis_prefix, breaker))
+        if redis is not None
+        else MemoryStore()
+    )
+    counter = (
+        RedisCounter(redis_async, settings.redis_prefix, breaker)
+        if redis_async is not None
+        else MemoryCounter()
+    )
     # add_middleware wraps: the last added is the outermost.
-    app.add_middleware(CacheMiddleware, store=cache_store, ttl=settings.cache_seconds,
-                       version=data_version)
+    app.add_middleware(
+        CacheMiddleware, store=cache_store, ttl=settings.cache_seconds, version=data_version
+    )
     app.add_middleware(RateLimitMiddleware, settings=settings, counter=counter)
     app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

@@ -31,8 +31,14 @@ log = logging.getLogger(__name__)
 
 DATA_PREFIXES = (
     "/ergast/f1",
-    "/api/v1/drivers", "/api/v1/constructors", "/api/v1/circuits", "/api/v1/seasons",
-    "/api/v1/races", "/api/v1/standings", "/api/v1/ratings", "/api/v1/teammates",
+    "/api/v1/drivers",
+    "/api/v1/constructors",
+    "/api/v1/circuits",
+    "/api/v1/seasons",
+    "/api/v1/races",
+    "/api/v1/standings",
+    "/api/v1/ratings",
+    "/api/v1/teammates",
     "/api/v1/next-race",
 )
 REVALIDATE_PREFIXES = ("/api/v1/", "/ergast/")
@@ -57,9 +63,12 @@ class Entry:
             self.etag = etag_of(self.body)
 
     def dumps(self) -> bytes:
-        head = {"status": self.status, "route": self.route, "etag": self.etag.decode(),
-                "headers": [[k.decode("latin-1"), v.decode("latin-1")]
-                            for k, v in self.headers]}
+        head = {
+            "status": self.status,
+            "route": self.route,
+            "etag": self.etag.decode(),
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in self.headers],
+        }
         return json.dumps(head).encode() + b"\n" + self.body
 
     @classmethod
@@ -67,8 +76,13 @@ class Entry:
         head, _, body = data.partition(b"\n")
         meta = json.loads(head)
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in meta["headers"]]
-        return cls(int(meta["status"]), headers, body, meta.get("route"),
-                   str(meta.get("etag", "")).encode())
+        return cls(
+            int(meta["status"]),
+            headers,
+            body,
+            meta.get("route"),
+            str(meta.get("etag", "")).encode(),
+        )
 
 
 class Store(Protocol):
@@ -114,7 +128,8 @@ class RedisStore:
 
     def set(self, key: str, entry: Entry, ttl: int) -> None:
         self.breaker.call(
-            lambda: self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl))
+            lambda: self.client.set(self.prefix + "cache:" + key, entry.dumps(), ex=ttl)
+        )
 
 
 class TieredStore:
@@ -163,8 +178,7 @@ def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
 class CacheMiddleware:
     """Adds ETag/Cache-Control, answers 304s, serves and fills the server cache."""
 
-    def __init__(self, app: ASGIApp, store: Store, ttl: int,
-                 version: Callable[[], str]) -> None:
+    def __init__(self, app: ASGIApp, store: Store, ttl: int, version: Callable[[], str]) -> None:
         self.app = app
         self.store = store
         self.ttl = ttl
@@ -177,31 +191,42 @@ class CacheMiddleware:
         params = "&".join(sorted(query.split("&"))) if query else ""
         return f"{self.version()}:{scope['path']}?{params}"
 
-    async def _send_entry(self, scope: Scope, send: Send, entry: Entry,
-                          cache_control: bytes) -> None:
+    async def _send_entry(
+        self, scope: Scope, send: Send, entry: Entry, cache_control: bytes
+    ) -> None:
         etag = entry.etag
         fresh = _matches(_header(scope, b"if-none-match"), etag)
-        kept = [(k, v) for k, v in entry.headers
-                if k.lower() not in (b"content-length", b"etag", b"cache-control")]
+        kept = [
+            (k, v)
+            for k, v in entry.headers
+            if k.lower() not in (b"content-length", b"etag", b"cache-control")
+        ]
         if fresh:
             kept = [(k, v) for k, v in kept if k.lower() in NOT_MODIFIED_HEADERS]
-        headers = [*kept, (b"etag", etag),
-                   (b"cache-control", cache_control)]
+        headers = [*kept, (b"etag", etag), (b"cache-control", cache_control)]
         body = b"" if fresh or scope["method"] == "HEAD" else entry.body
         if not fresh:
             headers.append((b"content-length", str(len(entry.body)).encode()))
-        await send({"type": "http.response.start", "status": 304 if fresh else entry.status,
-                    "headers": headers})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 304 if fresh else entry.status,
+                "headers": headers,
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
-                or not scope["path"].startswith(REVALIDATE_PREFIXES)
-                or scope["path"].startswith(("/api/v1/admin", "/api/v1/runs"))):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(REVALIDATE_PREFIXES)
+            or scope["path"].startswith(("/api/v1/admin", "/api/v1/runs"))
+        ):
             await self.app(scope, receive, send)
             return
         shared = scope["path"].startswith(DATA_PREFIXES)
-        cache_control = (f"public, max-age={self.ttl}".encode() if shared else b"no-cache")
+        cache_control = f"public, max-age={self.ttl}".encode() if shared else b"no-cache"
         key = None
         if shared:
             try:
@@ -235,15 +260,24 @@ class CacheMiddleware:
             size += len(chunks[-1])
             if message.get("more_body", False) and size <= MAX_BODY:
                 return
-            await self._finish(scope, send, start, chunks, key, cache_control,
-                               more=message.get("more_body", False))
+            await self._finish(
+                scope, send, start, chunks, key, cache_control, more=message.get("more_body", False)
+            )
             chunks.clear()
 
         await self.app(scope, receive, capture)
 
-    async def _finish(self, scope: Scope, send: Send, start: Message | None,
-                      chunks: list[bytes], key: str | None, cache_control: bytes,
-                      *, more: bool) -> None:
+    async def _finish(
+        self,
+        scope: Scope,
+        send: Send,
+        start: Message | None,
+        chunks: list[bytes],
+        key: str | None,
+        cache_control: bytes,
+        *,
+        more: bool,
+    ) -> None:
         assert start is not None
         body = b"".join(chunks)
         if start["status"] != 200 or more or start.get("_undercut_sent"):

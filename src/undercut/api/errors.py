@@ -37,9 +37,11 @@ class ErrorBody(BaseModel):
     """Every error answer (422 carries the list of invalid fields in `detail`)."""
 
     detail: str = Field(description="What went wrong, naming the parameter at fault.")
-    error: str = Field(description="Stable code: `not_found`, `bad_request`, "
-                       "`unauthorized`, `forbidden`, `rate_limited`, "
-                       "`warehouse_unavailable`, …")
+    error: str = Field(
+        description="Stable code: `not_found`, `bad_request`, "
+        "`unauthorized`, `forbidden`, `rate_limited`, "
+        "`warehouse_unavailable`, …"
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -70,8 +72,9 @@ def status_for(exc: UndercutError) -> tuple[int, str]:
 
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"detail": message, "error": code, **extra}, status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        {"detail": message, "error": code, **extra}, status_code=status, headers=headers
+    )
 
 
 async def _undercut_error(request: Request, exc: Exception) -> JSONResponse:
@@ -84,8 +87,9 @@ async def _undercut_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
-    log.exception("unhandled error in %s %s (request %s)", request.method, request.url.path,
-                  request_id)
+    log.exception(
+        "unhandled error in %s %s (request %s)", request.method, request.url.path, request_id
+    )
     return error_response(500, "internal", "internal server error", request_id=request_id)
 
 
@@ -95,16 +99,26 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
 
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     """Routing answers (unknown path, wrong method) in the same JSON shape as the rest."""
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
-    return JSONResponse({"detail": exc.detail, "error": code}, status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        {"detail": exc.detail, "error": code},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -41,11 +41,15 @@ def configure_logging(level: str = "INFO") -> None:
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processor=structlog.processors.JSONRenderer(),
-        foreign_pre_chain=[structlog.processors.add_log_level,
-                           structlog.processors.TimeStamper(fmt="iso", utc=True)],
-    ))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processor=structlog.processors.JSONRenderer(),
+            foreign_pre_chain=[
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+            ],
+        )
+    )
     root = logging.getLogger("undercut")
     root.handlers[:] = [handler]
     root.setLevel(numeric)
@@ -58,26 +62,43 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "undercut_http_requests_total", "HTTP requests by route template and status.",
-            ["method", "route", "status"], registry=self.registry)
+            "undercut_http_requests_total",
+            "HTTP requests by route template and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
-            "undercut_http_request_duration_seconds", "Request latency by route template.",
-            ["method", "route"], buckets=BUCKETS, registry=self.registry)
+            "undercut_http_request_duration_seconds",
+            "Request latency by route template.",
+            ["method", "route"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
         self.cache = Counter(
-            "undercut_response_cache_total", "Server response cache lookups.", ["result"],
-            registry=self.registry)
+            "undercut_response_cache_total",
+            "Server response cache lookups.",
+            ["result"],
+            registry=self.registry,
+        )
         self.rate_limited = Counter(
-            "undercut_rate_limited_total", "Requests answered 429.", registry=self.registry)
+            "undercut_rate_limited_total", "Requests answered 429.", registry=self.registry
+        )
         self.predictions = Gauge(
-            "undercut_predictions_stored", "Race predictions stored in the app database.",
-            registry=self.registry)
+            "undercut_predictions_stored",
+            "Race predictions stored in the app database.",
+            registry=self.registry,
+        )
         self.last_race_age = Gauge(
             "undercut_data_last_race_age_seconds",
             "Age of the newest race with results in the served warehouse.",
-            registry=self.registry)
+            registry=self.registry,
+        )
         self.last_race = Gauge(
-            "undercut_data_last_race_info", "Newest race with results (season, round labels).",
-            ["season", "round"], registry=self.registry)
+            "undercut_data_last_race_info",
+            "Newest race with results (season, round labels).",
+            ["season", "round"],
+            registry=self.registry,
+        )
 
 
 def route_template(scope: Scope) -> str | None:
@@ -91,7 +112,7 @@ def route_template(scope: Scope) -> str | None:
         text = "/" + str(value)
         at = path.rfind(text)
         if str(value) and at >= 0:
-            path = path[:at] + "/{" + name + "}" + path[at + len(text):]
+            path = path[:at] + "/{" + name + "}" + path[at + len(text) :]
     return path
 
 
@@ -120,8 +141,13 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"x-request-id", request_id.encode())]}
+                message = {
+                    **message,
+                    "headers": [
+                        *message.get("headers", []),
+                        (b"x-request-id", request_id.encode()),
+                    ],
+                }
             await send(message)
 
         try:
@@ -138,8 +164,12 @@ class RequestContextMiddleware:
             if status == 429:
                 self.metrics.rate_limited.inc()
             fields: dict[str, Any] = {
-                "request_id": request_id, "method": method, "path": scope["path"],
-                "route": route, "status": status, "ms": round(elapsed * 1000, 2),
+                "request_id": request_id,
+                "method": method,
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "ms": round(elapsed * 1000, 2),
             }
             if cache:
                 fields["cache"] = cache

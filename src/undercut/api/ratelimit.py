@@ -27,8 +27,18 @@ from undercut.api.security import decode_access_token
 from undercut.config import Settings
 from undercut.errors import AuthError, InputError
 
-_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600,
-          "hour": 3600, "d": 86400, "day": 86400}
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*$")
 EXEMPT = ("/health", "/metrics")
 log = logging.getLogger(__name__)
@@ -124,14 +134,19 @@ class RateLimitMiddleware:
         self.settings = settings
         self.counter = counter
         self.anonymous = parse_rate(settings.rate_limit)
-        self.authenticated = (parse_rate(settings.rate_limit_authenticated)
-                              if settings.rate_limit_authenticated is not None
-                              else self.anonymous)
+        self.authenticated = (
+            parse_rate(settings.rate_limit_authenticated)
+            if settings.rate_limit_authenticated is not None
+            else self.anonymous
+        )
         self.rejected = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["path"].startswith(EXEMPT)
-                or (self.anonymous is None and self.authenticated is None)):
+        if (
+            scope["type"] != "http"
+            or scope["path"].startswith(EXEMPT)
+            or (self.anonymous is None and self.authenticated is None)
+        ):
             await self.app(scope, receive, send)
             return
         key, signed_in = client_key(scope, self.settings)
@@ -152,15 +167,25 @@ class RateLimitMiddleware:
         if count > rate.limit:
             self.rejected += 1
             scope.setdefault("state", {})["rate_limited"] = True
-            body = json.dumps({"detail": f"rate limit exceeded ({rate}); retry in {reset}s",
-                               "error": "rate_limited"}).encode()
-            await send({"type": "http.response.start", "status": 429, "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(max(1, reset)).encode()),
-                (b"x-ratelimit-limit", str(rate.limit).encode()),
-                (b"x-ratelimit-remaining", b"0"),
-            ]})
+            body = json.dumps(
+                {
+                    "detail": f"rate limit exceeded ({rate}); retry in {reset}s",
+                    "error": "rate_limited",
+                }
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"retry-after", str(max(1, reset)).encode()),
+                        (b"x-ratelimit-limit", str(rate.limit).encode()),
+                        (b"x-ratelimit-remaining", b"0"),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
 

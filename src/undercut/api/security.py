@@ -108,7 +108,9 @@ def decode_access_token(settings: Settings, token: str) -> Principal:
     """Check signature, expiry and type; any failure is one ``AuthError``."""
     try:
         claims = jwt.decode(
-            token, settings.secret_key, algorithms=[ALGORITHM],
+            token,
+            settings.secret_key,
+            algorithms=[ALGORITHM],
             options={"require": ["exp", "sub", "type"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -118,8 +120,9 @@ def decode_access_token(settings: Settings, token: str) -> Principal:
     if claims.get("type") != "access":
         raise AuthError("invalid access token")
     try:
-        return Principal(int(claims["sub"]), str(claims.get("name", "")),
-                         str(claims.get("role", "user")))
+        return Principal(
+            int(claims["sub"]), str(claims.get("name", "")), str(claims.get("role", "user"))
+        )
     except (TypeError, ValueError) as exc:
         raise AuthError("invalid access token") from exc
 

@@ -23,7 +23,13 @@ from undercut.appdb.base import Base
 
 RUN_STATUSES = ("queued", "running", "succeeded", "failed", "interrupted")
 STEP_STATUSES = (
-    "pending", "queued", "running", "succeeded", "skipped", "failed", "unavailable",
+    "pending",
+    "queued",
+    "running",
+    "succeeded",
+    "skipped",
+    "failed",
+    "unavailable",
     "interrupted",
 )
 

@@ -38,7 +38,8 @@ class PredictionAccuracy(Base):
     __tablename__ = "prediction_accuracy"
 
     prediction_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True)
+        Integer, ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True
+    )
     season: Mapped[int] = mapped_column(Integer, index=True)
     round: Mapped[int] = mapped_column(Integer)
     model_version: Mapped[str] = mapped_column(String(64), index=True)
@@ -52,8 +53,15 @@ class PredictionAccuracy(Base):
     mae_position: Mapped[float] = mapped_column(Float)
 
 
-ACCURACY_COLUMNS = ("winner_log_loss", "win_brier", "top1_hit", "podium_brier",
-                    "points_brier", "spearman", "mae_position")
+ACCURACY_COLUMNS = (
+    "winner_log_loss",
+    "win_brier",
+    "top1_hit",
+    "podium_brier",
+    "points_brier",
+    "spearman",
+    "mae_position",
+)
 
 
 def store_prediction(settings: Settings, document: dict[str, Any], input_hash: str) -> int:
@@ -62,9 +70,14 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
 
     upgrade(settings)
     with session_factory(settings)() as session:
-        row = Prediction(season=document["season"], round=document["round"],
-                         model_version=document["model"]["version"], basis=document["basis"],
-                         input_hash=input_hash, payload=document)
+        row = Prediction(
+            season=document["season"],
+            round=document["round"],
+            model_version=document["model"]["version"],
+            basis=document["basis"],
+            input_hash=input_hash,
+            payload=document,
+        )
         session.add(row)
         session.commit()
         return int(row.id)
@@ -73,8 +86,10 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
 def latest_prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
     """The most recent stored prediction document of a race, or None."""
     row = session.scalars(
-        select(Prediction).where(Prediction.season == season, Prediction.round == round)
-        .order_by(Prediction.created_at.desc(), Prediction.id.desc()).limit(1)
+        select(Prediction)
+        .where(Prediction.season == season, Prediction.round == round)
+        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
+        .limit(1)
     ).first()
     return None if row is None else dict(row.payload)
 
@@ -82,14 +97,18 @@ def latest_prediction(session: Session, season: int, round: int) -> dict[str, An
 def unevaluated(session: Session) -> list[Prediction]:
     """Stored predictions that have no accuracy row yet."""
     done = select(PredictionAccuracy.prediction_id)
-    return list(session.scalars(
-        select(Prediction).where(Prediction.id.not_in(done)).order_by(Prediction.id)))
+    return list(
+        session.scalars(
+            select(Prediction).where(Prediction.id.not_in(done)).order_by(Prediction.id)
+        )
+    )
 
 
 def accuracy_rows(session: Session, model_version: str | None = None) -> list[dict[str, Any]]:
     """Accuracy per evaluated prediction (optionally of one model version), by race."""
     query = select(PredictionAccuracy).order_by(
-        PredictionAccuracy.season, PredictionAccuracy.round, PredictionAccuracy.prediction_id)
+        PredictionAccuracy.season, PredictionAccuracy.round, PredictionAccuracy.prediction_id
+    )
     if model_version is not None:
         query = query.where(PredictionAccuracy.model_version == model_version)
     return [

@@ -63,8 +63,14 @@ def create_user(session: Session, name: str, password_hash: str, role: str) -> U
         raise InputError(f"name: {name!r} must be 1-64 printable characters")
     if get_user_by_name(session, name) is not None:
         raise InputError(f"name: a user called {name!r} already exists")
-    user = User(name=name, password_hash=password_hash, role=role, is_active=True,
-                failed_logins=0, created_at=utcnow())
+    user = User(
+        name=name,
+        password_hash=password_hash,
+        role=role,
+        is_active=True,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
     session.add(user)
     session.commit()
     return user
@@ -81,8 +87,13 @@ def get_user(session: Session, user_id: int) -> User | None:
 def store_refresh_token(
     session: Session, user_id: int, family_id: str, token: str, expires_at: datetime
 ) -> RefreshToken:
-    row = RefreshToken(user_id=user_id, family_id=family_id, token_hash=token_digest(token),
-                       issued_at=utcnow(), expires_at=expires_at)
+    row = RefreshToken(
+        user_id=user_id,
+        family_id=family_id,
+        token_hash=token_digest(token),
+        issued_at=utcnow(),
+        expires_at=expires_at,
+    )
     session.add(row)
     session.commit()
     return row
@@ -98,8 +109,11 @@ def spend_refresh_token(session: Session, row: RefreshToken) -> bool:
     """Mark a token used; False when another request spent it first (a race is a reuse)."""
     result = session.execute(
         update(RefreshToken)
-        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None),
-               RefreshToken.revoked_at.is_(None))
+        .where(
+            RefreshToken.id == row.id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
         .values(used_at=utcnow())
     )
     session.commit()

@@ -18,7 +18,8 @@ def archive(
     source: Annotated[
         str | None,
         typer.Option(
-            "--source", "-s",
+            "--source",
+            "-s",
             help="Directory, .zip or http(s) URL of an Ergast-format CSV archive. "
             "Env: UNDERCUT_ARCHIVE. Default: the public archive.",
             show_default=False,
@@ -42,8 +43,12 @@ def archive(
     settings = settings_for(home)
     console = err_console()
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-        console=console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         steps = progress.add_task("ingest", total=INGEST_STEPS)
         download = progress.add_task("download", visible=False, total=None)
@@ -52,14 +57,22 @@ def archive(
             progress.update(steps, description=message, advance=1)
 
         def on_download(done: int, total: int | None) -> None:
-            progress.update(download, visible=True, completed=done, total=total,
-                            description="downloading archive")
+            progress.update(
+                download,
+                visible=True,
+                completed=done,
+                total=total,
+                description="downloading archive",
+            )
 
-        result = ingest_archive(settings, source, on_step=on_step, on_download=on_download,
-                                force=force)
+        result = ingest_archive(
+            settings, source, on_step=on_step, on_download=on_download, force=force
+        )
     if result.status == "up_to_date":
-        console.print(f"already up to date: archive {result.content_hash[:12]} is loaded "
-                      f"({settings.warehouse_path}); nothing rewritten")
+        console.print(
+            f"already up to date: archive {result.content_hash[:12]} is loaded "
+            f"({settings.warehouse_path}); nothing rewritten"
+        )
         return
     table = Table(title=f"Loaded {result.origin}", title_justify="left")
     table.add_column("silver table")
@@ -69,5 +82,7 @@ def archive(
     console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
-    console.print(f"archive {result.content_hash[:12]} → {settings.warehouse_path} "
-                  f"in {result.seconds:.2f}s; report: {result.report_path}")
+    console.print(
+        f"archive {result.content_hash[:12]} → {settings.warehouse_path} "
+        f"in {result.seconds:.2f}s; report: {result.report_path}"
+    )

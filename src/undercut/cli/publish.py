@@ -22,10 +22,12 @@ def publish(home: HomeOption = None) -> None:
     settings = settings_for(home)
     console = err_console()
     upgrade(settings)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
-                  transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
         task = progress.add_task("publish", total=None)
         result = run_publish(settings, on_step=lambda m: progress.update(task, description=m))
     rows = sum(result.row_counts.values())
-    console.print(f"published {len(result.row_counts)} tables ({rows:,} rows) "
-                  f"in {result.seconds:.2f}s")
+    console.print(
+        f"published {len(result.row_counts)} tables ({rows:,} rows) in {result.seconds:.2f}s"
+    )

@@ -20,20 +20,30 @@ from undercut.cli.common import (
 def runs(
     run_id: Annotated[
         str | None,
-        typer.Argument(help="Show one run (an id or a unique prefix) with every step's "
-                       "inputs, outputs and error.", show_default=False),
+        typer.Argument(
+            help="Show one run (an id or a unique prefix) with every step's "
+            "inputs, outputs and error.",
+            show_default=False,
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs to list.")] = 20,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="Only runs with this status (succeeded, failed, "
-                     "running, interrupted, queued).", show_default=False),
+        typer.Option(
+            "--status",
+            help="Only runs with this status (succeeded, failed, running, interrupted, queued).",
+            show_default=False,
+        ),
     ] = None,
     lineage: Annotated[
         str | None,
-        typer.Option("--lineage", metavar="PREDICTION", help="Which data and which model "
-                     "produced a prediction: its id, or SEASON:ROUND for the newest one.",
-                     show_default=False),
+        typer.Option(
+            "--lineage",
+            metavar="PREDICTION",
+            help="Which data and which model "
+            "produced a prediction: its id, or SEASON:ROUND for the newest one.",
+            show_default=False,
+        ),
     ] = None,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -55,30 +65,55 @@ def runs(
     settings = settings_for(home)
     if lineage:
         document = prediction_lineage(settings, lineage)
-        rows = [{"step": s["name"], "run": s["runId"][:12], "status": s["status"],
-                 "finished": s["finishedAt"], "inputs": s["inputsHash"][:12]
-                 if s["inputsHash"] else ""} for s in document["steps"]]
-        emit(rows, fmt, title=f"lineage of prediction {document['prediction']['id']}",
-             document=document)
+        rows = [
+            {
+                "step": s["name"],
+                "run": s["runId"][:12],
+                "status": s["status"],
+                "finished": s["finishedAt"],
+                "inputs": s["inputsHash"][:12] if s["inputsHash"] else "",
+            }
+            for s in document["steps"]
+        ]
+        emit(
+            rows,
+            fmt,
+            title=f"lineage of prediction {document['prediction']['id']}",
+            document=document,
+        )
         return
     if run_id:
         document = ledger.get_run(settings, run_id)
-        rows = [{"step": s["name"], "status": s["status"], "attempts": s["attempts"],
-                 "seconds": s["seconds"], "inputs": (s["inputsHash"] or "")[:12],
-                 "detail": s["error"] or s["outputs"].get("reason") or _brief(s["outputs"])}
-                for s in document["steps"]]
-        emit(rows, fmt, title=f"run {document['id']} ({document['status']})",
-             document=document)
+        rows = [
+            {
+                "step": s["name"],
+                "status": s["status"],
+                "attempts": s["attempts"],
+                "seconds": s["seconds"],
+                "inputs": (s["inputsHash"] or "")[:12],
+                "detail": s["error"] or s["outputs"].get("reason") or _brief(s["outputs"]),
+            }
+            for s in document["steps"]
+        ]
+        emit(rows, fmt, title=f"run {document['id']} ({document['status']})", document=document)
         return
     total, items = ledger.list_runs(settings, limit=limit, status=status)
     if fmt is OutputFormat.json:
         emit([], fmt, document={"total": total, "limit": limit, "offset": 0, "items": items})
         return
-    rows = [{"run": r["id"][:12], "created": (r["createdAt"] or "")[:16].replace("T", " "),
-             "kind": r["kind"], "trigger": r["trigger"], "status": r["status"],
-             "seconds": r["seconds"],
-             "steps": " ".join(f"{s['name']}{_MARK.get(s['status'], '?')}" for s in r["steps"]),
-             "error": _short(r["error"])} for r in items]
+    rows = [
+        {
+            "run": r["id"][:12],
+            "created": (r["createdAt"] or "")[:16].replace("T", " "),
+            "kind": r["kind"],
+            "trigger": r["trigger"],
+            "status": r["status"],
+            "seconds": r["seconds"],
+            "steps": " ".join(f"{s['name']}{_MARK.get(s['status'], '?')}" for s in r["steps"]),
+            "error": _short(r["error"]),
+        }
+        for r in items
+    ]
     if not rows and fmt is OutputFormat.table:
         err_console().print("no runs recorded yet; start one with `undercut run`")
         return
@@ -87,8 +122,16 @@ def runs(
         out_console().print(f"(newest {len(rows)}; --limit to see more)")
 
 
-_MARK = {"succeeded": "✓", "skipped": "-", "unavailable": "∅", "failed": "✗",
-         "interrupted": "!", "pending": "·", "queued": "…", "running": "▶"}
+_MARK = {
+    "succeeded": "✓",
+    "skipped": "-",
+    "unavailable": "∅",
+    "failed": "✗",
+    "interrupted": "!",
+    "pending": "·",
+    "queued": "…",
+    "running": "▶",
+}
 
 
 def _short(text: str | None, width: int = 60) -> str:

@@ -14,13 +14,21 @@ from undercut.cli.common import HomeOption, err_console, settings_for
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(
-        "--workers", min=1, max=64,
-        help="Worker processes (production: about one per core).")] = 1,
-    get: Annotated[str | None, typer.Option(
-        "--get", metavar="PATH",
-        help="Answer one GET request (e.g. /api/v1/drivers/hamilton) on stdout and exit, "
-        "without starting a server.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, max=64, help="Worker processes (production: about one per core)."
+        ),
+    ] = 1,
+    get: Annotated[
+        str | None,
+        typer.Option(
+            "--get",
+            metavar="PATH",
+            help="Answer one GET request (e.g. /api/v1/drivers/hamilton) on stdout and exit, "
+            "without starting a server.",
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Serve the API and dashboard: /ergast/f1, /api/v1, /auth, /health, /metrics, /docs.
@@ -51,16 +59,30 @@ def serve(
     if get is not None:
         _answer_one(create_app(settings, run_migrations=False), get)
         return
-    err_console().print(f"serving {settings.home} on http://{host}:{port} "
-                        f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs")
+    err_console().print(
+        f"serving {settings.home} on http://{host}:{port} "
+        f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs"
+    )
     if workers == 1:
-        uvicorn.run(create_app(settings, run_migrations=False), host=host, port=port,
-                    log_config=None, access_log=False)
+        uvicorn.run(
+            create_app(settings, run_migrations=False),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+        )
         return
     # Worker processes build their own app from the environment: pass the home on.
     os.environ["UNDERCUT_HOME"] = settings.home
-    uvicorn.run("undercut.api.app:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, log_config=None, access_log=False)
+    uvicorn.run(
+        "undercut.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def _answer_one(app: object, path: str) -> None:

@@ -27,8 +27,9 @@ def _read_password() -> str:
 @app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Login name (1-64 printable characters).")],
-    role: Annotated[Role, typer.Option("--role", help="admin may trigger jobs; user reads.")]
-    = Role.user,
+    role: Annotated[
+        Role, typer.Option("--role", help="admin may trigger jobs; user reads.")
+    ] = Role.user,
     home: HomeOption = None,
 ) -> None:
     """Create an account. The password is read from stdin (first line) or prompted for.

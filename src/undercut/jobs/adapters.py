@@ -38,8 +38,9 @@ def update_function(custom: str | None = None) -> Callable[..., Any]:
     if custom:
         module, _, name = custom.partition(":")
         return resolve(module, name or "update")
-    return resolve("undercut.warehouse.load_api", "update", "update_warehouse", "load_api",
-                   "run_update")
+    return resolve(
+        "undercut.warehouse.load_api", "update", "update_warehouse", "load_api", "run_update"
+    )
 
 
 def train_function() -> Callable[..., Any]:

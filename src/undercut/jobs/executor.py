@@ -48,14 +48,20 @@ def worker_name() -> str:
 class _Heartbeat:
     """Renews the ledger claim and the leases until stopped."""
 
-    def __init__(self, settings: Settings, run_id: str, name: str, worker: str,
-                 leases: list[locks.Lease], every: float) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        run_id: str,
+        name: str,
+        worker: str,
+        leases: list[locks.Lease],
+        every: float,
+    ) -> None:
         self._stop = threading.Event()
         self._args = (settings, run_id, name, worker)
         self._leases = leases
         self._every = every
-        self._thread = threading.Thread(target=self._loop, daemon=True,
-                                        name=f"heartbeat-{name}")
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"heartbeat-{name}")
 
     def _loop(self) -> None:
         while not self._stop.wait(self._every):
@@ -107,8 +113,9 @@ def execute_step(
     options = options or job_options()
     worker = worker_name()
     stale_after = 3 * options.heartbeat_seconds
-    claim, status = ledger.claim_step(settings, run_id, name, worker=worker, task_id=task_id,
-                                      stale_after=stale_after)
+    claim, status = ledger.claim_step(
+        settings, run_id, name, worker=worker, task_id=task_id, stale_after=stale_after
+    )
     if claim is ledger.Claim.done:
         return Outcome(status or "succeeded", "already finished")
     if claim is ledger.Claim.missing:
@@ -130,44 +137,86 @@ def execute_step(
             if step.writes_warehouse:
                 leases.append(_take(settings, "warehouse", options))
                 stack.callback(_release, leases[-1])
-            stack.enter_context(_Heartbeat(settings, run_id, name, worker, leases,
-                                           options.heartbeat_seconds))
+            stack.enter_context(
+                _Heartbeat(settings, run_id, name, worker, leases, options.heartbeat_seconds)
+            )
             say(name, "planning", step.summary)
             plan = step.plan(ctx)
             if plan.skip:
-                ledger.finish_step(settings, run_id, name, worker=worker, status="skipped",
-                                   inputs=plan.inputs, outputs={"reason": plan.skip})
+                ledger.finish_step(
+                    settings,
+                    run_id,
+                    name,
+                    worker=worker,
+                    status="skipped",
+                    inputs=plan.inputs,
+                    outputs={"reason": plan.skip},
+                )
                 say(name, "skipped", plan.skip)
                 return Outcome("skipped", plan.skip)
             say(name, "running", step.summary)
             outputs = step.execute(ctx, plan)
     except StepUnavailable as exc:
-        ledger.finish_step(settings, run_id, name, worker=worker, status="unavailable",
-                           inputs=plan.inputs if plan else {}, outputs={"reason": str(exc)})
+        ledger.finish_step(
+            settings,
+            run_id,
+            name,
+            worker=worker,
+            status="unavailable",
+            inputs=plan.inputs if plan else {},
+            outputs={"reason": str(exc)},
+        )
         say(name, "unavailable", str(exc))
         return Outcome("unavailable", str(exc))
     except (KeyboardInterrupt, SystemExit):
-        ledger.finish_step(settings, run_id, name, worker=worker, status="interrupted",
-                           inputs=plan.inputs if plan else {}, error="interrupted")
+        ledger.finish_step(
+            settings,
+            run_id,
+            name,
+            worker=worker,
+            status="interrupted",
+            inputs=plan.inputs if plan else {},
+            error="interrupted",
+        )
         say(name, "interrupted", "")
         raise
     except UndercutError as exc:
         return _failed(settings, run_id, name, worker, plan, str(exc), say)
     except Exception as exc:  # a bug in an area's code: recorded, the run fails cleanly
         log.debug("step %s of run %s crashed", name, run_id, exc_info=True)
-        return _failed(settings, run_id, name, worker, plan,
-                       f"{type(exc).__name__}: {exc}", say)
+        return _failed(settings, run_id, name, worker, plan, f"{type(exc).__name__}: {exc}", say)
     outputs["seconds"] = round(time.perf_counter() - started, 3)
-    ledger.finish_step(settings, run_id, name, worker=worker, status="succeeded",
-                       inputs=plan.inputs, outputs=outputs)
+    ledger.finish_step(
+        settings,
+        run_id,
+        name,
+        worker=worker,
+        status="succeeded",
+        inputs=plan.inputs,
+        outputs=outputs,
+    )
     say(name, "succeeded", _describe(outputs))
     return Outcome("succeeded", _describe(outputs))
 
 
-def _failed(settings: Settings, run_id: str, name: str, worker: str, plan: Plan | None,
-            error: str, say: Notify) -> Outcome:
-    ledger.finish_step(settings, run_id, name, worker=worker, status="failed",
-                       inputs=plan.inputs if plan else {}, error=error)
+def _failed(
+    settings: Settings,
+    run_id: str,
+    name: str,
+    worker: str,
+    plan: Plan | None,
+    error: str,
+    say: Notify,
+) -> Outcome:
+    ledger.finish_step(
+        settings,
+        run_id,
+        name,
+        worker=worker,
+        status="failed",
+        inputs=plan.inputs if plan else {},
+        error=error,
+    )
     say(name, "failed", error)
     return Outcome("failed", error)
 

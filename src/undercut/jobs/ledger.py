@@ -89,28 +89,55 @@ def create_run(
     run_id = uuid.uuid4().hex
     now = utcnow()
     with session(settings) as db:
-        db.add(Run(id=run_id, kind=kind, trigger=trigger, status="queued", steps=list(steps),
-                   distributed=distributed, retry_of=retry_of, params=params or {},
-                   host=socket.gethostname(), created_at=now))
+        db.add(
+            Run(
+                id=run_id,
+                kind=kind,
+                trigger=trigger,
+                status="queued",
+                steps=list(steps),
+                distributed=distributed,
+                retry_of=retry_of,
+                params=params or {},
+                host=socket.gethostname(),
+                created_at=now,
+            )
+        )
         db.flush()
         for position, name in enumerate(steps):
-            db.add(RunStep(run_id=run_id, name=name, position=position, status="pending",
-                           attempts=0, inputs={}, outputs={}))
+            db.add(
+                RunStep(
+                    run_id=run_id,
+                    name=name,
+                    position=position,
+                    status="pending",
+                    attempts=0,
+                    inputs={},
+                    outputs={},
+                )
+            )
     return run_id
 
 
 def start_run(settings: Settings, run_id: str) -> None:
     with session(settings) as db:
-        db.execute(update(Run).where(Run.id == run_id, Run.started_at.is_(None))
-                   .values(started_at=utcnow()))
-        db.execute(update(Run).where(Run.id == run_id, Run.status == "queued")
-                   .values(status="running"))
+        db.execute(
+            update(Run)
+            .where(Run.id == run_id, Run.started_at.is_(None))
+            .values(started_at=utcnow())
+        )
+        db.execute(
+            update(Run).where(Run.id == run_id, Run.status == "queued").values(status="running")
+        )
 
 
 def finish_run(settings: Settings, run_id: str, status: str, error: str | None = None) -> None:
     with session(settings) as db:
-        db.execute(update(Run).where(Run.id == run_id)
-                   .values(status=status, finished_at=utcnow(), error=error))
+        db.execute(
+            update(Run)
+            .where(Run.id == run_id)
+            .values(status=status, finished_at=utcnow(), error=error)
+        )
 
 
 def settle_run(settings: Settings, run_id: str) -> str | None:
@@ -136,11 +163,15 @@ def settle_run(settings: Settings, run_id: str) -> str | None:
 
 def mark_queued(settings: Settings, run_id: str, name: str, task_id: str | None) -> None:
     with session(settings) as db:
-        db.execute(update(RunStep)
-                   .where(RunStep.run_id == run_id, RunStep.name == name,
-                          RunStep.status.in_(("pending", "queued")))
-                   .values(status="queued", task_id=task_id, started_at=None,
-                           heartbeat_at=utcnow()))
+        db.execute(
+            update(RunStep)
+            .where(
+                RunStep.run_id == run_id,
+                RunStep.name == name,
+                RunStep.status.in_(("pending", "queued")),
+            )
+            .values(status="queued", task_id=task_id, started_at=None, heartbeat_at=utcnow())
+        )
 
 
 class Claim(StrEnum):
@@ -151,7 +182,12 @@ class Claim(StrEnum):
 
 
 def claim_step(
-    settings: Settings, run_id: str, name: str, *, worker: str, task_id: str | None,
+    settings: Settings,
+    run_id: str,
+    name: str,
+    *,
+    worker: str,
+    task_id: str | None,
     stale_after: float,
 ) -> tuple[Claim, str | None]:
     """Atomically take a step for execution.
@@ -166,16 +202,27 @@ def claim_step(
     with session(settings) as db:
         result = db.execute(
             update(RunStep)
-            .where(RunStep.run_id == run_id, RunStep.name == name,
-                   (RunStep.status.in_(("pending", "queued")))
-                   | ((RunStep.status == "running") & (RunStep.heartbeat_at < cutoff)))
-            .values(status="running", attempts=RunStep.attempts + 1, worker=worker,
-                    task_id=task_id, started_at=now, heartbeat_at=now, error=None)
+            .where(
+                RunStep.run_id == run_id,
+                RunStep.name == name,
+                (RunStep.status.in_(("pending", "queued")))
+                | ((RunStep.status == "running") & (RunStep.heartbeat_at < cutoff)),
+            )
+            .values(
+                status="running",
+                attempts=RunStep.attempts + 1,
+                worker=worker,
+                task_id=task_id,
+                started_at=now,
+                heartbeat_at=now,
+                error=None,
+            )
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             return Claim.claimed, "running"
-        row = db.scalars(select(RunStep).where(RunStep.run_id == run_id,
-                                               RunStep.name == name)).first()
+        row = db.scalars(
+            select(RunStep).where(RunStep.run_id == run_id, RunStep.name == name)
+        ).first()
     if row is None:
         return Claim.missing, None
     if row.status in TERMINAL_STEP:
@@ -185,22 +232,35 @@ def claim_step(
 
 def heartbeat(settings: Settings, run_id: str, name: str, worker: str) -> None:
     with session(settings) as db:
-        db.execute(update(RunStep)
-                   .where(RunStep.run_id == run_id, RunStep.name == name,
-                          RunStep.worker == worker, RunStep.status == "running")
-                   .values(heartbeat_at=utcnow()))
+        db.execute(
+            update(RunStep)
+            .where(
+                RunStep.run_id == run_id,
+                RunStep.name == name,
+                RunStep.worker == worker,
+                RunStep.status == "running",
+            )
+            .values(heartbeat_at=utcnow())
+        )
 
 
 def finish_step(
-    settings: Settings, run_id: str, name: str, *, worker: str, status: str,
-    inputs: dict[str, Any] | None = None, outputs: dict[str, Any] | None = None,
+    settings: Settings,
+    run_id: str,
+    name: str,
+    *,
+    worker: str,
+    status: str,
+    inputs: dict[str, Any] | None = None,
+    outputs: dict[str, Any] | None = None,
     error: str | None = None,
 ) -> bool:
     """Record a step's end; only the worker holding the claim may (returns whether it did)."""
     now = utcnow()
     with session(settings) as db:
-        row = db.scalars(select(RunStep).where(RunStep.run_id == run_id,
-                                               RunStep.name == name)).first()
+        row = db.scalars(
+            select(RunStep).where(RunStep.run_id == run_id, RunStep.name == name)
+        ).first()
         if row is None or row.status != "running" or row.worker != worker:
             return False
         row.status = status
@@ -218,15 +278,18 @@ def last_success(settings: Settings, name: str) -> RunStep | None:
     """The newest step of this name that ran to completion (skips do not count)."""
     with session(settings) as db:
         return db.scalars(
-            select(RunStep).where(RunStep.name == name, RunStep.status == "succeeded")
-            .order_by(RunStep.finished_at.desc()).limit(1)
+            select(RunStep)
+            .where(RunStep.name == name, RunStep.status == "succeeded")
+            .order_by(RunStep.finished_at.desc())
+            .limit(1)
         ).first()
 
 
 def step_row(settings: Settings, run_id: str, name: str) -> RunStep | None:
     with session(settings) as db:
-        return db.scalars(select(RunStep).where(RunStep.run_id == run_id,
-                                                RunStep.name == name)).first()
+        return db.scalars(
+            select(RunStep).where(RunStep.run_id == run_id, RunStep.name == name)
+        ).first()
 
 
 def run_row(settings: Settings, run_id: str) -> Run | None:
@@ -265,8 +328,11 @@ def run_dict(run: Run, steps: list[RunStep] | None = None) -> dict[str, Any]:
         "createdAt": _iso(run.created_at),
         "startedAt": _iso(run.started_at),
         "finishedAt": _iso(run.finished_at),
-        "seconds": (round((run.finished_at - run.started_at).total_seconds(), 3)
-                    if run.finished_at and run.started_at else None),
+        "seconds": (
+            round((run.finished_at - run.started_at).total_seconds(), 3)
+            if run.finished_at and run.started_at
+            else None
+        ),
         "error": run.error,
         "params": run.params,
     }
@@ -278,7 +344,11 @@ def run_dict(run: Run, steps: list[RunStep] | None = None) -> dict[str, Any]:
 
 
 def list_runs(
-    settings: Settings, *, limit: int = 20, offset: int = 0, status: str | None = None,
+    settings: Settings,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    status: str | None = None,
     kind: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Newest first, each run with its steps' statuses."""
@@ -290,8 +360,9 @@ def list_runs(
         if kind:
             query, count = query.where(Run.kind == kind), count.where(Run.kind == kind)
         total = int(db.scalar(count) or 0)
-        runs = db.scalars(query.order_by(Run.created_at.desc(), Run.id)
-                          .limit(limit).offset(offset)).all()
+        runs = db.scalars(
+            query.order_by(Run.created_at.desc(), Run.id).limit(limit).offset(offset)
+        ).all()
         steps = db.scalars(select(RunStep).where(RunStep.run_id.in_([r.id for r in runs])))
         by_run: dict[str, list[RunStep]] = {}
         for step in steps:

@@ -23,8 +23,11 @@ from undercut.appdb.ledger import JobLock
 from undercut.config import Settings
 from undercut.jobs import ledger
 
-TRANSIENT_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                    OperationalError)
+TRANSIENT_ERRORS = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OperationalError,
+)
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
@@ -80,27 +83,32 @@ class DatabaseLease:
     def acquire(self) -> bool:
         now = ledger.utcnow()
         with ledger.session(self.settings) as db:
-            db.execute(delete(JobLock).where(JobLock.name == self.name,
-                                             JobLock.expires_at < now))
+            db.execute(delete(JobLock).where(JobLock.name == self.name, JobLock.expires_at < now))
         try:
             with ledger.session(self.settings) as db:
-                db.add(JobLock(name=self.name, owner=self.token, acquired_at=now,
-                               expires_at=now + self.ttl))
+                db.add(
+                    JobLock(
+                        name=self.name, owner=self.token, acquired_at=now, expires_at=now + self.ttl
+                    )
+                )
         except IntegrityError:
             return False
         return True
 
     def renew(self) -> bool:
         with ledger.session(self.settings) as db:
-            result = db.execute(update(JobLock)
-                                .where(JobLock.name == self.name, JobLock.owner == self.token)
-                                .values(expires_at=ledger.utcnow() + self.ttl))
+            result = db.execute(
+                update(JobLock)
+                .where(JobLock.name == self.name, JobLock.owner == self.token)
+                .values(expires_at=ledger.utcnow() + self.ttl)
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def release(self) -> None:
         with ledger.session(self.settings) as db:
-            db.execute(delete(JobLock).where(JobLock.name == self.name,
-                                             JobLock.owner == self.token))
+            db.execute(
+                delete(JobLock).where(JobLock.name == self.name, JobLock.owner == self.token)
+            )
 
 
 def lease(settings: Settings, name: str, ttl: float) -> Lease:

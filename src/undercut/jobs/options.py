@@ -16,9 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class JobOptions(BaseSettings):
     """Pipeline, scheduler and worker options."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="UNDERCUT_JOB_", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="UNDERCUT_JOB_", extra="ignore")
 
     queue: str = Field(default="undercut", description="Celery queue steps are sent to.")
     visibility_timeout: float = Field(

@@ -38,8 +38,7 @@ def check_steps(names: Sequence[str]) -> list[str]:
     """Validate step names and put them in pipeline order."""
     unknown = [n for n in names if n not in STEPS]
     if unknown:
-        raise InputError(f"unknown step(s) {', '.join(unknown)}; steps are "
-                         f"{', '.join(PIPELINE)}")
+        raise InputError(f"unknown step(s) {', '.join(unknown)}; steps are {', '.join(PIPELINE)}")
     return [n for n in PIPELINE if n in set(names)]
 
 
@@ -70,8 +69,14 @@ def run_pipeline(
     if distributed and not settings.redis_url:
         raise InputError("--distributed needs UNDERCUT_REDIS_URL (the queue workers read)")
     if run_id is None:
-        run_id = ledger.create_run(settings, names, trigger=trigger, params=params or {},
-                                   distributed=distributed, retry_of=retry_of)
+        run_id = ledger.create_run(
+            settings,
+            names,
+            trigger=trigger,
+            params=params or {},
+            distributed=distributed,
+            retry_of=retry_of,
+        )
     ledger.start_run(settings, run_id)
     report = RunReport(run_id, "running")
     dispatcher = _CeleryDispatcher(settings, options) if distributed else None
@@ -96,8 +101,9 @@ def run_pipeline(
     return report
 
 
-def _run_here(settings: Settings, run_id: str, name: str, options: JobOptions,
-              notify: Notify | None) -> str:
+def _run_here(
+    settings: Settings, run_id: str, name: str, options: JobOptions, notify: Notify | None
+) -> str:
     while True:
         try:
             return execute_step(settings, run_id, name, options=options, notify=notify).status
@@ -134,11 +140,13 @@ class _CeleryDispatcher:
                 seen = row.status
                 say(name, row.status, f"on {row.worker}")
             waited = time.monotonic() - sent_at
-            heartbeat_age = (ledger.utcnow() - row.heartbeat_at).total_seconds() \
-                if row.heartbeat_at else 0.0
+            heartbeat_age = (
+                (ledger.utcnow() - row.heartbeat_at).total_seconds() if row.heartbeat_at else 0.0
+            )
             lost_queued = row.status == "queued" and waited > self.options.requeue_after
             lost_running = row.status == "running" and heartbeat_age > max(
-                stale, self.options.visibility_timeout + stale)
+                stale, self.options.visibility_timeout + stale
+            )
             if lost_queued or lost_running:
                 # The message was lost (a broker without persistence restarted) or its
                 # worker died long ago: send it again; a duplicate only acknowledges.
@@ -152,5 +160,4 @@ def _detail(row: Any) -> str:
     if row.error:
         return str(row.error)
     outputs = row.outputs or {}
-    return str(outputs.get("reason") or outputs.get("model_version") or outputs.get("status")
-               or "")
+    return str(outputs.get("reason") or outputs.get("model_version") or outputs.get("status") or "")

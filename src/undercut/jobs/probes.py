@@ -73,11 +73,19 @@ def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
         sprint = _at(row["sprint_date"], row["sprint_time"], time(14))
         fp1 = _at(row["fp1_date"], row["fp1_time"], time(11))
         first = min(t for t in (fp1, quali, sprint, race - timedelta(days=2)) if t is not None)
-        weekends.append(RaceWeekend(
-            season=int(row["season"]), round=int(row["round"]), race_name=str(row["race_name"]),
-            race_start=race, qualifying_start=quali, sprint_start=sprint, first_session=first,
-            has_qualifying=bool(row["has_qualifying"]), has_result=bool(row["has_result"]),
-        ))
+        weekends.append(
+            RaceWeekend(
+                season=int(row["season"]),
+                round=int(row["round"]),
+                race_name=str(row["race_name"]),
+                race_start=race,
+                qualifying_start=quali,
+                sprint_start=sprint,
+                first_session=first,
+                has_qualifying=bool(row["has_qualifying"]),
+                has_result=bool(row["has_result"]),
+            )
+        )
     return weekends
 
 
@@ -86,8 +94,7 @@ def latest_result(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     if not db.table_exists(con, "silver.race_results"):
         return None
     row = con.execute(
-        "select season, round from silver.race_results order by season desc, round desc "
-        "limit 1"
+        "select season, round from silver.race_results order by season desc, round desc limit 1"
     ).fetchone()
     return (int(row[0]), int(row[1])) if row else None
 
@@ -124,10 +131,14 @@ def gold_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def count_rows(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     """Row counts of every table in a schema (a step's output summary)."""
-    names = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "order by table_name", [schema]
-    ).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? "
+            "order by table_name",
+            [schema],
+        ).fetchall()
+    ]
     counts: dict[str, int] = {}
     for name in names:
         row = con.execute(f'select count(*) from {schema}."{name}"').fetchone()

@@ -94,14 +94,18 @@ def _content_digest(spec: str) -> str | None:
 
 # ingest ------------------------------------------------------------------------------
 
+
 def _plan_ingest(ctx: StepContext) -> Plan:
     spec = ctx.params.get("archive")
     if not spec and probes.warehouse_ready(ctx.settings):
         return Plan({}, skip="warehouse already loaded (pass --archive to load an archive)")
     spec = spec or ctx.settings.archive
     inputs = {"archive": spec, "content_sha256": _content_digest(spec)}
-    if (inputs["content_sha256"] and probes.warehouse_ready(ctx.settings)
-            and _unchanged(ctx, "ingest", inputs)):
+    if (
+        inputs["content_sha256"]
+        and probes.warehouse_ready(ctx.settings)
+        and _unchanged(ctx, "ingest", inputs)
+    ):
         return Plan(inputs, skip="archive unchanged since the last ingest")
     return Plan(inputs)
 
@@ -110,12 +114,18 @@ def _execute_ingest(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     from undercut.warehouse.load_archive import ingest_archive
 
     result = ingest_archive(ctx.settings, plan.inputs["archive"], force=ctx.force)
-    return {"status": result.status, "content_hash": result.content_hash,
-            "origin": result.origin, "row_counts": result.row_counts,
-            "rows": sum(result.row_counts.values()), "warnings": len(result.warnings)}
+    return {
+        "status": result.status,
+        "content_hash": result.content_hash,
+        "origin": result.origin,
+        "row_counts": result.row_counts,
+        "rows": sum(result.row_counts.values()),
+        "warnings": len(result.warnings),
+    }
 
 
 # update ------------------------------------------------------------------------------
+
 
 def _silver_state(settings: Settings) -> dict[str, Any]:
     from undercut.warehouse.build import silver_fingerprint
@@ -124,9 +134,11 @@ def _silver_state(settings: Settings) -> dict[str, Any]:
         latest = probes.latest_result(con)
         silver = silver_fingerprint(con)
     digest = ledger.inputs_digest(silver)
-    return {"latest_result": f"{latest[0]}:{latest[1]}" if latest else None,
-            "silver": digest[:16], "silver_rows": {k: int(v.split(":")[0])
-                                                    for k, v in silver.items()}}
+    return {
+        "latest_result": f"{latest[0]}:{latest[1]}" if latest else None,
+        "silver": digest[:16],
+        "silver_rows": {k: int(v.split(":")[0]) for k, v in silver.items()},
+    }
 
 
 def _plan_update(ctx: StepContext) -> Plan:
@@ -135,8 +147,13 @@ def _plan_update(ctx: StepContext) -> Plan:
     state = _silver_state(ctx.settings)
     # The API is the input and only asking it tells whether it changed; the updater is
     # incremental and cheap when nothing is new, so update always runs.
-    return Plan({"source": ctx.settings.jolpica_url, "latest_result": state["latest_result"],
-                 "silver": state["silver"]})
+    return Plan(
+        {
+            "source": ctx.settings.jolpica_url,
+            "latest_result": state["latest_result"],
+            "silver": state["silver"],
+        }
+    )
 
 
 def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
@@ -146,12 +163,18 @@ def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     before_rows = plan.inputs.get("silver")
     with probes.connect_read_only(ctx.settings) as con:
         gold = probes.gold_fingerprint(con)  # an updater may rebuild gold itself
-    return {"result": _plain(result), "latest_result": after["latest_result"],
-            "silver": after["silver"], "changed": after["silver"] != before_rows,
-            "row_counts": after["silver_rows"], "gold": gold}
+    return {
+        "result": _plain(result),
+        "latest_result": after["latest_result"],
+        "silver": after["silver"],
+        "changed": after["silver"] != before_rows,
+        "row_counts": after["silver_rows"],
+        "gold": gold,
+    }
 
 
 # build -------------------------------------------------------------------------------
+
 
 def _plan_build(ctx: StepContext) -> Plan:
     from undercut.warehouse.build import fingerprint, last_build_fingerprint
@@ -172,12 +195,17 @@ def _execute_build(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     from undercut.warehouse.build import build_gold
 
     result = build_gold(ctx.settings, force=ctx.force)
-    return {"status": result.status, "fingerprint": result.fingerprint,
-            "row_counts": result.row_counts, "rows": sum(result.row_counts.values()),
-            "warnings": len(result.warnings)}
+    return {
+        "status": result.status,
+        "fingerprint": result.fingerprint,
+        "row_counts": result.row_counts,
+        "rows": sum(result.row_counts.values()),
+        "warnings": len(result.warnings),
+    }
 
 
 # train -------------------------------------------------------------------------------
+
 
 def current_model_version(settings: Settings) -> str | None:
     """The registry's newest model version (the ledger's last training when no registry)."""
@@ -210,13 +238,18 @@ def _plan_train(ctx: StepContext) -> Plan:
         return Plan({}, skip="gold not built yet")
     inputs = {"latest_result": f"{latest[0]}:{latest[1]}" if latest else None}
     last = ledger.last_success(ctx.settings, "train")
-    if last is not None and not ctx.force and last.inputs.get("latest_result") == \
-            inputs["latest_result"] and last.finished_at is not None:
+    if (
+        last is not None
+        and not ctx.force
+        and last.inputs.get("latest_result") == inputs["latest_result"]
+        and last.finished_at is not None
+    ):
         age_days = (ledger.utcnow() - last.finished_at).total_seconds() / 86400
         if age_days < ctx.options.model_max_age_days:
             version = last.outputs.get("model_version")
-            return Plan(inputs, skip=f"no new results since model {version} "
-                                     f"({age_days:.1f} days old)")
+            return Plan(
+                inputs, skip=f"no new results since model {version} ({age_days:.1f} days old)"
+            )
     inputs["gold"] = gold
     return Plan(inputs)
 
@@ -229,12 +262,15 @@ def _execute_train(ctx: StepContext, plan: Plan) -> dict[str, Any]:
         version = train(ctx.settings, params=ModelParams(**ctx.options.model_params))
     else:
         version = train(ctx.settings)
-    return {"model_version": str(getattr(version, "version", version)),
-            "trained_until": plan.inputs.get("latest_result"),
-            "params": ctx.options.model_params}
+    return {
+        "model_version": str(getattr(version, "version", version)),
+        "trained_until": plan.inputs.get("latest_result"),
+        "params": ctx.options.model_params,
+    }
 
 
 # predict -----------------------------------------------------------------------------
+
 
 def prediction_ids(settings: Settings, season: int, round_: int, limit: int = 1) -> list[Any]:
     """Ids of the newest stored predictions of a race (predictions table of the app DB)."""
@@ -243,8 +279,10 @@ def prediction_ids(settings: Settings, season: int, round_: int, limit: int = 1)
         return []
     with engine.connect() as con:
         rows = con.execute(
-            text("select id from predictions where season = :season and round = :round "
-                 "order by created_at desc, id desc limit :limit"),
+            text(
+                "select id from predictions where season = :season and round = :round "
+                "order by created_at desc, id desc limit :limit"
+            ),
             {"season": season, "round": round_, "limit": limit},
         ).fetchall()
     return [row[0] for row in rows]
@@ -260,8 +298,13 @@ def _plan_predict(ctx: StepContext) -> Plan:
     if weekend is None:
         return Plan({}, skip="no upcoming race in the calendar")
     version = current_model_version(ctx.settings)
-    inputs = {"race": weekend.key, "basis": "qualifying" if quali else "pre-qualifying",
-              "qualifying": quali, "model_version": version, "gold": gold}
+    inputs = {
+        "race": weekend.key,
+        "basis": "qualifying" if quali else "pre-qualifying",
+        "qualifying": quali,
+        "model_version": version,
+        "gold": gold,
+    }
     if version is None:
         return Plan(inputs, skip="no trained model yet")
     if _unchanged(ctx, "predict", inputs):
@@ -273,14 +316,19 @@ def _execute_predict(ctx: StepContext, plan: Plan) -> dict[str, Any]:
     predict = adapters.predict_function()
     season, round_ = (int(x) for x in plan.inputs["race"].split(":"))
     document = predict(ctx.settings, season, round_)
-    return {"season": season, "round": round_, "race": document.get("race"),
-            "basis": document.get("basis"),
-            "model_version": (document.get("model") or {}).get("version"),
-            "drivers": len(document.get("drivers") or []),
-            "prediction_ids": prediction_ids(ctx.settings, season, round_)}
+    return {
+        "season": season,
+        "round": round_,
+        "race": document.get("race"),
+        "basis": document.get("basis"),
+        "model_version": (document.get("model") or {}).get("version"),
+        "drivers": len(document.get("drivers") or []),
+        "prediction_ids": prediction_ids(ctx.settings, season, round_),
+    }
 
 
 # evaluate ----------------------------------------------------------------------------
+
 
 def _prediction_counts(settings: Settings) -> dict[str, int] | None:
     engine = get_engine(settings)
@@ -290,8 +338,9 @@ def _prediction_counts(settings: Settings) -> dict[str, int] | None:
     with engine.connect() as con:
         for table in ("predictions", "prediction_accuracy"):
             if inspect(engine).has_table(table):
-                counts[table] = int(con.execute(text(f"select count(*) from {table}")).scalar()
-                                    or 0)
+                counts[table] = int(
+                    con.execute(text(f"select count(*) from {table}")).scalar() or 0
+                )
     return counts
 
 
@@ -320,18 +369,45 @@ def _execute_evaluate(ctx: StepContext, plan: Plan) -> dict[str, Any]:
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
-        Step("ingest", "load an Ergast-format archive (first run, or --archive)",
-             _plan_ingest, _execute_ingest, writes_warehouse=True),
-        Step("update", "pull new races from the Ergast-compatible API",
-             _plan_update, _execute_update, writes_warehouse=True),
-        Step("build", "rebuild gold when silver or the models changed",
-             _plan_build, _execute_build, writes_warehouse=True),
-        Step("train", "train a model when new results arrived or the model is stale",
-             _plan_train, _execute_train),
-        Step("predict", "predict the next race (pre-qualifying, then after qualifying)",
-             _plan_predict, _execute_predict),
-        Step("evaluate", "score stored predictions of races that have finished",
-             _plan_evaluate, _execute_evaluate),
+        Step(
+            "ingest",
+            "load an Ergast-format archive (first run, or --archive)",
+            _plan_ingest,
+            _execute_ingest,
+            writes_warehouse=True,
+        ),
+        Step(
+            "update",
+            "pull new races from the Ergast-compatible API",
+            _plan_update,
+            _execute_update,
+            writes_warehouse=True,
+        ),
+        Step(
+            "build",
+            "rebuild gold when silver or the models changed",
+            _plan_build,
+            _execute_build,
+            writes_warehouse=True,
+        ),
+        Step(
+            "train",
+            "train a model when new results arrived or the model is stale",
+            _plan_train,
+            _execute_train,
+        ),
+        Step(
+            "predict",
+            "predict the next race (pre-qualifying, then after qualifying)",
+            _plan_predict,
+            _execute_predict,
+        ),
+        Step(
+            "evaluate",
+            "score stored predictions of races that have finished",
+            _plan_evaluate,
+            _execute_evaluate,
+        ),
     )
 }
 PIPELINE: tuple[str, ...] = tuple(STEPS)

@@ -26,9 +26,18 @@ STEP_TASK = "undercut.step"
 BACKTEST_TASK = "undercut.backtest_season"
 
 # What a worker needs to open the same home and database as the sender.
-_FORWARDED = ("database_url", "redis_prefix", "jolpica_url", "jolpica_limits", "archive",
-              "cache_dir",
-              "http_timeout", "http_retries", "openf1_url", "openmeteo_url")
+_FORWARDED = (
+    "database_url",
+    "redis_prefix",
+    "jolpica_url",
+    "jolpica_limits",
+    "archive",
+    "cache_dir",
+    "http_timeout",
+    "http_retries",
+    "openf1_url",
+    "openmeteo_url",
+)
 
 
 def settings_overrides(settings: Settings) -> dict[str, Any]:
@@ -42,8 +51,10 @@ def make_celery(settings: Settings, options: JobOptions | None = None) -> Celery
     """A Celery app bound to ``UNDERCUT_REDIS_URL`` and the configured queue."""
     options = options or job_options()
     if not settings.redis_url:
-        raise InputError("UNDERCUT_REDIS_URL is not set: workers and --distributed need Redis "
-                         "(without it, `undercut run` executes every step in-process)")
+        raise InputError(
+            "UNDERCUT_REDIS_URL is not set: workers and --distributed need Redis "
+            "(without it, `undercut run` executes every step in-process)"
+        )
     app = Celery("undercut", broker=settings.redis_url, set_as_current=False)
     app.conf.update(
         task_default_queue=options.queue,
@@ -64,35 +75,38 @@ def make_celery(settings: Settings, options: JobOptions | None = None) -> Celery
             "unacked_restore_throttle": 1,
         },
         task_publish_retry=True,
-        task_publish_retry_policy={"max_retries": 30, "interval_start": 0.2,
-                                   "interval_step": 0.5, "interval_max": 2.0},
+        task_publish_retry_policy={
+            "max_retries": 30,
+            "interval_start": 0.2,
+            "interval_step": 0.5,
+            "interval_max": 2.0,
+        },
     )
     _register_tasks(app, options)
     return app
 
 
 def _register_tasks(app: Celery, options: JobOptions) -> None:
-    @app.task(name=STEP_TASK, bind=True, max_retries=None, acks_late=True,
-              reject_on_worker_lost=True)
+    @app.task(
+        name=STEP_TASK, bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True
+    )
     def run_step(self: Task, overrides: dict[str, Any], run_id: str, name: str) -> str:
         settings = get_settings(**overrides)
         try:
-            outcome = execute_step(settings, run_id, name, task_id=self.request.id,
-                                   options=options)
+            outcome = execute_step(settings, run_id, name, task_id=self.request.id, options=options)
         except StepBusy as exc:
             raise self.retry(countdown=options.heartbeat_seconds, exc=exc) from exc
         if (ledger.run_row(settings, run_id) or _NoRun).kind != "pipeline":
             ledger.settle_run(settings, run_id)
         return outcome.status
 
-    @app.task(name=BACKTEST_TASK, bind=True, max_retries=None, acks_late=True,
-              reject_on_worker_lost=True)
-    def backtest_season(self: Task, overrides: dict[str, Any], run_id: str,
-                        name: str) -> str:
+    @app.task(
+        name=BACKTEST_TASK, bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True
+    )
+    def backtest_season(self: Task, overrides: dict[str, Any], run_id: str, name: str) -> str:
         settings = get_settings(**overrides)
         try:
-            outcome = execute_step(settings, run_id, name, task_id=self.request.id,
-                                   options=options)
+            outcome = execute_step(settings, run_id, name, task_id=self.request.id, options=options)
         except StepBusy as exc:
             raise self.retry(countdown=options.heartbeat_seconds, exc=exc) from exc
         return outcome.status
@@ -112,16 +126,23 @@ class _NoRun:
     kind = "pipeline"
 
 
-def send_step(settings: Settings, run_id: str, name: str,
-              options: JobOptions | None = None, *, task: str = STEP_TASK) -> str:
+def send_step(
+    settings: Settings,
+    run_id: str,
+    name: str,
+    options: JobOptions | None = None,
+    *,
+    task: str = STEP_TASK,
+) -> str:
     """Put one step on the queue (retrying while Redis is briefly unreachable)."""
     options = options or job_options()
     app = _sender(settings, options)
     deadline = time.monotonic() + 60
     while True:
         try:
-            result = app.send_task(task, args=[settings_overrides(settings), run_id, name],
-                                   queue=options.queue)
+            result = app.send_task(
+                task, args=[settings_overrides(settings), run_id, name], queue=options.queue
+            )
             return str(result.id)
         except OperationalError:
             if time.monotonic() > deadline:

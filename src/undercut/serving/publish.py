@@ -24,12 +24,26 @@ from undercut.serving.store import SERVED_SCHEMAS, attach_readonly
 
 BATCH = 10_000
 _TYPES = {
-    "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint",
-    "INTEGER": "integer", "BIGINT": "bigint", "UTINYINT": "smallint",
-    "USMALLINT": "integer", "UINTEGER": "bigint", "UBIGINT": "numeric", "HUGEINT": "numeric",
-    "FLOAT": "real", "DOUBLE": "double precision", "VARCHAR": "text", "DATE": "date",
-    "TIME": "time", "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
-    "JSON": "text", "BLOB": "bytea", "UUID": "uuid",
+    "BOOLEAN": "boolean",
+    "TINYINT": "smallint",
+    "SMALLINT": "smallint",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "UTINYINT": "smallint",
+    "USMALLINT": "integer",
+    "UINTEGER": "bigint",
+    "UBIGINT": "numeric",
+    "HUGEINT": "numeric",
+    "FLOAT": "real",
+    "DOUBLE": "double precision",
+    "VARCHAR": "text",
+    "DATE": "date",
+    "TIME": "time",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "JSON": "text",
+    "BLOB": "bytea",
+    "UUID": "uuid",
 }
 _DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
 
@@ -68,8 +82,10 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
         WarehouseError: no warehouse yet, or it is locked by a running update/build.
     """
     if not is_postgres(settings.app_database_url):
-        raise InputError("UNDERCUT_DATABASE_URL: publish needs a postgresql:// database "
-                         "(the embedded profile serves the DuckDB warehouse directly)")
+        raise InputError(
+            "UNDERCUT_DATABASE_URL: publish needs a postgresql:// database "
+            "(the embedded profile serves the DuckDB warehouse directly)"
+        )
     step = on_step or (lambda _msg: None)
     started = time.perf_counter()
     result = PublishResult(uuid.uuid4().hex)
@@ -91,10 +107,14 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
             for schema, name in tables:
                 step(f"publishing {schema}.{name}")
                 result.row_counts[f"{schema}.{name}"] = _copy_table(con, cur, schema, name)
-            cur.execute("create table meta_next.publishes (publish_id text primary key, "
-                        "published_at timestamptz not null, row_counts text)")
-            cur.execute("insert into meta_next.publishes values (%s, %s, %s)",
-                        [result.publish_id, datetime.now(UTC), repr(result.row_counts)])
+            cur.execute(
+                "create table meta_next.publishes (publish_id text primary key, "
+                "published_at timestamptz not null, row_counts text)"
+            )
+            cur.execute(
+                "insert into meta_next.publishes values (%s, %s, %s)",
+                [result.publish_id, datetime.now(UTC), repr(result.row_counts)],
+            )
             step("swapping in the new copy")
             for schema in SERVED_SCHEMAS:
                 cur.execute(f"drop schema if exists {schema} cascade")
@@ -114,8 +134,11 @@ def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
     columns = con.execute(f"describe {schema}.{_quote(name)}").fetchall()
     specs = [(str(c[0]), *pg_type(str(c[1]))) for c in columns]
     target = f"{schema}_next.{_quote(name)}"
-    cur.execute(f"create table {target} ("
-                + ", ".join(f"{_quote(col)} {kind}" for col, kind, _ in specs) + ")")
+    cur.execute(
+        f"create table {target} ("
+        + ", ".join(f"{_quote(col)} {kind}" for col, kind, _ in specs)
+        + ")"
+    )
     passthrough = [ok for _, _, ok in specs]
     result = con.execute(f"select * from {schema}.{_quote(name)}")
     count = 0
@@ -126,7 +149,11 @@ def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
                 if all(passthrough):
                     copy.write_row(row)
                 else:
-                    copy.write_row([v if ok or v is None else str(v)
-                                    for v, ok in zip(row, passthrough, strict=True)])
+                    copy.write_row(
+                        [
+                            v if ok or v is None else str(v)
+                            for v, ok in zip(row, passthrough, strict=True)
+                        ]
+                    )
             count += len(batch)
     return count

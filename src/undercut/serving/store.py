@@ -47,7 +47,8 @@ def attach_readonly(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         except duckdb.Error as exc:
             raise WarehouseError(
                 f"{path}: cannot be opened ({str(exc).splitlines()[0]}); is an update or "
-                "build running?") from exc
+                "build running?"
+            ) from exc
         con.execute("use wh")
         yield con
     finally:
@@ -64,8 +65,7 @@ class Reader(Protocol):
         """Rows as dicts, SQL with ``:name`` placeholders."""
         ...
 
-    def has_table(self, qualified: str) -> bool:
-        ...
+    def has_table(self, qualified: str) -> bool: ...
 
 
 class ServingStore(Protocol):
@@ -80,11 +80,9 @@ class ServingStore(Protocol):
         """Context manager yielding a ``Reader``."""
         ...
 
-    def status(self) -> dict[str, Any]:
-        ...
+    def status(self) -> dict[str, Any]: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 def check_params(params: Mapping[str, Any] | None) -> None:
@@ -204,8 +202,9 @@ class SnapshotStore:
         if self._con is None:
             self.load()  # nothing to serve meanwhile: load in the request
             return
-        thread = threading.Thread(target=self._background_load, daemon=True,
-                                  name="undercut-snapshot")
+        thread = threading.Thread(
+            target=self._background_load, daemon=True, name="undercut-snapshot"
+        )
         self._loading = thread
         thread.start()
 
@@ -284,16 +283,20 @@ class PostgresStore:
         with self._lock:
             self._last_check = now
             with self.engine.connect() as conn:
-                rows = conn.execute(sa.text(
-                    "select table_schema, table_name from information_schema.tables "
-                    "where table_schema in ('silver', 'gold', 'meta')"
-                )).fetchall()
+                rows = conn.execute(
+                    sa.text(
+                        "select table_schema, table_name from information_schema.tables "
+                        "where table_schema in ('silver', 'gold', 'meta')"
+                    )
+                ).fetchall()
                 self._tables = frozenset(f"{s}.{n}" for s, n in rows)
                 if "meta.publishes" in self._tables:
-                    row = conn.execute(sa.text(
-                        "select publish_id, published_at from meta.publishes "
-                        "order by published_at desc limit 1"
-                    )).fetchone()
+                    row = conn.execute(
+                        sa.text(
+                            "select publish_id, published_at from meta.publishes "
+                            "order by published_at desc limit 1"
+                        )
+                    ).fetchone()
                     if row is not None:
                         self._version = str(row[0])[:16]
                         self._published_at = str(row[1])
@@ -314,8 +317,11 @@ class PostgresStore:
             yield PgReader(conn, self._tables)
 
     def status(self) -> dict[str, Any]:
-        return {"source": "postgresql", "published_at": self._published_at,
-                "version": self._version}
+        return {
+            "source": "postgresql",
+            "published_at": self._published_at,
+            "version": self._version,
+        }
 
     def close(self) -> None:
         return None

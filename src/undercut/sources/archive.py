@@ -99,8 +99,7 @@ def open_archive(
 
         local = workdir / "archive.zip"
         try:
-            http.download(spec, local, timeout=timeout, attempts=attempts,
-                          on_progress=on_download)
+            http.download(spec, local, timeout=timeout, attempts=attempts, on_progress=on_download)
         except SourceError as exc:
             if "HTTP 4" in str(exc):
                 raise ArchiveError(str(exc)) from exc

@@ -53,8 +53,16 @@ MAX_RETRY_AFTER_S = 120.0
 DEFAULT_FRESH_S = 600.0
 DEFAULT_MAX_LIMIT_WAIT_S = 120.0
 
-_UNITS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hour": 3600.0,
-          "d": 86400.0, "day": 86400.0}
+_UNITS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "hour": 3600.0,
+    "d": 86400.0,
+    "day": 86400.0,
+}
 _LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*([a-z]+)\s*$")
 
 
@@ -204,9 +212,13 @@ class CallStats:
     urls: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"api_calls": self.network, "from_cache": self.from_cache,
-                "revalidated": self.revalidated, "retries": self.retries,
-                "rate_limit_wait_s": round(self.limit_wait_s, 3)}
+        return {
+            "api_calls": self.network,
+            "from_cache": self.from_cache,
+            "revalidated": self.revalidated,
+            "retries": self.retries,
+            "rate_limit_wait_s": round(self.limit_wait_s, 3),
+        }
 
 
 class _PoliteTransport(httpx.BaseTransport):
@@ -217,8 +229,9 @@ class _PoliteTransport(httpx.BaseTransport):
     ``Cache-Control: max-age=fresh_for`` so the cache may answer repeats for that long.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, limiter: RateLimiter, stats: CallStats,
-                 fresh_for: float) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, limiter: RateLimiter, stats: CallStats, fresh_for: float
+    ) -> None:
         self.inner = inner
         self.limiter = limiter
         self.stats = stats
@@ -258,8 +271,11 @@ def _wait(base: float) -> Callable[[RetryCallState], float]:
     return wait
 
 
-def with_retries(attempts: int, base_wait: float = 0.5,
-                 before_sleep: Callable[[RetryCallState], None] | None = None) -> Callable:
+def with_retries(
+    attempts: int,
+    base_wait: float = 0.5,
+    before_sleep: Callable[[RetryCallState], None] | None = None,
+) -> Callable:
     """Decorator: retry a request function on transient failures.
 
     Waits ``base_wait * 2**n`` plus up to ``base_wait`` of jitter between attempts,
@@ -351,8 +367,12 @@ class ApiClient:
         self.stats = CallStats()
         self.attempts = max(1, attempts)
         self.base_wait = base_wait
-        network = _PoliteTransport(transport or httpx.HTTPTransport(), self.limiter,
-                                   self.stats, fresh_for if cache_dir else 0.0)
+        network = _PoliteTransport(
+            transport or httpx.HTTPTransport(),
+            self.limiter,
+            self.stats,
+            fresh_for if cache_dir else 0.0,
+        )
         self._storage: Any = None
         outer: httpx.BaseTransport = network
         if cache_dir is not None:
@@ -361,10 +381,13 @@ class ApiClient:
 
             cache_dir.mkdir(parents=True, exist_ok=True)
             self._storage = hishel.SqliteStorage(database_path=cache_dir / f"{name}.sqlite")
-            outer = CacheTransport(network, storage=self._storage,
-                                   rfc=hishel.CacheOptions(shared=False))
+            outer = CacheTransport(
+                network, storage=self._storage, rfc=hishel.CacheOptions(shared=False)
+            )
         self._client = httpx.Client(
-            transport=outer, timeout=httpx.Timeout(timeout), follow_redirects=True,
+            transport=outer,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=True,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
 
@@ -395,8 +418,9 @@ class ApiClient:
         for entry in self._storage.get_entries(self.cache_key(url)):
             self._storage.remove_entry(entry.id)
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None, *,
-            accept: Collection[int] = ()) -> ApiResponse:
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, accept: Collection[int] = ()
+    ) -> ApiResponse:
         """GET ``path``: from the cache when fresh, else over the network with retries.
 
         ``accept`` lists HTTP error statuses the caller interprets itself (OpenF1 answers
@@ -421,8 +445,14 @@ class ApiClient:
                 self.stats.from_cache += 1
             if status.get("revalidated"):
                 self.stats.revalidated += 1
-            return ApiResponse(str(response.url), response.status_code, response.content,
-                               dict(response.headers), from_cache, datetime.now(UTC))
+            return ApiResponse(
+                str(response.url),
+                response.status_code,
+                response.content,
+                dict(response.headers),
+                from_cache,
+                datetime.now(UTC),
+            )
 
         try:
             result = fetch()
@@ -433,14 +463,16 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise SourceError(
                 f"{url}: {type(exc).__name__}: {exc or 'no detail'} "
-                f"(gave up after {self.attempts} attempts)", url=url
+                f"(gave up after {self.attempts} attempts)",
+                url=url,
             ) from exc
         if result.status >= 400 and result.status not in accept:
             raise SourceError(f"{url}: HTTP {result.status}", url=url)
         return result
 
-    def get_json(self, path: str, params: Mapping[str, Any] | None = None
-                 ) -> tuple[Any, ApiResponse]:
+    def get_json(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ApiResponse]:
         """GET and decode JSON; a malformed body is evicted from the cache and reported.
 
         Raises:

@@ -82,8 +82,9 @@ def run_check(con: duckdb.DuckDBPyConnection, check: Check) -> CheckResult:
     columns = [d[0] for d in cursor.description or []]
     rows = cursor.fetchall()
     samples = [dict(zip(columns, row, strict=True)) for row in rows[:SAMPLE_ROWS]]
-    return CheckResult(check.name, check.severity, check.where, check.column, check.message,
-                       len(rows), samples)
+    return CheckResult(
+        check.name, check.severity, check.where, check.column, check.message, len(rows), samples
+    )
 
 
 def load_checks(directory: Path) -> list[Check]:

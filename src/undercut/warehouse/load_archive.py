@@ -84,9 +84,7 @@ def _read_header(table: ArchiveTable, path: Path) -> list[str]:
     header = [h.strip() for h in header]
     missing = [c for c in table.required_columns() if c not in header]
     if missing:
-        raise ArchiveError(
-            f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}"
-        )
+        raise ArchiveError(f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}")
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
@@ -125,8 +123,11 @@ def _stage_table(
         if column not in present:
             selects.append(f'null::{target} as "{column}"')
             continue
-        selects.append(f'try_cast(trim("{column}") as {target}) as "{column}"'
-                       if target != "VARCHAR" else f'"{column}"')
+        selects.append(
+            f'try_cast(trim("{column}") as {target}) as "{column}"'
+            if target != "VARCHAR"
+            else f'"{column}"'
+        )
         if kind == DURATION:
             bad = f'"{column}" is not null and duration_ms("{column}") is null'
         elif target != "VARCHAR":
@@ -138,8 +139,9 @@ def _stage_table(
         probes = ", ".join(f"min(_line) filter (where {bad})" for _, _, bad in bad_checks)
         row = con.execute(f"select {probes} from archive_raw.{name}").fetchone()
         assert row is not None
-        failures = [(line, col, kind) for line, (col, kind, _) in zip(row, bad_checks,
-                                                                       strict=True) if line]
+        failures = [
+            (line, col, kind) for line, (col, kind, _) in zip(row, bad_checks, strict=True) if line
+        ]
         if failures:
             line, column, kind = min(failures)
             value = con.execute(
@@ -163,23 +165,35 @@ def _generic_checks(con: duckdb.DuckDBPyConnection, table: ArchiveTable) -> list
         rows = con.execute(sql).fetchall()
         samples = [{"line": r[0], "value": r[1]} for r in rows[:5]]
         count = len(rows)
-        results.append(CheckResult(f"{name}_{check}_{column}", severity, file, column,
-                                   message, count, samples))
+        results.append(
+            CheckResult(f"{name}_{check}_{column}", severity, file, column, message, count, samples)
+        )
 
     if table.primary_key:
         key = ", ".join(f'"{c}"' for c in table.primary_key)
-        collect("primary_key", "/".join(table.primary_key), "duplicated primary key",
-                f"select max(_line), concat_ws('/', {key}) from archive.{name} "
-                f"group by {key} having count(*) > 1 order by 1")
+        collect(
+            "primary_key",
+            "/".join(table.primary_key),
+            "duplicated primary key",
+            f"select max(_line), concat_ws('/', {key}) from archive.{name} "
+            f"group by {key} having count(*) > 1 order by 1",
+        )
     for column in table.not_null:
-        collect("not_null", column, "a required value is missing",
-                f'select _line, null from archive.{name} where "{column}" is null '
-                "order by 1")
+        collect(
+            "not_null",
+            column,
+            "a required value is missing",
+            f'select _line, null from archive.{name} where "{column}" is null order by 1',
+        )
     for column, parent in table.foreign_keys.items():
-        collect("foreign_key", column, f"refers to a {parent[:-1]} that {parent}.csv lacks",
-                f'select c._line, c."{column}" from archive.{name} as c '
-                f'where c."{column}" is not null and not exists (select 1 from archive.{parent}'
-                f' as p where p."{column}" = c."{column}") order by 1')
+        collect(
+            "foreign_key",
+            column,
+            f"refers to a {parent[:-1]} that {parent}.csv lacks",
+            f'select c._line, c."{column}" from archive.{name} as c '
+            f'where c."{column}" is not null and not exists (select 1 from archive.{parent}'
+            f' as p where p."{column}" = c."{column}") order by 1',
+        )
     return results
 
 
@@ -198,8 +212,11 @@ def _write_bronze(lake: Lake, source: ArchiveSource, row_counts: dict[str, int])
         "content_hash": source.content_hash,
         "retrieved_at": datetime.now(UTC).isoformat(),
         "files": {
-            item.name: {"sha256": item.sha256, "bytes": item.bytes,
-                        "rows": row_counts.get(item.name.removesuffix(".csv"))}
+            item.name: {
+                "sha256": item.sha256,
+                "bytes": item.bytes,
+                "rows": row_counts.get(item.name.removesuffix(".csv")),
+            }
             for item in source.files.values()
         },
     }
@@ -231,12 +248,18 @@ def ingest_archive(
 
     with tempfile.TemporaryDirectory(prefix="undercut-ingest-", dir=local) as work:
         step(f"reading {spec}")
-        source = open_archive(spec, Path(work), on_download=on_download,
-                              timeout=settings.http_timeout, attempts=settings.http_retries)
+        source = open_archive(
+            spec,
+            Path(work),
+            on_download=on_download,
+            timeout=settings.http_timeout,
+            attempts=settings.http_retries,
+        )
         content_hash = source.content_hash
         if not force and last_loaded_hash(settings.warehouse_path) == content_hash:
-            return IngestResult("up_to_date", content_hash, spec,
-                                seconds=time.perf_counter() - started)
+            return IngestResult(
+                "up_to_date", content_hash, spec, seconds=time.perf_counter() - started
+            )
 
         missing = [t.file_name for t in TABLES if t.required and t.file_name not in source.files]
         if missing:
@@ -315,8 +338,13 @@ def _build_warehouse(
         )
         con.execute(
             "insert into wh.meta.ingests values (?, ?, ?, ?, ?)",
-            [source.content_hash, source.origin, datetime.now(UTC).replace(tzinfo=None),
-             silver_counts, len(warnings)],
+            [
+                source.content_hash,
+                source.origin,
+                datetime.now(UTC).replace(tzinfo=None),
+                silver_counts,
+                len(warnings),
+            ],
         )
 
         step("writing silver Parquet")
@@ -332,5 +360,6 @@ def _build_warehouse(
     finally:
         con.close()
     step("swapping in the new warehouse")
-    return IngestResult("loaded", source.content_hash, source.origin, silver_counts, warnings,
-                        report_path)
+    return IngestResult(
+        "loaded", source.content_hash, source.origin, silver_counts, warnings, report_path
+    )

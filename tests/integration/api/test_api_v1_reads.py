@@ -13,8 +13,16 @@ def test_driver_detail_matches_known_facts(client: TestClient) -> None:
     assert body["driverId"] == "hamilton" and body["code"] == "HAM"
     assert body["givenName"] == "Lewis" and body["familyName"] == "Hamilton"
     career = body["career"]
-    assert set(career) == {"starts", "wins", "poles", "podiums", "fastest_laps", "points",
-                           "championships", "dnfs"}
+    assert set(career) == {
+        "starts",
+        "wins",
+        "poles",
+        "podiums",
+        "fastest_laps",
+        "points",
+        "championships",
+        "dnfs",
+    }
     assert career["wins"] == 105  # 2025 brought no win through round 18
     assert career["championships"] == 7
     seasons = {s["season"]: s for s in body["seasons"]}
@@ -25,32 +33,36 @@ def test_driver_detail_matches_known_facts(client: TestClient) -> None:
 
 
 def test_season_record_of_verstappen_2023(client: TestClient) -> None:
-    seasons = {s["season"]: s for s in client.get("/api/v1/drivers/max_verstappen").json()
-               ["seasons"]}
+    seasons = {
+        s["season"]: s for s in client.get("/api/v1/drivers/max_verstappen").json()["seasons"]
+    }
     assert seasons[2023]["wins"] == 19 and seasons[2023]["starts"] == 22
 
 
 def test_driver_list_pages_sorts_and_filters(client: TestClient) -> None:
     top = client.get("/api/v1/drivers", params={"sort": "-wins", "limit": 3}).json()
     assert top["limit"] == 3 and top["offset"] == 0 and top["total"] > 800
-    assert [d["driverId"] for d in top["items"]] == ["hamilton", "michael_schumacher",
-                                                     "max_verstappen"]
-    second = client.get("/api/v1/drivers", params={"sort": "-wins", "limit": 2,
-                                                   "offset": 1}).json()
-    assert [d["driverId"] for d in second["items"]] == ["michael_schumacher",
-                                                        "max_verstappen"]
+    assert [d["driverId"] for d in top["items"]] == [
+        "hamilton",
+        "michael_schumacher",
+        "max_verstappen",
+    ]
+    second = client.get("/api/v1/drivers", params={"sort": "-wins", "limit": 2, "offset": 1}).json()
+    assert [d["driverId"] for d in second["items"]] == ["michael_schumacher", "max_verstappen"]
     dutch = client.get("/api/v1/drivers", params={"nationality": "dutch", "q": "verst"}).json()
     assert {d["driverId"] for d in dutch["items"]} == {"max_verstappen", "verstappen"}
     assert dutch["total"] == 2
-    field = client.get("/api/v1/drivers", params={"season": 2023, "limit": 100,
-                                                  "sort": "-wins"}).json()
+    field = client.get(
+        "/api/v1/drivers", params={"season": 2023, "limit": 100, "sort": "-wins"}
+    ).json()
     assert field["total"] >= 20
     assert [d["driverId"] for d in field["items"][:2]] == ["hamilton", "max_verstappen"]
     assert "michael_schumacher" not in {d["driverId"] for d in field["items"]}
     teams = client.get("/api/v1/constructors", params={"season": 2023, "limit": 100}).json()
     assert teams["total"] == 10
-    names = [d["familyName"] for d in client.get("/api/v1/drivers",
-                                                 params={"limit": 20}).json()["items"]]
+    names = [
+        d["familyName"] for d in client.get("/api/v1/drivers", params={"limit": 20}).json()["items"]
+    ]
     assert names == sorted(names)
 
 
@@ -58,8 +70,7 @@ def test_constructors_and_circuits(client: TestClient) -> None:
     ferrari = client.get("/api/v1/constructors/ferrari").json()
     assert ferrari["name"] == "Ferrari" and ferrari["career"]["championships"] >= 16
     assert ferrari["firstSeason"] == 1950
-    most = client.get("/api/v1/constructors", params={"sort": "-championships",
-                                                      "limit": 1}).json()
+    most = client.get("/api/v1/constructors", params={"sort": "-championships", "limit": 1}).json()
     assert most["items"][0]["constructorId"] == "ferrari"
     monza = client.get("/api/v1/circuits/monza").json()
     assert monza["country"] == "Italy" and monza["racesHeld"] >= 70
@@ -108,40 +119,43 @@ def test_ratings_teammates_next_race(client: TestClient) -> None:
     assert (nxt["season"], nxt["round"]) == (2025, 19) and nxt["circuitId"] == "americas"
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/api/v1/drivers/nobody", 404),
-    ("/api/v1/constructors/nobody", 404),
-    ("/api/v1/circuits/nowhere", 404),
-    ("/api/v1/seasons/1900/races", 422),
-    ("/api/v1/seasons/2099/races", 404),
-    ("/api/v1/races/2023/99/results", 404),
-    ("/api/v1/races/2023/abc/results", 422),
-    ("/api/v1/standings/2023/drivers?round=40", 404),
-    ("/api/v1/ratings/drivers/nobody/history", 404),
-    ("/api/v1/teammates/nobody", 404),
-    ("/api/v1/drivers?limit=100000", 422),
-    ("/api/v1/drivers?limit=0", 422),
-    ("/api/v1/drivers?offset=-1", 422),
-    ("/api/v1/drivers?sort=bogus", 400),
-    ("/api/v1/drivers?sort=wins;drop table silver.drivers", 400),
-    ("/api/v1/predictions/2025/19", 404),
-    ("/api/v1/no-such-thing", 404),
-    ("/api/v1//drivers", 404),
-    ("/api/v1/drivers/" + "x" * 100, 422),
-    ("/api/v1/drivers/%00", 400),
-    ("/api/v1/drivers?nationality=%00", 400),
-    ("/api/v1/drivers/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404),
-    ("/api/v1/standings/abc/drivers", 422),
-    ("/api/v1/standings/2023/drivers?round=0", 422),
-    ("/api/v1/races/2023/1.5/results", 422),
-    ("/api/v1/drivers?limit=abc", 422),
-    ("/api/v1/drivers?limit=99999999999999999999999", 422),
-    ("/api/v1/drivers?offset=99999999999", 422),
-    ("/api/v1/ratings/drivers?limit=-5", 422),
-    ("/api/v1/drivers?q=" + "a" * 1000, 422),
-    ("/api/v1/drivers?sort=-", 400),
-    ("/api/v1/predictions/2023/0", 422),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/drivers/nobody", 404),
+        ("/api/v1/constructors/nobody", 404),
+        ("/api/v1/circuits/nowhere", 404),
+        ("/api/v1/seasons/1900/races", 422),
+        ("/api/v1/seasons/2099/races", 404),
+        ("/api/v1/races/2023/99/results", 404),
+        ("/api/v1/races/2023/abc/results", 422),
+        ("/api/v1/standings/2023/drivers?round=40", 404),
+        ("/api/v1/ratings/drivers/nobody/history", 404),
+        ("/api/v1/teammates/nobody", 404),
+        ("/api/v1/drivers?limit=100000", 422),
+        ("/api/v1/drivers?limit=0", 422),
+        ("/api/v1/drivers?offset=-1", 422),
+        ("/api/v1/drivers?sort=bogus", 400),
+        ("/api/v1/drivers?sort=wins;drop table silver.drivers", 400),
+        ("/api/v1/predictions/2025/19", 404),
+        ("/api/v1/no-such-thing", 404),
+        ("/api/v1//drivers", 404),
+        ("/api/v1/drivers/" + "x" * 100, 422),
+        ("/api/v1/drivers/%00", 400),
+        ("/api/v1/drivers?nationality=%00", 400),
+        ("/api/v1/drivers/%2e%2e%2f%2e%2e%2fetc%2fpasswd", 404),
+        ("/api/v1/standings/abc/drivers", 422),
+        ("/api/v1/standings/2023/drivers?round=0", 422),
+        ("/api/v1/races/2023/1.5/results", 422),
+        ("/api/v1/drivers?limit=abc", 422),
+        ("/api/v1/drivers?limit=99999999999999999999999", 422),
+        ("/api/v1/drivers?offset=99999999999", 422),
+        ("/api/v1/ratings/drivers?limit=-5", 422),
+        ("/api/v1/drivers?q=" + "a" * 1000, 422),
+        ("/api/v1/drivers?sort=-", 400),
+        ("/api/v1/predictions/2023/0", 422),
+    ],
+)
 def test_bad_input_gets_a_json_error(client: TestClient, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status, response.text
@@ -156,8 +170,17 @@ def test_wrong_method_is_a_json_405(client: TestClient) -> None:
     assert response.headers["allow"] == "GET"
 
 
-@pytest.mark.parametrize("value", ["' or 1=1 --", "x'; drop table silver.drivers; --",
-                                   "\\", "%", "_", "hamilton' union select 1 --"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "' or 1=1 --",
+        "x'; drop table silver.drivers; --",
+        "\\",
+        "%",
+        "_",
+        "hamilton' union select 1 --",
+    ],
+)
 def test_sql_looking_values_are_just_values(client: TestClient, value: str) -> None:
     response = client.get("/api/v1/drivers", params={"q": value, "nationality": value})
     assert response.status_code == 200
@@ -169,11 +192,26 @@ def test_sql_looking_values_are_just_values(client: TestClient, value: str) -> N
 def test_openapi_documents_every_field(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
-    assert {"starts", "wins", "poles", "podiums", "fastest_laps", "points", "championships",
-            "dnfs"} <= set(schemas["Career"]["properties"])
-    for path in ("/api/v1/drivers", "/api/v1/drivers/{driver_id}",
-                 "/api/v1/standings/{season}/drivers", "/api/v1/predictions/{season}/{round}",
-                 "/api/v1/accuracy", "/auth/token", "/auth/refresh", "/health"):
+    assert {
+        "starts",
+        "wins",
+        "poles",
+        "podiums",
+        "fastest_laps",
+        "points",
+        "championships",
+        "dnfs",
+    } <= set(schemas["Career"]["properties"])
+    for path in (
+        "/api/v1/drivers",
+        "/api/v1/drivers/{driver_id}",
+        "/api/v1/standings/{season}/drivers",
+        "/api/v1/predictions/{season}/{round}",
+        "/api/v1/accuracy",
+        "/auth/token",
+        "/auth/refresh",
+        "/health",
+    ):
         ok = spec["paths"][path]
         method = "post" if path.startswith("/auth") else "get"
         assert "200" in ok[method]["responses"], path

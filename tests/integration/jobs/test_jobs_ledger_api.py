@@ -44,42 +44,55 @@ class Operated:
 def _add_qualifying(settings: Settings, season: int, rnd: int) -> None:
     """Qualifying of the next race arrives (as the update step would store it)."""
     with duckdb.connect(str(settings.warehouse_path)) as con:
-        con.execute("insert into silver.qualifying select * replace (? as round) "
-                    "from silver.qualifying where season = ? and round = ?",
-                    [rnd, season, rnd - 1])
+        con.execute(
+            "insert into silver.qualifying select * replace (? as round) "
+            "from silver.qualifying where season = ? and round = ?",
+            [rnd, season, rnd - 1],
+        )
 
 
 @pytest.fixture(scope="module")
-def operated(loaded_settings: Settings, api_responses_dir: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Operated]:
+def operated(
+    loaded_settings: Settings, api_responses_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Operated]:
     home = tmp_path_factory.mktemp("operated") / "home"
     shutil.copytree(loaded_settings.local_dir, home)
     body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
     with LocalServer({"/ergast/f1/current/last/results.json": [Reply(200, body)]}) as server:
         settings = get_settings(home=str(home), jolpica_url=f"{server.url}/ergast/f1/")
-        options = JobOptions(update_function=STANDIN, model_params=SMALL_MODEL,
-                             heartbeat_seconds=1)
+        options = JobOptions(update_function=STANDIN, model_params=SMALL_MODEL, heartbeat_seconds=1)
         first = run_pipeline(settings, options=options)
         second = run_pipeline(settings, options=options)
         _add_qualifying(settings, 2025, 19)
-        after = run_pipeline(settings, ["update", "build", "train", "predict"],
-                             options=options)
+        after = run_pipeline(settings, ["update", "build", "train", "predict"], options=options)
         yield Operated(settings, options, first, second, after, server)
 
 
 def test_pipeline_runs_every_step_then_skips_what_did_not_change(operated: Operated) -> None:
     first, second = operated.first, operated.second
     assert first.status == "succeeded", first.error
-    assert first.steps == {"ingest": "skipped", "update": "succeeded", "build": "succeeded",
-                           "train": "succeeded", "predict": "succeeded",
-                           "evaluate": "succeeded"}
+    assert first.steps == {
+        "ingest": "skipped",
+        "update": "succeeded",
+        "build": "succeeded",
+        "train": "succeeded",
+        "predict": "succeeded",
+        "evaluate": "succeeded",
+    }
     assert second.status == "succeeded", second.error
-    assert second.steps == {"ingest": "skipped", "update": "succeeded", "build": "skipped",
-                            "train": "skipped", "predict": "skipped", "evaluate": "skipped"}
+    assert second.steps == {
+        "ingest": "skipped",
+        "update": "succeeded",
+        "build": "skipped",
+        "train": "skipped",
+        "predict": "skipped",
+        "evaluate": "skipped",
+    }
     steps = {s["name"]: s for s in ledger.get_run(operated.settings, first.run_id)["steps"]}
     served = json.loads(operated.server.routes["/ergast/f1/current/last/results.json"][0].body)
     assert steps["update"]["outputs"]["result"]["races_seen"] == len(
-        served["MRData"]["RaceTable"]["Races"])
+        served["MRData"]["RaceTable"]["Races"]
+    )
     assert steps["update"]["outputs"]["latest_result"] == "2025:18"
     assert steps["build"]["outputs"]["row_counts"]["race_starts"] > 20_000
     version = steps["train"]["outputs"]["model_version"]
@@ -101,29 +114,41 @@ def test_pipeline_runs_every_step_then_skips_what_did_not_change(operated: Opera
 def test_qualifying_triggers_a_new_prediction_on_the_same_model(operated: Operated) -> None:
     after = operated.after_qualifying
     assert after.status == "succeeded", after.error
-    assert after.steps == {"update": "succeeded", "build": "succeeded", "train": "skipped",
-                           "predict": "succeeded"}
+    assert after.steps == {
+        "update": "succeeded",
+        "build": "succeeded",
+        "train": "skipped",
+        "predict": "succeeded",
+    }
     steps = {s["name"]: s for s in ledger.get_run(operated.settings, after.run_id)["steps"]}
     assert steps["predict"]["inputs"]["basis"] == "qualifying"
     assert steps["predict"]["outputs"]["basis"] == "qualifying"
     assert steps["predict"]["inputs"]["qualifying"]
-    first = {s["name"]: s for s in ledger.get_run(operated.settings,
-                                                  operated.first.run_id)["steps"]}
-    assert steps["predict"]["outputs"]["prediction_ids"] != \
-        first["predict"]["outputs"]["prediction_ids"]
-    assert steps["predict"]["outputs"]["model_version"] == \
-        first["train"]["outputs"]["model_version"]
+    first = {
+        s["name"]: s for s in ledger.get_run(operated.settings, operated.first.run_id)["steps"]
+    }
+    assert (
+        steps["predict"]["outputs"]["prediction_ids"]
+        != first["predict"]["outputs"]["prediction_ids"]
+    )
+    assert (
+        steps["predict"]["outputs"]["model_version"] == first["train"]["outputs"]["model_version"]
+    )
 
 
-def test_lineage_names_the_model_and_the_data(operated: Operated,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_lineage_names_the_model_and_the_data(
+    operated: Operated, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = str(operated.settings.local_dir)
     assert main(["runs", "--home", home, "--lineage", "2025:19", "--format", "json"]) == 0
     lineage = json.loads(capsys.readouterr().out)
-    after = {s["name"]: s for s in ledger.get_run(operated.settings,
-                                                  operated.after_qualifying.run_id)["steps"]}
-    first = {s["name"]: s for s in ledger.get_run(operated.settings,
-                                                  operated.first.run_id)["steps"]}
+    after = {
+        s["name"]: s
+        for s in ledger.get_run(operated.settings, operated.after_qualifying.run_id)["steps"]
+    }
+    first = {
+        s["name"]: s for s in ledger.get_run(operated.settings, operated.first.run_id)["steps"]
+    }
     assert lineage["prediction"]["id"] in after["predict"]["outputs"]["prediction_ids"]
     assert lineage["model"]["version"] == first["train"]["outputs"]["model_version"]
     assert lineage["model"]["trainRunId"] == operated.first.run_id
@@ -135,9 +160,11 @@ def test_lineage_names_the_model_and_the_data(operated: Operated,
     assert main(["runs", "--home", home, "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["total"] == 3
-    assert [r["id"] for r in listed["items"]] == [operated.after_qualifying.run_id,
-                                                  operated.second.run_id,
-                                                  operated.first.run_id]
+    assert [r["id"] for r in listed["items"]] == [
+        operated.after_qualifying.run_id,
+        operated.second.run_id,
+        operated.first.run_id,
+    ]
     assert main(["runs", "--home", home, "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("run,created,kind,trigger,status")
@@ -150,10 +177,8 @@ def api(operated: Operated) -> Iterator[TestClient]:
     settings = operated.settings.model_copy(update={"rate_limit": "none"})
     with TestClient(create_app(settings)) as client:
         with session_factory(settings)() as session:
-            user_store.create_user(session, "admin", hash_password("admin-password-1"),
-                                   "admin")
-            user_store.create_user(session, "reader", hash_password("user-password-1"),
-                                   "user")
+            user_store.create_user(session, "admin", hash_password("admin-password-1"), "admin")
+            user_store.create_user(session, "reader", hash_password("user-password-1"), "user")
         yield client
 
 
@@ -169,8 +194,14 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     assert listed["items"][0]["id"] == operated.after_qualifying.run_id
     one = api.get(f"/api/v1/runs/{operated.first.run_id[:10]}").json()
     assert one["id"] == operated.first.run_id
-    assert [s["name"] for s in one["steps"]] == ["ingest", "update", "build", "train",
-                                                 "predict", "evaluate"]
+    assert [s["name"] for s in one["steps"]] == [
+        "ingest",
+        "update",
+        "build",
+        "train",
+        "predict",
+        "evaluate",
+    ]
     train = one["steps"][3]
     assert train["outputs"]["model_version"] == latest_version(operated.settings)
     assert len(train["inputsHash"]) == 64
@@ -180,8 +211,9 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     assert api.get("/api/v1/lineage/1999:1").status_code == 404
 
 
-def test_admin_jobs_need_an_admin_and_report_their_state(operated: Operated,
-                                                         api: TestClient) -> None:
+def test_admin_jobs_need_an_admin_and_report_their_state(
+    operated: Operated, api: TestClient
+) -> None:
     assert api.post("/api/v1/admin/jobs/build").status_code == 401
     reader = _token(api, "reader", "user-password-1")
     assert api.post("/api/v1/admin/jobs/build", headers=reader).status_code == 403
@@ -206,20 +238,27 @@ def test_admin_jobs_need_an_admin_and_report_their_state(operated: Operated,
     assert not_a_job.status_code == 404
 
 
-def test_metrics_and_health_report_the_pipeline(operated: Operated, api: TestClient,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metrics_and_health_report_the_pipeline(
+    operated: Operated, api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = api.get("/metrics").text
-    assert re.search(r'^undercut_job_steps_total\{status="succeeded",step="train"\} 1\.0$',
-                     text, re.MULTILINE)
-    assert re.search(r'^undercut_job_steps_total\{status="skipped",step="train"\} 2\.0$',
-                     text, re.MULTILINE)
-    assert re.search(r'^undercut_job_step_failures_total\{step="build"\} 0\.0$', text,
-                     re.MULTILINE)
-    seconds = re.search(r'^undercut_job_step_seconds_total\{step="train"\} (\S+)$', text,
-                        re.MULTILINE)
+    assert re.search(
+        r'^undercut_job_steps_total\{status="succeeded",step="train"\} 1\.0$', text, re.MULTILINE
+    )
+    assert re.search(
+        r'^undercut_job_steps_total\{status="skipped",step="train"\} 2\.0$', text, re.MULTILINE
+    )
+    assert re.search(r'^undercut_job_step_failures_total\{step="build"\} 0\.0$', text, re.MULTILINE)
+    seconds = re.search(
+        r'^undercut_job_step_seconds_total\{step="train"\} (\S+)$', text, re.MULTILINE
+    )
     assert seconds is not None and float(seconds.group(1)) > 0
-    last = re.search(r'^undercut_job_step_last_success_timestamp_seconds\{step="predict"\} '
-                     r"(\S+)$", text, re.MULTILINE)
+    last = re.search(
+        r'^undercut_job_step_last_success_timestamp_seconds\{step="predict"\} '
+        r"(\S+)$",
+        text,
+        re.MULTILINE,
+    )
     assert last is not None and abs(float(last.group(1)) - time.time()) < 3600
     age = re.search(r"^undercut_pipeline_last_success_age_seconds (\S+)$", text, re.MULTILINE)
     assert age is not None and float(age.group(1)) >= 0

@@ -25,8 +25,12 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
@@ -53,11 +57,19 @@ def test_pipeline_on_an_s3_home(s3_endpoint: str, archive_dir: Path, tmp_path: P
     home = f"s3://{BUCKET}/f1"
     settings = get_settings(home=home, cache_dir=str(tmp_path / "cache"))
     options = JobOptions(model_params={"min_season": 2021, "n_estimators": 20})
-    report = run_pipeline(settings, ["ingest", "build", "train", "predict"],
-                          params={"archive": str(archive_dir)}, options=options)
+    report = run_pipeline(
+        settings,
+        ["ingest", "build", "train", "predict"],
+        params={"archive": str(archive_dir)},
+        options=options,
+    )
     assert report.status == "succeeded", report.error
-    assert report.steps == {"ingest": "succeeded", "build": "succeeded", "train": "succeeded",
-                            "predict": "succeeded"}
+    assert report.steps == {
+        "ingest": "succeeded",
+        "build": "succeeded",
+        "train": "succeeded",
+        "predict": "succeeded",
+    }
     steps = {s["name"]: s for s in ledger.get_run(settings, report.run_id)["steps"]}
     keys = _keys(s3_endpoint)
     content = steps["ingest"]["outputs"]["content_hash"]
@@ -81,6 +93,10 @@ def test_pipeline_on_an_s3_home(s3_endpoint: str, archive_dir: Path, tmp_path: P
     meta = Registry.from_settings(elsewhere).meta(version)
     assert meta["version"] == version
 
-    again = run_pipeline(settings, ["ingest", "build", "train"],
-                         params={"archive": str(archive_dir)}, options=options)
+    again = run_pipeline(
+        settings,
+        ["ingest", "build", "train"],
+        params={"archive": str(archive_dir)},
+        options=options,
+    )
     assert again.steps == {"ingest": "skipped", "build": "skipped", "train": "skipped"}

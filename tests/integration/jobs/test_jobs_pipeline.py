@@ -16,10 +16,13 @@ from undercut.jobs import ledger
 from undercut.jobs.pipeline import run_pipeline
 
 
-def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, api_responses_dir: Path,
-                                              tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_then_rerun_skips_unchanged_steps(
+    archive_dir: Path,
+    api_responses_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     home = tmp_path / "home"
     body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
     ok, down = Reply(200, body), Reply(503, b"service unavailable")
@@ -28,16 +31,35 @@ def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, api_responses_d
     # No model in these tests: train and predict are the ledger/API tests' business.
     with server:
         monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/")
-        code = main(["run", "--home", str(home), "--archive", str(archive_dir), "--step",
-                     "ingest", "--step", "update", "--step", "build", "--format", "json"])
+        code = main(
+            [
+                "run",
+                "--home",
+                str(home),
+                "--archive",
+                str(archive_dir),
+                "--step",
+                "ingest",
+                "--step",
+                "update",
+                "--step",
+                "build",
+                "--format",
+                "json",
+            ]
+        )
         first = json.loads(capsys.readouterr().out)
         assert code == 0, first
         assert first["status"] == "succeeded"
-        assert first["steps"] == {"ingest": "succeeded", "update": "succeeded",
-                                  "build": "succeeded"}
+        assert first["steps"] == {
+            "ingest": "succeeded",
+            "update": "succeeded",
+            "build": "succeeded",
+        }
         settings = get_settings(home=str(home))
-        second = run_pipeline(settings, ["ingest", "update", "build"],
-                              params={"archive": str(archive_dir)})
+        second = run_pipeline(
+            settings, ["ingest", "update", "build"], params={"archive": str(archive_dir)}
+        )
         assert len(server.requests) == 2
         # The API source fails for one step: that run fails there, the next one recovers.
         broken = run_pipeline(settings, ["update", "build"])
@@ -65,28 +87,51 @@ def test_run_then_rerun_skips_unchanged_steps(archive_dir: Path, api_responses_d
 
     total, items = ledger.list_runs(settings)
     assert total == 4 and [r["id"] for r in items] == [
-        recovered.run_id, broken.run_id, second.run_id, first["run_id"]]
+        recovered.run_id,
+        broken.run_id,
+        second.run_id,
+        first["run_id"],
+    ]
     assert main(["runs", "--home", str(home), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["total"] == 4
-    assert [r["status"] for r in listed["items"]] == ["succeeded", "failed", "succeeded",
-                                                      "succeeded"]
+    assert [r["status"] for r in listed["items"]] == [
+        "succeeded",
+        "failed",
+        "succeeded",
+        "succeeded",
+    ]
     assert main(["runs", first["run_id"][:8], "--home", str(home), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == first["run_id"]
 
 
-def test_failing_source_fails_the_run_and_retry_recovers(archive_dir: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_failing_source_fails_the_run_and_retry_recovers(
+    archive_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("UNDERCUT_HTTP_RETRIES", "1")
     body = zip_archive(archive_dir, tmp_path / "data.zip")
     home = tmp_path / "home"
     broken = Reply(503, b"service unavailable")
     with LocalServer({"/data.zip": [broken, zip_reply(body)]}) as server:
         url = f"{server.url}/data.zip"
-        code = main(["run", "--home", str(home), "--archive", url, "--step", "ingest",
-                     "--step", "build", "--format", "json"])
+        code = main(
+            [
+                "run",
+                "--home",
+                str(home),
+                "--archive",
+                url,
+                "--step",
+                "ingest",
+                "--step",
+                "build",
+                "--format",
+                "json",
+            ]
+        )
         failed = json.loads(capsys.readouterr().out)
         assert code == 1
         assert failed["status"] == "failed"
@@ -100,8 +145,9 @@ def test_failing_source_fails_the_run_and_retry_recovers(archive_dir: Path, tmp_
         assert run["steps"][0]["error"]
         assert not settings.warehouse_path.exists()
 
-        code = main(["run", "--home", str(home), "--retry", failed["run_id"][:10],
-                     "--format", "json"])
+        code = main(
+            ["run", "--home", str(home), "--retry", failed["run_id"][:10], "--format", "json"]
+        )
         retried = json.loads(capsys.readouterr().out)
     assert code == 0, retried
     assert retried["steps"] == {"ingest": "succeeded", "build": "succeeded"}
@@ -114,12 +160,14 @@ def test_failing_source_fails_the_run_and_retry_recovers(archive_dir: Path, tmp_
 
 
 def test_ctrl_c_marks_the_run_interrupted_and_leaves_nothing_half_written(
-        archive_dir: Path, tmp_path: Path) -> None:
+    archive_dir: Path, tmp_path: Path
+) -> None:
     body = zip_archive(archive_dir, tmp_path / "data.zip")
     home = tmp_path / "home"
     with LocalServer({"/data.zip": [zip_reply(body, delay=30)]}) as server:
-        proc = start_cli(["run", "--archive", f"{server.url}/data.zip"], cli_env(home),
-                         tmp_path / "run.log")
+        proc = start_cli(
+            ["run", "--archive", f"{server.url}/data.zip"], cli_env(home), tmp_path / "run.log"
+        )
         wait_for(lambda: server.requests, 30, "the download to start")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 130, (tmp_path / "run.log").read_text()
@@ -129,8 +177,11 @@ def test_ctrl_c_marks_the_run_interrupted_and_leaves_nothing_half_written(
     total, items = ledger.list_runs(settings)
     assert total == 1
     assert items[0]["status"] == "interrupted"
-    assert items[0]["steps"][0] == {**items[0]["steps"][0], "name": "ingest",
-                                    "status": "interrupted"}
+    assert items[0]["steps"][0] == {
+        **items[0]["steps"][0],
+        "name": "ingest",
+        "status": "interrupted",
+    }
     assert not settings.warehouse_path.exists()
     leftovers = [p.name for p in home.iterdir() if p.name.startswith((".", "undercut-"))]
     assert leftovers == [], leftovers

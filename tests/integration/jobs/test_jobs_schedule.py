@@ -37,8 +37,12 @@ def test_race_weekend_polls_after_qualifying_and_the_race(calendar: list[RaceWee
     assert austin.race_start == datetime(2025, 10, 19, 19, 0)
     assert austin.qualifying_start == austin.race_start - timedelta(days=1)
     assert austin.sprint_start is None
-    weekend = slots_between(calendar, austin.first_session - timedelta(hours=1),
-                            austin.race_start + timedelta(days=1), OPTIONS)
+    weekend = slots_between(
+        calendar,
+        austin.first_session - timedelta(hours=1),
+        austin.race_start + timedelta(days=1),
+        OPTIONS,
+    )
     by_session: dict[str, list[datetime]] = {}
     for slot in weekend:
         if slot.key.startswith("2025:19:"):
@@ -68,28 +72,38 @@ def test_outside_race_weekends_it_runs_daily(calendar: list[RaceWeekend]) -> Non
     slot = next_slot(calendar, quiet, OPTIONS)
     assert slot.key == f"daily:{(quiet + timedelta(days=1)).date():%Y-%m-%d}"
     assert slot.at.hour == 6 and slot.reason == "daily update"
-    between = slots_between(calendar, singapore.race_start + timedelta(days=1),
-                            austin.first_session - timedelta(days=1), OPTIONS)
+    between = slots_between(
+        calendar,
+        singapore.race_start + timedelta(days=1),
+        austin.first_session - timedelta(days=1),
+        OPTIONS,
+    )
     assert between and all(s.key.startswith("daily:") for s in between)
 
 
 @pytest.mark.parametrize("lock", ["database", "redis"])
 def test_two_schedulers_started_at_once_run_the_slot_once(
-        lock: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    lock: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     home = tmp_path / "home"
     extra = {"UNDERCUT_JOB_DAILY_HOUR": "0", "UNDERCUT_JOB_JITTER_SECONDS": "0.5"}
     if lock == "redis":
         redis = request.getfixturevalue("redis_settings")
-        extra |= {"UNDERCUT_REDIS_URL": redis["redis_url"],
-                  "UNDERCUT_REDIS_PREFIX": redis["redis_prefix"]}
+        extra |= {
+            "UNDERCUT_REDIS_URL": redis["redis_url"],
+            "UNDERCUT_REDIS_PREFIX": redis["redis_prefix"],
+        }
     env = cli_env(home, **extra)
     settings = get_settings(home=str(home))
     ledger.ensure_schema(settings)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     procs = [start_cli(["schedule", "--step", "evaluate"], env, log) for log in logs]
     try:
-        wait_for(lambda: all("next run" in log.read_text() for log in logs), 120,
-                 "both schedulers to plan their next run")
+        wait_for(
+            lambda: all("next run" in log.read_text() for log in logs),
+            120,
+            "both schedulers to plan their next run",
+        )
         for proc in procs:
             proc.send_signal(signal.SIGINT)
         codes = [proc.wait(timeout=30) for proc in procs]
@@ -104,8 +118,10 @@ def test_two_schedulers_started_at_once_run_the_slot_once(
     assert total == 1, texts
     assert runs[0]["trigger"] == "schedule" and runs[0]["status"] == "succeeded"
     today = datetime.now(UTC).date()
-    assert runs[0]["params"]["slot"] in {f"daily:{today:%Y-%m-%d}",
-                                         f"daily:{today - timedelta(days=1):%Y-%m-%d}"}
+    assert runs[0]["params"]["slot"] in {
+        f"daily:{today:%Y-%m-%d}",
+        f"daily:{today - timedelta(days=1):%Y-%m-%d}",
+    }
     ran = [text for text in texts if "running slot" in text]
     assert len(ran) == 1, texts
     assert f"run {runs[0]['id'][:12]} succeeded" in ran[0]
@@ -115,9 +131,13 @@ def test_schedule_once_is_idempotent(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = cli_env(home, UNDERCUT_JOB_DAILY_HOUR="0", UNDERCUT_JOB_JITTER_SECONDS="0")
     for _ in range(2):
-        done = subprocess.run([str(BIN / "undercut"),
-                               "schedule", "--once", "--step", "evaluate"], env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [str(BIN / "undercut"), "schedule", "--once", "--step", "evaluate"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
     total, runs = ledger.list_runs(get_settings(home=str(home)))
     assert total == 1

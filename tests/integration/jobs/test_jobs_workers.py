@@ -33,15 +33,23 @@ pytestmark = pytest.mark.xdist_group("celery-workers")
 class Workers:
     """``undercut worker`` processes sharing one queue; all killed at the end."""
 
-    def __init__(self, tmp_path: Path, home: Path, redis_url: str, prefix: str,
-                 **extra: str) -> None:
+    def __init__(
+        self, tmp_path: Path, home: Path, redis_url: str, prefix: str, **extra: str
+    ) -> None:
         self.tmp_path = tmp_path
         self.queue = f"undercut-test-{uuid.uuid4().hex[:10]}"
-        self.options = JobOptions(queue=self.queue, heartbeat_seconds=1,
-                                  visibility_timeout=6, requeue_after=30)
-        self.env = cli_env(home, UNDERCUT_REDIS_URL=redis_url, UNDERCUT_REDIS_PREFIX=prefix,
-                           UNDERCUT_JOB_QUEUE=self.queue, UNDERCUT_JOB_HEARTBEAT_SECONDS="1",
-                           UNDERCUT_JOB_VISIBILITY_TIMEOUT="6", **extra)
+        self.options = JobOptions(
+            queue=self.queue, heartbeat_seconds=1, visibility_timeout=6, requeue_after=30
+        )
+        self.env = cli_env(
+            home,
+            UNDERCUT_REDIS_URL=redis_url,
+            UNDERCUT_REDIS_PREFIX=prefix,
+            UNDERCUT_JOB_QUEUE=self.queue,
+            UNDERCUT_JOB_HEARTBEAT_SECONDS="1",
+            UNDERCUT_JOB_VISIBILITY_TIMEOUT="6",
+            **extra,
+        )
         self.settings = get_settings(home=str(home), redis_url=redis_url, redis_prefix=prefix)
         self.procs: list[Any] = []
 
@@ -81,23 +89,32 @@ def archive_zip(archive_dir: Path, tmp_path: Path) -> bytes:
 
 @pytest.fixture
 def workers(tmp_path: Path, redis_settings: dict[str, str]) -> Iterator[Workers]:
-    pool = Workers(tmp_path, tmp_path / "home", redis_settings["redis_url"],
-                   redis_settings["redis_prefix"])
+    pool = Workers(
+        tmp_path, tmp_path / "home", redis_settings["redis_url"], redis_settings["redis_prefix"]
+    )
     yield pool
     pool.stop()
 
 
 def test_worker_killed_mid_step_is_taken_over_and_completes_once(
-        workers: Workers, archive_zip: bytes) -> None:
+    workers: Workers, archive_zip: bytes
+) -> None:
     settings = workers.settings
     first = workers.start("a")
     # The first download hangs (worker a dies during it); the next one is served at once.
-    with LocalServer({"/data.zip": [zip_reply(archive_zip, delay=25),
-                                    zip_reply(archive_zip)]}) as server:
+    with LocalServer(
+        {"/data.zip": [zip_reply(archive_zip, delay=25), zip_reply(archive_zip)]}
+    ) as server:
         url = f"{server.url}/data.zip"
-        thread, box = _in_thread(lambda: run_pipeline(
-            settings, ["ingest", "build"], params={"archive": url}, distributed=True,
-            options=workers.options))
+        thread, box = _in_thread(
+            lambda: run_pipeline(
+                settings,
+                ["ingest", "build"],
+                params={"archive": url},
+                distributed=True,
+                options=workers.options,
+            )
+        )
         wait_for(lambda: server.requests, 120, "worker a to start the download")
         kill_group(first)
         workers.start("b")
@@ -117,8 +134,9 @@ def test_worker_killed_mid_step_is_taken_over_and_completes_once(
     assert len(server.requests) == 2
     assert settings.warehouse_path.exists()
     # Completed once: one ingest ran to the end; the duplicate delivery only acknowledged.
-    succeeded = [s for s in ledger.step_history(settings)
-                 if s.name == "ingest" and s.status == "succeeded"]
+    succeeded = [
+        s for s in ledger.step_history(settings) if s.name == "ingest" and s.status == "succeeded"
+    ]
     assert len(succeeded) == 1
 
 
@@ -130,9 +148,15 @@ def test_redis_restarted_mid_run(archive_zip: bytes, tmp_path: Path) -> None:
         pool.start("a")
         with LocalServer({"/data.zip": [zip_reply(archive_zip, delay=6)]}) as server:
             url = f"{server.url}/data.zip"
-            thread, box = _in_thread(lambda: run_pipeline(
-                pool.settings, ["ingest", "build"], params={"archive": url},
-                distributed=True, options=pool.options))
+            thread, box = _in_thread(
+                lambda: run_pipeline(
+                    pool.settings,
+                    ["ingest", "build"],
+                    params={"archive": url},
+                    distributed=True,
+                    options=pool.options,
+                )
+            )
             wait_for(lambda: server.requests, 120, "the ingest step to start")
             redis.restart(down_for=2)
             thread.join(timeout=400)
@@ -149,8 +173,9 @@ def test_redis_restarted_mid_run(archive_zip: bytes, tmp_path: Path) -> None:
         redis.stop()
 
 
-def test_admin_jobs_go_to_the_workers(workers: Workers, built_settings: Settings,
-                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_admin_jobs_go_to_the_workers(
+    workers: Workers, built_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     from fastapi.testclient import TestClient
@@ -167,10 +192,10 @@ def test_admin_jobs_go_to_the_workers(workers: Workers, built_settings: Settings
     workers.start("a")
     with TestClient(create_app(settings)) as client:
         with session_factory(settings)() as session:
-            user_store.create_user(session, "admin", hash_password("admin-password-1"),
-                                   "admin")
-        token = client.post("/auth/token", data={"username": "admin",
-                                                 "password": "admin-password-1"}).json()
+            user_store.create_user(session, "admin", hash_password("admin-password-1"), "admin")
+        token = client.post(
+            "/auth/token", data={"username": "admin", "password": "admin-password-1"}
+        ).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         started = client.post("/api/v1/admin/jobs/build", headers=headers)
         assert started.status_code == 202, started.text
@@ -192,8 +217,9 @@ def test_admin_jobs_go_to_the_workers(workers: Workers, built_settings: Settings
     assert step["worker"].split(":")[1] != str(os.getpid())
 
 
-def test_backtest_split_by_season_across_workers(built_settings: Settings, tmp_path: Path,
-                                                 redis_settings: dict[str, str]) -> None:
+def test_backtest_split_by_season_across_workers(
+    built_settings: Settings, tmp_path: Path, redis_settings: dict[str, str]
+) -> None:
     import json
     import shutil
 
@@ -203,13 +229,19 @@ def test_backtest_split_by_season_across_workers(built_settings: Settings, tmp_p
     home = tmp_path / "home"
     shutil.copytree(built_settings.local_dir, home)
     small = {"min_season": 2020, "n_estimators": 20}
-    pool = Workers(tmp_path, home, redis_settings["redis_url"], redis_settings["redis_prefix"],
-                   UNDERCUT_JOB_MODEL_PARAMS=json.dumps(small))
+    pool = Workers(
+        tmp_path,
+        home,
+        redis_settings["redis_url"],
+        redis_settings["redis_prefix"],
+        UNDERCUT_JOB_MODEL_PARAMS=json.dumps(small),
+    )
     try:
         pool.start("a")
         pool.start("b")
-        run_id, report = run_backtests(pool.settings, 2023, 2024, distributed=True,
-                                       options=pool.options)
+        run_id, report = run_backtests(
+            pool.settings, 2023, 2024, distributed=True, options=pool.options
+        )
     finally:
         pool.stop()
     run = ledger.get_run(pool.settings, run_id)

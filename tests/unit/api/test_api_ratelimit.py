@@ -8,10 +8,18 @@ from undercut.api.ratelimit import MemoryCounter, Rate, parse_rate
 from undercut.errors import InputError
 
 
-@pytest.mark.parametrize(("text", "rate"), [
-    ("120/minute", Rate(120, 60)), ("10/s", Rate(10, 1)), ("1000/5m", Rate(1000, 300)),
-    ("5/hours", Rate(5, 3600)), ("none", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("120/minute", Rate(120, 60)),
+        ("10/s", Rate(10, 1)),
+        ("1000/5m", Rate(1000, 300)),
+        ("5/hours", Rate(5, 3600)),
+        ("none", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_parse_rate(text: str | None, rate: Rate | None) -> None:
     assert parse_rate(text) == rate
 

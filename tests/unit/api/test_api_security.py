@@ -44,8 +44,11 @@ def test_access_token_round_trip_and_forgery(settings: Settings, session: Sessio
     principal = security.decode_access_token(settings, pair.access_token)
     assert principal.name == "ada" and principal.is_admin
     assert pair.expires_in == settings.access_token_minutes * 60
-    forged = jwt.encode({"sub": "1", "role": "admin", "type": "access", "exp": 9999999999},
-                        "some-other-secret-that-is-long-enough-32", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "1", "role": "admin", "type": "access", "exp": 9999999999},
+        "some-other-secret-that-is-long-enough-32",
+        algorithm="HS256",
+    )
     with pytest.raises(AuthError, match="invalid"):
         security.decode_access_token(settings, forged)
     with pytest.raises(AuthError, match="invalid"):
@@ -61,8 +64,7 @@ def test_expired_access_token_is_refused(settings: Settings, session: Session) -
         security.decode_access_token(settings, token)
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(settings: Settings,
-                                                      session: Session) -> None:
+def test_refresh_rotates_and_reuse_revokes_the_family(settings: Settings, session: Session) -> None:
     first = security.login(settings, session, "ada", "s3cret-pass")
     second = security.refresh(settings, session, first.refresh_token)
     assert second.refresh_token != first.refresh_token
@@ -125,8 +127,10 @@ def test_placeholder_secret_refused_outside_development(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="UNDERCUT_SECRET_KEY"):
         security.check_secret(get_settings(home=str(tmp_path), environment="production"))
     with pytest.raises(InputError, match="UNDERCUT_SECRET_KEY"):
-        security.check_secret(get_settings(home=str(tmp_path), environment="production",
-                                           secret_key="short"))
-    security.check_secret(get_settings(home=str(tmp_path), environment="production",
-                                       secret_key="x" * 40))
+        security.check_secret(
+            get_settings(home=str(tmp_path), environment="production", secret_key="short")
+        )
+    security.check_secret(
+        get_settings(home=str(tmp_path), environment="production", secret_key="x" * 40)
+    )
     assert DEV_SECRET != "x" * 40

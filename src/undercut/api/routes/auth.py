@@ -36,12 +36,24 @@ class Me(BaseModel):
 
 
 def _tokens(pair: security.TokenPair) -> TokenResponse:
-    return TokenResponse(access_token=pair.access_token, token_type=pair.token_type,
-                         expires_in=pair.expires_in, refresh_token=pair.refresh_token)
+    return TokenResponse(
+        access_token=pair.access_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+        refresh_token=pair.refresh_token,
+    )
 
 
-@router.post("/token", response_model=TokenResponse, responses={401: {
-    "model": ErrorBody, "description": "Wrong name or password, or the account is locked."}})
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    responses={
+        401: {
+            "model": ErrorBody,
+            "description": "Wrong name or password, or the account is locked.",
+        }
+    },
+)
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     settings: SettingsDep,
@@ -56,8 +68,16 @@ def token(
     return _tokens(security.login(settings, session, form.username, form.password))
 
 
-@router.post("/refresh", response_model=TokenResponse, responses={401: {
-    "model": ErrorBody, "description": "Unknown, expired, revoked or reused refresh token."}})
+@router.post(
+    "/refresh",
+    response_model=TokenResponse,
+    responses={
+        401: {
+            "model": ErrorBody,
+            "description": "Unknown, expired, revoked or reused refresh token.",
+        }
+    },
+)
 def refresh(
     body: RefreshRequest, settings: SettingsDep, session: SessionDep, response: Response
 ) -> TokenResponse:

@@ -34,13 +34,16 @@ class Check(BaseModel):
 
 
 class Health(BaseModel):
-    status: Status = Field(description="`down` (HTTP 503) when the app database or the "
-                           "warehouse fails; `degraded` when another dependency does.")
+    status: Status = Field(
+        description="`down` (HTTP 503) when the app database or the "
+        "warehouse fails; `degraded` when another dependency does."
+    )
     version: str
     checked_at: datetime
     checks: dict[str, Check] = Field(
         description="app_database, warehouse (last race loaded and its age), redis when "
-        "configured, pipeline, and any check other parts of the service register.")
+        "configured, pipeline, and any check other parts of the service register."
+    )
 
 
 def _timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -48,8 +51,10 @@ def _timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         result = fn()
     except Exception as exc:
-        result = {"status": "down", "error": str(exc).splitlines()[0] if str(exc) else
-                  type(exc).__name__}
+        result = {
+            "status": "down",
+            "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        }
     result["ms"] = round((time.perf_counter() - started) * 1000, 2)
     return result
 
@@ -69,8 +74,12 @@ def _warehouse(app: FastAPI) -> dict[str, Any]:
     if isinstance(raced, datetime):
         raced = raced.date()
     age = (datetime.now(UTC).date() - raced).days if isinstance(raced, date) else None
-    result["last_race"] = {"season": race["season"], "round": race["round"],
-                           "name": race["race_name"], "date": str(raced)}
+    result["last_race"] = {
+        "season": race["season"],
+        "round": race["round"],
+        "name": race["race_name"],
+        "date": str(raced),
+    }
     result["age_days"] = age
     metrics = app.state.metrics
     if age is not None:
@@ -114,13 +123,18 @@ def health(request: Request, response: Response) -> Health:
         checks[name] = _timed(lambda check=check: check(app))  # type: ignore[misc]
     required = {c["status"] for name, c in checks.items() if name in REQUIRED}
     optional = {c["status"] for name, c in checks.items() if name not in REQUIRED}
-    overall: Status = ("down" if "down" in required
-                       else "degraded" if required | optional != {"ok"} else "ok")
+    overall: Status = (
+        "down" if "down" in required else "degraded" if required | optional != {"ok"} else "ok"
+    )
     if overall == "down":
         response.status_code = 503
     response.headers["Cache-Control"] = "no-store"
-    return Health(status=overall, version=__version__, checked_at=datetime.now(UTC),
-                  checks={k: Check(**v) for k, v in checks.items()})
+    return Health(
+        status=overall,
+        version=__version__,
+        checked_at=datetime.now(UTC),
+        checks={k: Check(**v) for k, v in checks.items()},
+    )
 
 
 @router.get("/health/live", include_in_schema=True)
@@ -147,5 +161,4 @@ def metrics(request: Request) -> Response:
     app = request.app
     _count_predictions(app)
     _timed(lambda: _warehouse(app))
-    return Response(generate_latest(app.state.metrics.registry),
-                    media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -21,6 +21,18 @@ from undercut.api.routes.v1 import (
 )
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-for _module in (drivers, constructors, circuits, races, standings, ratings, teammates,
-                next_race, predictions, models, runs, admin_jobs):
+for _module in (
+    drivers,
+    constructors,
+    circuits,
+    races,
+    standings,
+    ratings,
+    teammates,
+    next_race,
+    predictions,
+    models,
+    runs,
+    admin_jobs,
+):
     router.include_router(_module.router)

@@ -23,9 +23,14 @@ from undercut.errors import NotFoundError
 router = APIRouter(prefix="/circuits", tags=["circuits"])
 
 CircuitId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `monza`.")]
-SORTS = {"name": "circuit_name", "circuitId": "circuit_id", "country": "country",
-         "racesHeld": "races_held", "firstSeason": "first_season",
-         "lastSeason": "last_season"}
+SORTS = {
+    "name": "circuit_name",
+    "circuitId": "circuit_id",
+    "country": "country",
+    "racesHeld": "races_held",
+    "firstSeason": "first_season",
+    "lastSeason": "last_season",
+}
 
 
 class CircuitSummary(BaseModel):
@@ -61,10 +66,15 @@ class CircuitDetail(CircuitSummary):
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "circuitId": row["circuit_id"], "name": row["circuit_name"],
-        "locality": row["locality"], "country": row["country"], "lat": row["lat"],
-        "lng": row["lng"], "racesHeld": row["races_held"],
-        "firstSeason": row["first_season"], "lastSeason": row["last_season"],
+        "circuitId": row["circuit_id"],
+        "name": row["circuit_name"],
+        "locality": row["locality"],
+        "country": row["country"],
+        "lat": row["lat"],
+        "lng": row["lng"],
+        "racesHeld": row["races_held"],
+        "firstSeason": row["first_season"],
+        "lastSeason": row["last_season"],
     }
 
 
@@ -73,9 +83,15 @@ def list_circuits(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, Query(max_length=40, description=(
-        "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-    ))] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description=(
+                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
+            ),
+        ),
+    ] = None,
     country: Annotated[str | None, Query(max_length=60)] = None,
     q: Search = None,
 ) -> Page[CircuitSummary]:
@@ -85,27 +101,53 @@ def list_circuits(
     if country:
         where.append("lower(country) = lower(:country)")
         params["country"] = country
-    total, rows = page(reader, "circuit_summaries", where=where, params=params,
-                       order=order_by(sort, SORTS, "name", "circuit_id"),
-                       limit=limit, offset=offset)
-    return Page[CircuitSummary](total=total, limit=limit, offset=offset,
-                                items=[CircuitSummary(**_summary(r)) for r in rows])
+    total, rows = page(
+        reader,
+        "circuit_summaries",
+        where=where,
+        params=params,
+        order=order_by(sort, SORTS, "name", "circuit_id"),
+        limit=limit,
+        offset=offset,
+    )
+    return Page[CircuitSummary](
+        total=total, limit=limit, offset=offset, items=[CircuitSummary(**_summary(r)) for r in rows]
+    )
 
 
 @router.get("/{circuit_id}", response_model=CircuitDetail)
 def get_circuit(circuit_id: CircuitId, reader: WarehouseDep) -> CircuitDetail:
     """One circuit: where, how often, its race lap record and every winner."""
-    _, rows = page(reader, "circuit_summaries", where=["circuit_id = :circuit_id"],
-                   params={"circuit_id": circuit_id}, order="circuit_id", limit=1, offset=0)
+    _, rows = page(
+        reader,
+        "circuit_summaries",
+        where=["circuit_id = :circuit_id"],
+        params={"circuit_id": circuit_id},
+        order="circuit_id",
+        limit=1,
+        offset=0,
+    )
     if not rows:
         raise NotFoundError(f"circuit {circuit_id!r} not found")
     record = run(reader, "circuit_lap_record", circuit_id=circuit_id)
     winners = run(reader, "circuit_winners", circuit_id=circuit_id)
     return CircuitDetail(
         **_summary(rows[0]),
-        lapRecord=LapRecord(time=record[0]["time_text"], ms=record[0]["ms"],
-                            driverId=record[0]["driver_id"], season=record[0]["season"])
-        if record else None,
-        winners=[Winner(season=w["season"], round=w["round"], driverId=w["driver_id"],
-                        constructorId=w["constructor_id"]) for w in winners],
+        lapRecord=LapRecord(
+            time=record[0]["time_text"],
+            ms=record[0]["ms"],
+            driverId=record[0]["driver_id"],
+            season=record[0]["season"],
+        )
+        if record
+        else None,
+        winners=[
+            Winner(
+                season=w["season"],
+                round=w["round"],
+                driverId=w["driver_id"],
+                constructorId=w["constructor_id"],
+            )
+            for w in winners
+        ],
     )

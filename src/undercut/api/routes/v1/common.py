@@ -17,13 +17,17 @@ MAX_LIMIT = 1000
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-1000).")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip.")]
 Season = Annotated[int, Query(ge=1950, le=2100)]
-Search = Annotated[str | None, Query(max_length=100, description="Case-insensitive substring "
-                                                                 "of the name or id.")]
+Search = Annotated[
+    str | None, Query(max_length=100, description="Case-insensitive substring of the name or id.")
+]
 SEASON_ENTRANTS = "select {column} from silver.race_results where season = :season"
-SeasonFilter = Annotated[int | None, Query(ge=1950, le=2100, description=(
-    "Only those with a race entry in this season."))]
-Nationality = Annotated[str | None, Query(max_length=60, description="Exact nationality, "
-                                                                     "e.g. `British`.")]
+SeasonFilter = Annotated[
+    int | None,
+    Query(ge=1950, le=2100, description=("Only those with a race entry in this season.")),
+]
+Nationality = Annotated[
+    str | None, Query(max_length=60, description="Exact nationality, e.g. `British`.")
+]
 
 
 class Page(BaseModel, Generic[T]):
@@ -62,8 +66,14 @@ def order_by(sort: str | None, columns: dict[str, str], default: str, tie: str) 
 
 
 def page(
-    reader: Reader, base: str, *, where: list[str], params: dict[str, Any], order: str,
-    limit: int, offset: int,
+    reader: Reader,
+    base: str,
+    *,
+    where: list[str],
+    params: dict[str, Any],
+    order: str,
+    limit: int,
+    offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Filter, count, sort and slice the rows of a named query in the database."""
     condition = " and ".join(where) if where else "1 = 1"
@@ -74,8 +84,7 @@ def page(
     rows = reader.fetch(sql, {**params, "limit": limit, "offset": offset})
     if rows:
         return int(rows[0]["total_rows"]), rows
-    count_sql = (f"select count(*) as n from ({query(base, reader.tables)}) as src "
-                 f"where {condition}")
+    count_sql = f"select count(*) as n from ({query(base, reader.tables)}) as src where {condition}"
     return int(reader.fetch(count_sql, params)[0]["n"]), []
 
 

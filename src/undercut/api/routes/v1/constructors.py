@@ -27,9 +27,16 @@ router = APIRouter(prefix="/constructors", tags=["constructors"])
 
 ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
 SORTS = {
-    "name": "constructor_name", "constructorId": "constructor_id", "starts": "starts",
-    "wins": "wins", "podiums": "podiums", "poles": "poles", "points": "points",
-    "championships": "championships", "elo": "elo", "firstSeason": "first_season",
+    "name": "constructor_name",
+    "constructorId": "constructor_id",
+    "starts": "starts",
+    "wins": "wins",
+    "podiums": "podiums",
+    "poles": "poles",
+    "points": "points",
+    "championships": "championships",
+    "elo": "elo",
+    "firstSeason": "first_season",
     "lastSeason": "last_season",
 }
 
@@ -97,12 +104,21 @@ class ConstructorDetail(BaseModel):
 
 def _summary(row: dict[str, Any]) -> ConstructorSummary:
     return ConstructorSummary(
-        constructorId=row["constructor_id"], name=row["constructor_name"],
-        nationality=row["nationality"], racesEntered=row["races_entered"],
-        firstSeason=row["first_season"], lastSeason=row["last_season"],
-        starts=row["starts"], wins=row["wins"], podiums=row["podiums"], poles=row["poles"],
-        fastest_laps=row["fastest_laps"], points=float(row["points"]),
-        championships=row["championships"], dnfs=row["dnfs"], elo=row["elo"],
+        constructorId=row["constructor_id"],
+        name=row["constructor_name"],
+        nationality=row["nationality"],
+        racesEntered=row["races_entered"],
+        firstSeason=row["first_season"],
+        lastSeason=row["last_season"],
+        starts=row["starts"],
+        wins=row["wins"],
+        podiums=row["podiums"],
+        poles=row["poles"],
+        fastest_laps=row["fastest_laps"],
+        points=float(row["points"]),
+        championships=row["championships"],
+        dnfs=row["dnfs"],
+        elo=row["elo"],
     )
 
 
@@ -111,9 +127,15 @@ def list_constructors(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, Query(max_length=40, description=(
-        "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-    ))] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description=(
+                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
+            ),
+        ),
+    ] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
@@ -127,34 +149,66 @@ def list_constructors(
     if season is not None:
         where.append(f"constructor_id in ({SEASON_ENTRANTS.format(column='constructor_id')})")
         params["season"] = season
-    total, rows = page(reader, "constructor_careers", where=where, params=params,
-                       order=order_by(sort, SORTS, "name", "constructor_id"),
-                       limit=limit, offset=offset)
-    return Page[ConstructorSummary](total=total, limit=limit, offset=offset,
-                                    items=[_summary(r) for r in rows])
+    total, rows = page(
+        reader,
+        "constructor_careers",
+        where=where,
+        params=params,
+        order=order_by(sort, SORTS, "name", "constructor_id"),
+        limit=limit,
+        offset=offset,
+    )
+    return Page[ConstructorSummary](
+        total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows]
+    )
 
 
 @router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
-    _, rows = page(reader, "constructor_careers", where=["constructor_id = :constructor_id"],
-                   params={"constructor_id": constructor_id}, order="constructor_id",
-                   limit=1, offset=0)
+    _, rows = page(
+        reader,
+        "constructor_careers",
+        where=["constructor_id = :constructor_id"],
+        params={"constructor_id": constructor_id},
+        order="constructor_id",
+        limit=1,
+        offset=0,
+    )
     if not rows:
         raise NotFoundError(f"constructor {constructor_id!r} not found")
     row = rows[0]
     s = _summary(row)
     seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
     return ConstructorDetail(
-        constructorId=s.constructorId, name=s.name, nationality=s.nationality,
-        racesEntered=s.racesEntered, firstSeason=s.firstSeason, lastSeason=s.lastSeason,
-        career=ConstructorCareer(starts=s.starts, wins=s.wins, poles=s.poles,
-                                 podiums=s.podiums, fastest_laps=s.fastest_laps,
-                                 points=s.points, championships=s.championships, dnfs=s.dnfs),
-        seasons=[ConstructorSeason(season=x["season"],
-                                   drivers=x["drivers"].split(",") if x["drivers"] else [],
-                                   starts=x["starts"], wins=x["wins"], podiums=x["podiums"],
-                                   poles=x["poles"], points=float(x["points"]),
-                                   position=x["position"]) for x in seasons],
+        constructorId=s.constructorId,
+        name=s.name,
+        nationality=s.nationality,
+        racesEntered=s.racesEntered,
+        firstSeason=s.firstSeason,
+        lastSeason=s.lastSeason,
+        career=ConstructorCareer(
+            starts=s.starts,
+            wins=s.wins,
+            poles=s.poles,
+            podiums=s.podiums,
+            fastest_laps=s.fastest_laps,
+            points=s.points,
+            championships=s.championships,
+            dnfs=s.dnfs,
+        ),
+        seasons=[
+            ConstructorSeason(
+                season=x["season"],
+                drivers=x["drivers"].split(",") if x["drivers"] else [],
+                starts=x["starts"],
+                wins=x["wins"],
+                podiums=x["podiums"],
+                poles=x["poles"],
+                points=float(x["points"]),
+                position=x["position"],
+            )
+            for x in seasons
+        ],
         elo=ConstructorElo(current=row["elo"], peak=row["elo_peak"]),
     )

@@ -28,9 +28,17 @@ router = APIRouter(prefix="/drivers", tags=["drivers"])
 
 DriverId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `hamilton`.")]
 SORTS = {
-    "name": "family_name", "driverId": "driver_id", "starts": "starts", "wins": "wins",
-    "podiums": "podiums", "poles": "poles", "points": "points", "championships":
-    "championships", "elo": "elo", "firstSeason": "first_season", "lastSeason": "last_season",
+    "name": "family_name",
+    "driverId": "driver_id",
+    "starts": "starts",
+    "wins": "wins",
+    "podiums": "podiums",
+    "poles": "poles",
+    "points": "points",
+    "championships": "championships",
+    "elo": "elo",
+    "firstSeason": "first_season",
+    "lastSeason": "last_season",
     "dateOfBirth": "date_of_birth",
 }
 
@@ -105,13 +113,24 @@ class DriverDetail(BaseModel):
 
 def _summary(row: dict[str, Any]) -> DriverSummary:
     return DriverSummary(
-        driverId=row["driver_id"], code=row["code"], permanentNumber=row["permanent_number"],
-        givenName=row["given_name"], familyName=row["family_name"],
-        nationality=row["nationality"], dateOfBirth=row["date_of_birth"],
-        racesEntered=row["races_entered"], firstSeason=row["first_season"],
-        lastSeason=row["last_season"], starts=row["starts"], wins=row["wins"],
-        podiums=row["podiums"], poles=row["poles"], fastest_laps=row["fastest_laps"],
-        points=float(row["points"]), championships=row["championships"], dnfs=row["dnfs"],
+        driverId=row["driver_id"],
+        code=row["code"],
+        permanentNumber=row["permanent_number"],
+        givenName=row["given_name"],
+        familyName=row["family_name"],
+        nationality=row["nationality"],
+        dateOfBirth=row["date_of_birth"],
+        racesEntered=row["races_entered"],
+        firstSeason=row["first_season"],
+        lastSeason=row["last_season"],
+        starts=row["starts"],
+        wins=row["wins"],
+        podiums=row["podiums"],
+        poles=row["poles"],
+        fastest_laps=row["fastest_laps"],
+        points=float(row["points"]),
+        championships=row["championships"],
+        dnfs=row["dnfs"],
         elo=row["elo"],
     )
 
@@ -121,9 +140,15 @@ def list_drivers(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, Query(max_length=40, description=(
-        "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-    ))] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description=(
+                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
+            ),
+        ),
+    ] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
@@ -137,38 +162,71 @@ def list_drivers(
     if season is not None:
         where.append(f"driver_id in ({SEASON_ENTRANTS.format(column='driver_id')})")
         params["season"] = season
-    total, rows = page(reader, "driver_careers", where=where, params=params,
-                       order=order_by(sort, SORTS, "name", "driver_id"),
-                       limit=limit, offset=offset)
-    return Page[DriverSummary](total=total, limit=limit, offset=offset,
-                               items=[_summary(r) for r in rows])
+    total, rows = page(
+        reader,
+        "driver_careers",
+        where=where,
+        params=params,
+        order=order_by(sort, SORTS, "name", "driver_id"),
+        limit=limit,
+        offset=offset,
+    )
+    return Page[DriverSummary](
+        total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows]
+    )
 
 
 @router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
     sql_where = ["driver_id = :driver_id"]
-    _, rows = page(reader, "driver_careers", where=sql_where,
-                       params={"driver_id": driver_id}, order="driver_id", limit=1, offset=0)
+    _, rows = page(
+        reader,
+        "driver_careers",
+        where=sql_where,
+        params={"driver_id": driver_id},
+        order="driver_id",
+        limit=1,
+        offset=0,
+    )
     if not rows:
         raise NotFoundError(f"driver {driver_id!r} not found")
     row = rows[0]
     seasons = run(reader, "driver_seasons", driver_id=driver_id)
     summary = _summary(row)
     return DriverDetail(
-        driverId=summary.driverId, code=summary.code, permanentNumber=summary.permanentNumber,
-        givenName=summary.givenName, familyName=summary.familyName,
-        nationality=summary.nationality, dateOfBirth=summary.dateOfBirth,
-        racesEntered=summary.racesEntered, firstSeason=summary.firstSeason,
+        driverId=summary.driverId,
+        code=summary.code,
+        permanentNumber=summary.permanentNumber,
+        givenName=summary.givenName,
+        familyName=summary.familyName,
+        nationality=summary.nationality,
+        dateOfBirth=summary.dateOfBirth,
+        racesEntered=summary.racesEntered,
+        firstSeason=summary.firstSeason,
         lastSeason=summary.lastSeason,
-        career=Career(starts=summary.starts, wins=summary.wins, poles=summary.poles,
-                      podiums=summary.podiums, fastest_laps=summary.fastest_laps,
-                      points=summary.points, championships=summary.championships,
-                      dnfs=summary.dnfs),
-        seasons=[DriverSeason(season=s["season"], constructors=(s["constructors"] or "")
-                              .split(",") if s["constructors"] else [], starts=s["starts"],
-                              wins=s["wins"], podiums=s["podiums"], poles=s["poles"],
-                              points=float(s["points"]), position=s["position"])
-                 for s in seasons],
+        career=Career(
+            starts=summary.starts,
+            wins=summary.wins,
+            poles=summary.poles,
+            podiums=summary.podiums,
+            fastest_laps=summary.fastest_laps,
+            points=summary.points,
+            championships=summary.championships,
+            dnfs=summary.dnfs,
+        ),
+        seasons=[
+            DriverSeason(
+                season=s["season"],
+                constructors=(s["constructors"] or "").split(",") if s["constructors"] else [],
+                starts=s["starts"],
+                wins=s["wins"],
+                podiums=s["podiums"],
+                poles=s["poles"],
+                points=float(s["points"]),
+                position=s["position"],
+            )
+            for s in seasons
+        ],
         elo=Elo(current=row["elo"], peak=row["elo_peak"]),
     )

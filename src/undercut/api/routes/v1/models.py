@@ -60,14 +60,14 @@ class Backtest(BaseModel):
     seasons: list[SeasonScore] = Field(description="Means per season and model.")
     per_race: list[dict[str, Any]] = Field(description="Every race's metrics per model.")
     calibration: dict[str, Any] = Field(
-        default_factory=dict, description="Reliability curves by model and outcome.")
+        default_factory=dict, description="Reliability curves by model and outcome."
+    )
 
 
 @router.get("/models", response_model=list[ModelVersion])
 def models(settings: SettingsDep) -> list[ModelVersion]:
     """Registered model versions, newest first (empty before `undercut train`)."""
-    return [ModelVersion.model_validate(meta)
-            for meta in Registry.from_settings(settings).list()]
+    return [ModelVersion.model_validate(meta) for meta in Registry.from_settings(settings).list()]
 
 
 @router.get("/backtest", response_model=Backtest, response_model_by_alias=True)

@@ -27,7 +27,8 @@ class NextRace(BaseModel):
     time: dt.time | None
     circuitId: str
     sessions: dict[str, Session] = Field(
-        description="Keys among fp1, fp2, fp3, qualifying, sprint (those scheduled).")
+        description="Keys among fp1, fp2, fp3, qualifying, sprint (those scheduled)."
+    )
 
 
 def _utc(value: dt.time | None) -> dt.time | None:
@@ -38,16 +39,24 @@ def _utc(value: dt.time | None) -> dt.time | None:
 
 
 def _sessions(row: dict[str, Any]) -> dict[str, Session]:
-    names = {"fp1": "fp1", "fp2": "fp2", "fp3": "fp3", "qualifying": "quali",
-             "sprint": "sprint"}
-    return {key: Session(date=row[f"{col}_date"], time=_utc(row[f"{col}_time"]))
-            for key, col in names.items() if row[f"{col}_date"] is not None}
+    names = {"fp1": "fp1", "fp2": "fp2", "fp3": "fp3", "qualifying": "quali", "sprint": "sprint"}
+    return {
+        key: Session(date=row[f"{col}_date"], time=_utc(row[f"{col}_time"]))
+        for key, col in names.items()
+        if row[f"{col}_date"] is not None
+    }
 
 
 @router.get("/next-race", response_model=NextRace)
 def next_race(reader: WarehouseDep) -> NextRace:
     """The next race to be run (404 when every scheduled race has results)."""
     row = one(reader, "next_race", "a race without results")
-    return NextRace(season=row["season"], round=row["round"], raceName=row["race_name"],
-                    date=row["race_date"], time=_utc(row["race_time"]), circuitId=row["circuit_id"],
-                    sessions=_sessions(row))
+    return NextRace(
+        season=row["season"],
+        round=row["round"],
+        raceName=row["race_name"],
+        date=row["race_date"],
+        time=_utc(row["race_time"]),
+        circuitId=row["circuit_id"],
+        sessions=_sessions(row),
+    )

@@ -85,8 +85,10 @@ class AccuracyRow(BaseModel):
 def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:
     payload = store.latest_prediction(session, season, round)
     if payload is None:
-        raise NotFoundError(f"no prediction stored for race {season}:{round}; run "
-                            f"`undercut predict {season} {round}`")
+        raise NotFoundError(
+            f"no prediction stored for race {season}:{round}; run "
+            f"`undercut predict {season} {round}`"
+        )
     return payload
 
 
@@ -97,15 +99,20 @@ def get_prediction(season: SeasonPath, round: RoundPath, session: SessionDep) ->
 
 
 @router.get("/predictions/{season}/{round}/comparison", response_model=Comparison)
-def compare_prediction(season: SeasonPath, round: RoundPath, session: SessionDep,
-                       reader: WarehouseDep) -> Comparison:
+def compare_prediction(
+    season: SeasonPath, round: RoundPath, session: SessionDep, reader: WarehouseDep
+) -> Comparison:
     """The stored prediction beside the actual classification (404 until results exist)."""
     payload = _prediction(session, season, round)
     rows = run(reader, "race_results", season=season, round=round)
     if not rows:
         raise NotFoundError(f"race {season}:{round} has no results yet")
-    actual = [ActualPosition(driverId=r["driver_id"], position=r["position"],
-                             positionOrder=r["position_order"]) for r in rows]
+    actual = [
+        ActualPosition(
+            driverId=r["driver_id"], position=r["position"], positionOrder=r["position_order"]
+        )
+        for r in rows
+    ]
     return Comparison.model_validate({**payload, "actual": actual})
 
 
@@ -125,8 +132,15 @@ class AccuracySummary(BaseModel):
     mae_position: float | None
 
 
-METRICS = ("winner_log_loss", "win_brier", "top1_hit", "podium_brier", "points_brier",
-           "spearman", "mae_position")
+METRICS = (
+    "winner_log_loss",
+    "win_brier",
+    "top1_hit",
+    "podium_brier",
+    "points_brier",
+    "spearman",
+    "mae_position",
+)
 
 
 def _mean(values: list[Any]) -> float | None:
@@ -143,10 +157,15 @@ def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
     summaries = []
     for version, rows in sorted(by_version.items()):
         races = sorted((r["season"], r["round"]) for r in rows)
-        summaries.append(AccuracySummary(
-            model_version=version, races=len(rows), first_race=f"{races[0][0]}:{races[0][1]}",
-            last_race=f"{races[-1][0]}:{races[-1][1]}",
-            **{name: _mean([r.get(name) for r in rows]) for name in METRICS}))
+        summaries.append(
+            AccuracySummary(
+                model_version=version,
+                races=len(rows),
+                first_race=f"{races[0][0]}:{races[0][1]}",
+                last_race=f"{races[-1][0]}:{races[-1][1]}",
+                **{name: _mean([r.get(name) for r in rows]) for name in METRICS},
+            )
+        )
     return summaries
 
 
@@ -156,5 +175,7 @@ def accuracy(
     model_version: Annotated[str | None, Query(max_length=100)] = None,
 ) -> list[AccuracyRow]:
     """How stored predictions scored once their race was run, per race and model version."""
-    return [AccuracyRow.model_validate({k: r.get(k) for k in AccuracyRow.model_fields})
-            for r in store.accuracy_rows(session, model_version)]
+    return [
+        AccuracyRow.model_validate({k: r.get(k) for k in AccuracyRow.model_fields})
+        for r in store.accuracy_rows(session, model_version)
+    ]

@@ -60,12 +60,21 @@ def season_races(season: SeasonPath, reader: WarehouseDep) -> SeasonRaces:
     rows = run(reader, "season_races", season=season)
     if not rows:
         raise NotFoundError(f"season {season} not found")
-    return SeasonRaces(season=season, races=[
-        RaceItem(round=r["round"], raceName=r["race_name"], date=r["race_date"],
-                 circuitId=r["circuit_id"], winner=r["winner"],
-                 hasResult=bool(r["has_result"]), hasQualifying=bool(r["has_qualifying"]))
-        for r in rows
-    ])
+    return SeasonRaces(
+        season=season,
+        races=[
+            RaceItem(
+                round=r["round"],
+                raceName=r["race_name"],
+                date=r["race_date"],
+                circuitId=r["circuit_id"],
+                winner=r["winner"],
+                hasResult=bool(r["has_result"]),
+                hasQualifying=bool(r["has_qualifying"]),
+            )
+            for r in rows
+        ],
+    )
 
 
 @router.get("/races/{season}/{round}/results", response_model=RaceResults)
@@ -76,10 +85,23 @@ def race_results(season: SeasonPath, round: RoundPath, reader: WarehouseDep) -> 
     if not rows:
         raise NotFoundError(f"race {season}:{round} has no results yet")
     return RaceResults(
-        season=season, round=round, raceName=race["race_name"], date=race["race_date"],
+        season=season,
+        round=round,
+        raceName=race["race_name"],
+        date=race["race_date"],
         circuitId=race["circuit_id"],
-        results=[ResultItem(position=r["position"], positionText=r["position_text"],
-                            driverId=r["driver_id"], constructorId=r["constructor_id"],
-                            grid=r["grid"], points=r["points"], laps=r["laps"],
-                            status=r["status"], time=r["time_text"]) for r in rows],
+        results=[
+            ResultItem(
+                position=r["position"],
+                positionText=r["position_text"],
+                driverId=r["driver_id"],
+                constructorId=r["constructor_id"],
+                grid=r["grid"],
+                points=r["points"],
+                laps=r["laps"],
+                status=r["status"],
+                time=r["time_text"],
+            )
+            for r in rows
+        ],
     )

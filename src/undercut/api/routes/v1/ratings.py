@@ -17,8 +17,9 @@ router = APIRouter(prefix="/ratings", tags=["ratings"])
 
 Kind = Literal["drivers", "constructors"]
 RefPath = Annotated[str, Path(max_length=64, description="Ergast ref.")]
-Active = Annotated[bool, Query(description=(
-    "Only those rated in the newest rated season (the current field)."))]
+Active = Annotated[
+    bool, Query(description=("Only those rated in the newest rated season (the current field)."))
+]
 
 
 class Rating(BaseModel):
@@ -54,21 +55,37 @@ def _current(reader: Reader, kind: Kind, limit: int, active: bool) -> list[Ratin
         newest = max(r["season"] for r in rows)
         rows = [r for r in rows if r["season"] == newest]
     rows.sort(key=lambda r: (-r["rating"], r["id"]))
-    return [Rating(id=r["id"], rating=r["rating"], peak=r["peak"], races=r["races"],
-                   season=r["season"], round=r["round"]) for r in rows[:limit]]
+    return [
+        Rating(
+            id=r["id"],
+            rating=r["rating"],
+            peak=r["peak"],
+            races=r["races"],
+            season=r["season"],
+            round=r["round"],
+        )
+        for r in rows[:limit]
+    ]
 
 
 def _history(reader: Reader, kind: Kind, ref: str) -> list[RatingPoint]:
     rows = run(reader, f"elo_history_{kind}", id=ref)
     if not rows:
         raise NotFoundError(f"{kind[:-1]} {ref!r} has no rating")
-    return [RatingPoint(season=r["season"], round=r["round"], date=r["race_date"],
-                        rating=r["rating"], change=r["rating_change"]) for r in rows]
+    return [
+        RatingPoint(
+            season=r["season"],
+            round=r["round"],
+            date=r["race_date"],
+            rating=r["rating"],
+            change=r["rating_change"],
+        )
+        for r in rows
+    ]
 
 
 @router.get("/drivers", response_model=list[Rating])
-def driver_ratings(reader: WarehouseDep, limit: Limit = 50,
-                   active: Active = True) -> list[Rating]:
+def driver_ratings(reader: WarehouseDep, limit: Limit = 50, active: Active = True) -> list[Rating]:
     """Drivers by current Elo, highest first."""
     return _current(reader, "drivers", limit, active)
 
@@ -80,8 +97,9 @@ def driver_history(driver_id: RefPath, reader: WarehouseDep) -> DriverHistory:
 
 
 @router.get("/constructors", response_model=list[Rating])
-def constructor_ratings(reader: WarehouseDep, limit: Limit = 50,
-                        active: Active = True) -> list[Rating]:
+def constructor_ratings(
+    reader: WarehouseDep, limit: Limit = 50, active: Active = True
+) -> list[Rating]:
     """Constructors by current Elo, highest first."""
     return _current(reader, "constructors", limit, active)
 
@@ -89,5 +107,6 @@ def constructor_ratings(reader: WarehouseDep, limit: Limit = 50,
 @router.get("/constructors/{constructor_id}/history", response_model=ConstructorHistory)
 def constructor_history(constructor_id: RefPath, reader: WarehouseDep) -> ConstructorHistory:
     """A constructor's Elo after each race."""
-    return ConstructorHistory(constructorId=constructor_id,
-                              history=_history(reader, "constructors", constructor_id))
+    return ConstructorHistory(
+        constructorId=constructor_id, history=_history(reader, "constructors", constructor_id)
+    )

@@ -15,8 +15,14 @@ from undercut.serving.store import Reader
 router = APIRouter(prefix="/standings", tags=["standings"])
 
 SeasonPath = Annotated[int, Path(ge=1950, le=2100)]
-RoundQuery = Annotated[int | None, Query(ge=1, le=100, description=(
-    "Standings after this round; default the newest round with standings."))]
+RoundQuery = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=100,
+        description=("Standings after this round; default the newest round with standings."),
+    ),
+]
 
 
 class DriverStanding(BaseModel):
@@ -48,7 +54,8 @@ class ConstructorStandings(BaseModel):
 class DriverProgression(BaseModel):
     driverId: str
     points_by_round: list[tuple[int, float]] = Field(
-        description="`[round, points after that round]` pairs.")
+        description="`[round, points after that round]` pairs."
+    )
 
 
 class Progression(BaseModel):
@@ -66,25 +73,47 @@ def _after_round(reader: Reader, season: int, round: int | None, kind: str) -> i
 
 
 @router.get("/{season}/drivers", response_model=DriverStandings)
-def driver_standings(season: SeasonPath, reader: WarehouseDep,
-                     round: RoundQuery = None) -> DriverStandings:
+def driver_standings(
+    season: SeasonPath, reader: WarehouseDep, round: RoundQuery = None
+) -> DriverStandings:
     """The drivers' championship after a round (default: the newest)."""
     after = _after_round(reader, season, round, "drivers")
     rows = run(reader, "driver_standings", season=season, round=after)
-    return DriverStandings(season=season, after_round=after, drivers=[
-        DriverStanding(position=r["position"], driverId=r["driver_id"],
-                       points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
+    return DriverStandings(
+        season=season,
+        after_round=after,
+        drivers=[
+            DriverStanding(
+                position=r["position"],
+                driverId=r["driver_id"],
+                points=r["points"] or 0,
+                wins=r["wins"] or 0,
+            )
+            for r in rows
+        ],
+    )
 
 
 @router.get("/{season}/constructors", response_model=ConstructorStandings)
-def constructor_standings(season: SeasonPath, reader: WarehouseDep,
-                          round: RoundQuery = None) -> ConstructorStandings:
+def constructor_standings(
+    season: SeasonPath, reader: WarehouseDep, round: RoundQuery = None
+) -> ConstructorStandings:
     """The constructors' championship after a round (there is none before 1958)."""
     after = _after_round(reader, season, round, "constructors")
     rows = run(reader, "constructor_standings", season=season, round=after)
-    return ConstructorStandings(season=season, after_round=after, constructors=[
-        ConstructorStanding(position=r["position"], constructorId=r["constructor_id"],
-                            points=r["points"] or 0, wins=r["wins"] or 0) for r in rows])
+    return ConstructorStandings(
+        season=season,
+        after_round=after,
+        constructors=[
+            ConstructorStanding(
+                position=r["position"],
+                constructorId=r["constructor_id"],
+                points=r["points"] or 0,
+                wins=r["wins"] or 0,
+            )
+            for r in rows
+        ],
+    )
 
 
 @router.get("/{season}/progression", response_model=Progression)
@@ -95,7 +124,8 @@ def progression(season: SeasonPath, reader: WarehouseDep) -> Progression:
         raise NotFoundError(f"season {season} has no drivers' standings")
     by_driver: dict[str, list[tuple[int, float]]] = {}
     for r in rows:
-        by_driver.setdefault(r["driver_id"], []).append((int(r["round"]),
-                                                         float(r["points"] or 0)))
-    return Progression(season=season, drivers=[
-        DriverProgression(driverId=d, points_by_round=p) for d, p in by_driver.items()])
+        by_driver.setdefault(r["driver_id"], []).append((int(r["round"]), float(r["points"] or 0)))
+    return Progression(
+        season=season,
+        drivers=[DriverProgression(driverId=d, points_by_round=p) for d, p in by_driver.items()],
+    )

@@ -26,17 +26,28 @@ class HeadToHead(BaseModel):
 
 
 @router.get("/{driver_id}", response_model=list[HeadToHead])
-def teammates(driver_id: Annotated[str, Path(max_length=64)],
-              reader: WarehouseDep) -> list[HeadToHead]:
+def teammates(
+    driver_id: Annotated[str, Path(max_length=64)], reader: WarehouseDep
+) -> list[HeadToHead]:
     """Qualifying and race head-to-heads per season and team."""
     rows = run(reader, "teammates", driver_id=driver_id)
     if not rows:
-        known = reader.fetch("select 1 as x from silver.drivers where driver_id = :driver_id",
-                             {"driver_id": driver_id})
+        known = reader.fetch(
+            "select 1 as x from silver.drivers where driver_id = :driver_id",
+            {"driver_id": driver_id},
+        )
         if not known:
             raise NotFoundError(f"driver {driver_id!r} not found")
-    return [HeadToHead(season=r["season"], constructorId=r["constructor_id"],
-                       teammateId=r["teammate_id"], races=r["races"],
-                       quali_ahead=r["quali_ahead"], quali_behind=r["quali_behind"],
-                       race_ahead=r["race_ahead"], race_behind=r["race_behind"])
-            for r in rows]
+    return [
+        HeadToHead(
+            season=r["season"],
+            constructorId=r["constructor_id"],
+            teammateId=r["teammate_id"],
+            races=r["races"],
+            quali_ahead=r["quali_ahead"],
+            quali_behind=r["quali_behind"],
+            race_ahead=r["race_ahead"],
+            race_behind=r["race_behind"],
+        )
+        for r in rows
+    ]

@@ -38,8 +38,9 @@ def upgrade() -> None:
     op.create_table(
         "run_steps",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("run_id", sa.String(32), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "run_id", sa.String(32), sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("name", sa.String(64), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),

@@ -32,8 +32,12 @@ def upgrade() -> None:
     op.create_index("ix_predictions_model_version", "predictions", ["model_version"])
     op.create_table(
         "prediction_accuracy",
-        sa.Column("prediction_id", sa.Integer(),
-                  sa.ForeignKey("predictions.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column(
+            "prediction_id",
+            sa.Integer(),
+            sa.ForeignKey("predictions.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("season", sa.Integer(), nullable=False),
         sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("model_version", sa.String(64), nullable=False),
@@ -47,8 +51,9 @@ def upgrade() -> None:
         sa.Column("mae_position", sa.Float(), nullable=False),
     )
     op.create_index("ix_prediction_accuracy_season", "prediction_accuracy", ["season"])
-    op.create_index("ix_prediction_accuracy_model_version", "prediction_accuracy",
-                    ["model_version"])
+    op.create_index(
+        "ix_prediction_accuracy_model_version", "prediction_accuracy", ["model_version"]
+    )
 
 
 def downgrade() -> None:
