@@ -12,6 +12,7 @@ from support.replay import openf1_replay, openmeteo_replay
 from undercut.config import Settings
 from undercut.errors import InputError, SourceError
 from undercut.sources.http import RateLimit, RateLimitError, http_cache_dir
+from undercut.sources.jolpica import JolpicaClient
 from undercut.sources.openf1 import OpenF1Client
 from undercut.sources.openmeteo import OpenMeteoClient
 
@@ -169,8 +170,23 @@ def test_openmeteo_client_from_settings_caches_each_api(tmp_path: Path) -> None:
 
 
 def test_unreadable_limits_setting_is_bad_input(tmp_path: Path) -> None:
-    settings = Settings(home=str(tmp_path), openf1_limits="3 per s", openmeteo_limits="x")
+    settings = Settings(
+        home=str(tmp_path), openf1_limits="3 per s", openmeteo_limits="x", jolpica_limits="four"
+    )
     with pytest.raises(InputError, match=r"UNDERCUT_OPENF1_LIMITS: .*cannot read '3 per s'"):
         OpenF1Client.from_settings(settings)
     with pytest.raises(InputError, match="UNDERCUT_OPENMETEO_LIMITS"):
         OpenMeteoClient.from_settings(settings)
+    with pytest.raises(InputError, match=r"UNDERCUT_JOLPICA_LIMITS: .*'four'"):
+        JolpicaClient.from_settings(settings)
+
+
+def test_two_api_client_adds_up_both_apis(tmp_path: Path) -> None:
+    """Open-Meteo's client spans two APIs: its stats and request count are their sum."""
+    with LocalServer(fallback=openmeteo_replay()) as server:
+        client = OpenMeteoClient(f"{server.url}/v1/", f"{server.url}/v1/", limits="none")
+        with client:
+            client.archive(26.0325, 50.5106, date(2023, 3, 5), date(2023, 3, 5))
+            client.forecast(1.2914, 103.864, date(2025, 10, 5), date(2025, 10, 5))
+            assert client.requests == 2
+            assert client.stats.network == 2 and len(client.stats.urls) == 2

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from tenacity import (
@@ -45,7 +45,7 @@ from tenacity import (
 
 from undercut import __version__
 from undercut.config import Settings
-from undercut.errors import SourceError
+from undercut.errors import InputError, SourceError
 
 USER_AGENT = f"undercut/{__version__} (+https://github.com/undercut-f1/undercut)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -487,6 +487,61 @@ class ApiClient:
                 f"{response.url}: malformed JSON ({exc}; {len(response.content)} bytes)",
                 url=response.url,
             ) from exc
+
+
+class SourceClient:
+    """What the client of every source shares over its ``ApiClient`` objects: the cost of
+    its calls, closing them, and use as a context manager."""
+
+    _apis: tuple[ApiClient, ...] = ()
+
+    @property
+    def stats(self) -> CallStats:
+        """Network calls, answers from the cache, retries and rate-limit waits so far."""
+        total = CallStats()
+        for api in self._apis:
+            total.network += api.stats.network
+            total.from_cache += api.stats.from_cache
+            total.revalidated += api.stats.revalidated
+            total.retries += api.stats.retries
+            total.limit_wait_s += api.stats.limit_wait_s
+            total.urls.extend(api.stats.urls)
+        return total
+
+    @property
+    def requests(self) -> int:
+        """Requests that went over the network (cached answers are not counted)."""
+        return sum(api.stats.network for api in self._apis)
+
+    def close(self) -> None:
+        for api in self._apis:
+            api.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def options_from_settings(settings: Settings, limits: str, setting: str) -> dict[str, Any]:
+    """``ApiClient`` options from the settings: a source's rate limits, the HTTP cache,
+    the timeout and the retries.
+
+    Raises:
+        InputError: ``limits`` cannot be read (the message names ``setting``, the
+            environment variable it came from).
+    """
+    try:
+        rules = parse_limits(limits)
+    except SourceError as exc:
+        raise InputError(f"{setting}: {exc}") from exc
+    return {
+        "limits": rules,
+        "cache_dir": http_cache_dir(settings),
+        "timeout": settings.http_timeout,
+        "attempts": settings.http_retries,
+    }
 
 
 # --------------------------------------------------------------------------- download

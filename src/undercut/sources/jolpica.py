@@ -24,7 +24,13 @@ import httpx
 
 from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.sources.http import ApiClient, ApiResponse, CallStats, http_cache_dir
+from undercut.sources.http import (
+    ApiClient,
+    ApiResponse,
+    RateLimit,
+    SourceClient,
+    options_from_settings,
+)
 
 PAGE_LIMIT = 100
 MAX_PAGES = 500
@@ -109,7 +115,7 @@ def _merge(endpoint: str, merged: list[dict[str, Any]], listing: list[dict[str, 
             last[inner].extend(item.get(inner, []))
 
 
-class JolpicaClient:
+class JolpicaClient(SourceClient):
     """Typed access to the Ergast-compatible API, every answer read in full.
 
     Args:
@@ -127,7 +133,7 @@ class JolpicaClient:
         self,
         base_url: str,
         *,
-        limits: str | None = "4/s;500/h",
+        limits: str | tuple[RateLimit, ...] | None = "4/s;500/h",
         cache_dir: Any = None,
         timeout: float = 30.0,
         attempts: int = 4,
@@ -144,37 +150,25 @@ class JolpicaClient:
             base_wait=base_wait,
             transport=transport,
         )
+        self._apis = (self.api,)
 
     @classmethod
     def from_settings(
         cls, settings: Settings, base_url: str | None = None, **kwargs: Any
     ) -> JolpicaClient:
-        """A client configured from ``UNDERCUT_JOLPICA_URL``/``_LIMITS``, timeouts, cache."""
-        return cls(
-            base_url or settings.jolpica_url,
-            limits=settings.jolpica_limits,
-            cache_dir=http_cache_dir(settings),
-            timeout=settings.http_timeout,
-            attempts=settings.http_retries,
-            **kwargs,
-        )
+        """A client configured from ``UNDERCUT_JOLPICA_URL``/``_LIMITS``, timeouts, cache.
 
-    @property
-    def stats(self) -> CallStats:
-        return self.api.stats
+        Raises:
+            InputError: ``UNDERCUT_JOLPICA_LIMITS`` cannot be read.
+        """
+        options = options_from_settings(
+            settings, settings.jolpica_limits, "UNDERCUT_JOLPICA_LIMITS"
+        )
+        return cls(base_url or settings.jolpica_url, **(options | kwargs))
 
     @property
     def base_url(self) -> str:
         return self.api.base_url
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> JolpicaClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def fetch(self, endpoint: str, season: int, rnd: int | None = None) -> Fetched:
         """GET ``/{season}[/{round}]/{endpoint}.json`` and every further page.

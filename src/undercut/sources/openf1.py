@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 
 from undercut.config import Settings
-from undercut.errors import InputError, SourceError
-from undercut.sources.http import ApiClient, CallStats, RateLimit, http_cache_dir, parse_limits
+from undercut.errors import SourceError
+from undercut.sources.http import ApiClient, RateLimit, SourceClient, options_from_settings
 from undercut.sources.records import Field
 
 FIRST_SEASON = 2023
@@ -156,7 +156,7 @@ class Response:
     records: Any
 
 
-class OpenF1Client:
+class OpenF1Client(SourceClient):
     """Typed access to the OpenF1 REST API (``/v1/<endpoint>?<filters>``).
 
     Built on ``ApiClient``: rate limits, the on-disk HTTP cache and retries are the ones
@@ -194,6 +194,7 @@ class OpenF1Client:
             base_wait=base_wait,
             transport=transport,
         )
+        self._apis = (self.api,)
 
     @classmethod
     def from_settings(cls, settings: Settings, base_url: str | None = None) -> OpenF1Client:
@@ -202,36 +203,8 @@ class OpenF1Client:
         Raises:
             InputError: ``UNDERCUT_OPENF1_LIMITS`` cannot be read.
         """
-        try:
-            limits = parse_limits(settings.openf1_limits)
-        except SourceError as exc:
-            raise InputError(f"UNDERCUT_OPENF1_LIMITS: {exc}") from exc
-        return cls(
-            base_url or settings.openf1_url,
-            limits=limits,
-            cache_dir=http_cache_dir(settings),
-            timeout=settings.http_timeout,
-            attempts=settings.http_retries,
-        )
-
-    @property
-    def stats(self) -> CallStats:
-        """Network calls, answers from the cache, retries and rate-limit waits so far."""
-        return self.api.stats
-
-    @property
-    def requests(self) -> int:
-        """Requests that went over the network (cached answers are not counted)."""
-        return self.api.stats.network
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> OpenF1Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        options = options_from_settings(settings, settings.openf1_limits, "UNDERCUT_OPENF1_LIMITS")
+        return cls(base_url or settings.openf1_url, **options)
 
     def get(self, endpoint: str, *, fresh: bool = False, **params: Any) -> Response:
         """GET one endpoint with filters; ``None`` filters are left out.

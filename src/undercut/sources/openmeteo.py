@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 
 from undercut.config import Settings
-from undercut.errors import InputError, SourceError
-from undercut.sources.http import ApiClient, RateLimit, http_cache_dir, parse_limits
+from undercut.errors import SourceError
+from undercut.sources.http import ApiClient, RateLimit, SourceClient, options_from_settings
 from undercut.sources.records import BadValue, IssueLog, to_utc
 
 ARCHIVE_VARIABLES = ("temperature_2m", "precipitation", "relative_humidity_2m", "wind_speed_10m")
@@ -44,7 +44,7 @@ class Response:
     payload: Any
 
 
-class OpenMeteoClient:
+class OpenMeteoClient(SourceClient):
     """The archive and forecast APIs, one request per race.
 
     Each API is an ``ApiClient`` (rate limits, HTTP cache, retries shared with every
@@ -80,6 +80,7 @@ class OpenMeteoClient:
         }
         self.archive_api = ApiClient(archive_url, name="openmeteo-archive", **options)
         self.forecast_api = ApiClient(forecast_url, name="openmeteo-forecast", **options)
+        self._apis = (self.archive_api, self.forecast_api)
 
     @classmethod
     def from_settings(
@@ -90,33 +91,14 @@ class OpenMeteoClient:
         Raises:
             InputError: ``UNDERCUT_OPENMETEO_LIMITS`` cannot be read.
         """
-        try:
-            limits = parse_limits(settings.openmeteo_limits)
-        except SourceError as exc:
-            raise InputError(f"UNDERCUT_OPENMETEO_LIMITS: {exc}") from exc
+        options = options_from_settings(
+            settings, settings.openmeteo_limits, "UNDERCUT_OPENMETEO_LIMITS"
+        )
         return cls(
             archive_url or settings.openmeteo_url,
             forecast_url or settings.openmeteo_forecast_url,
-            limits=limits,
-            cache_dir=http_cache_dir(settings),
-            timeout=settings.http_timeout,
-            attempts=settings.http_retries,
+            **options,
         )
-
-    @property
-    def requests(self) -> int:
-        """Requests that went over the network (cached answers are not counted)."""
-        return self.archive_api.stats.network + self.forecast_api.stats.network
-
-    def close(self) -> None:
-        self.archive_api.close()
-        self.forecast_api.close()
-
-    def __enter__(self) -> OpenMeteoClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def archive(
         self, latitude: float, longitude: float, start: date, end: date, fresh: bool = False
