@@ -82,9 +82,7 @@ def run_backtest_frame(
                 "season": season,
                 "train_from": model.train_from,
                 "trained_until": "{}:{}".format(*model.trained_until),
-                "temperatures": {basis: t.to_dict() for basis, t in model.temperatures.items()},
-                "mapping": model.weights,
-                "logit": {basis: logit.to_dict() for basis, logit in model.logits.items()},
+                **model.mapping_meta(),
             }
         )
         grid = GridSlotBaseline.fit(frame, cutoff)

@@ -26,6 +26,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import logsumexp
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 PODIUM = 3
 POINTS = 10
@@ -65,7 +66,7 @@ def per_race(rows: pd.DataFrame, values: np.ndarray) -> list[tuple[FloatArray, F
     return [(values[idx], positions[idx]) for idx in np.split(np.arange(len(rows)), bounds)]
 
 
-def by_finish(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
+def by_finish(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, BoolArray]:
     """Each race's values (scores, or rows of inputs) in finishing order, padded with zeros
     to one width; ``valid`` marks the real cars."""
     width = max(len(finish) for _, finish in races)
@@ -78,19 +79,19 @@ def by_finish(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArra
     return matrix, valid
 
 
-def _padded(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
+def _padded(races: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, BoolArray]:
     """Scores of each race sorted by finishing place, as rows padded with -inf."""
     matrix, valid = by_finish(races)
     return np.where(valid, matrix, -np.inf), valid
 
 
-def _winner_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> float:
+def _winner_nll(matrix: FloatArray, valid: BoolArray, temperature: float) -> float:
     z = matrix / temperature
     return float(np.mean(logsumexp(z, axis=1) - z[:, 0]))
 
 
 def _stages_nll(
-    matrix: FloatArray, valid: FloatArray, temperature: float, first: int, last: int
+    matrix: FloatArray, valid: BoolArray, temperature: float, first: int, last: int
 ) -> float:
     """Plackett-Luce negative log-likelihood of places ``first``..``last`` (1-based)."""
     z = matrix / temperature
@@ -98,22 +99,22 @@ def _stages_nll(
     stages = np.zeros_like(valid)
     stages[:, first - 1 : last] = True
     # the last car has no choice left: its stage says nothing
-    last = valid.sum(axis=1) - 1
-    stages &= valid & (np.arange(valid.shape[1])[None, :] < last[:, None])
+    last_car = valid.sum(axis=1) - 1
+    stages &= valid & (np.arange(valid.shape[1])[None, :] < last_car[:, None])
     if not stages.any():
         return 0.0
     return float(np.mean(suffix[stages] - z[stages]))
 
 
-def _podium_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> float:
+def _podium_nll(matrix: FloatArray, valid: BoolArray, temperature: float) -> float:
     return _stages_nll(matrix, valid, temperature, 2, PODIUM)
 
 
-def _field_nll(matrix: FloatArray, valid: FloatArray, temperature: float) -> float:
+def _field_nll(matrix: FloatArray, valid: BoolArray, temperature: float) -> float:
     return _stages_nll(matrix, valid, temperature, PODIUM + 1, PLACES_FITTED)
 
 
-def _fit(loss, matrix: FloatArray, valid: FloatArray) -> float:  # type: ignore[no-untyped-def]
+def _fit(loss, matrix: FloatArray, valid: BoolArray) -> float:  # type: ignore[no-untyped-def]
     result = minimize_scalar(
         lambda log_t: loss(matrix, valid, float(np.exp(log_t))),
         bounds=(-6.0, 6.0),

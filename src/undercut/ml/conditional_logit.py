@@ -27,7 +27,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
-from undercut.ml.calibrate import by_finish
+from undercut.ml.calibrate import BoolArray, by_finish
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,7 +78,7 @@ def utility(
     return inputs(rows, scores, names) @ np.array([float(weights[name]) for name in names])
 
 
-def _stages_nll(w: FloatArray, matrix: FloatArray, valid: FloatArray):  # type: ignore[no-untyped-def]
+def _stages_nll(w: FloatArray, matrix: FloatArray, valid: BoolArray):  # type: ignore[no-untyped-def]
     """Mean negative log-likelihood (and gradient) of the first ``STAGES`` places."""
     u = np.where(valid, matrix @ w, -np.inf)
     cars = valid.sum(axis=1)

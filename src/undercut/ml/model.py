@@ -19,6 +19,7 @@ window, scored by a booster trained on the seasons before them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -34,7 +35,7 @@ from undercut.ml.calibrate import (
     race_probabilities,
 )
 from undercut.ml.metrics import mean_metrics, race_metrics
-from undercut.ml.race_logit import BLEND, RaceLogit, ensemble, fit_race_logit
+from undercut.ml.race_logit import BLEND, RaceLogit, ScoreMapping, fit_race_logit
 
 # Three seasons lowered the validation (2016-2021) winner log loss by about 0.01 over two
 # seeds but not top-1 accuracy nor the podium Brier score, so two it stays.
@@ -91,13 +92,25 @@ class FittedModel:
 
     def probabilities(self, race: pd.DataFrame, basis: str, seed: int = 0) -> RaceProbabilities:
         """The ensemble's probabilities for one race's field (see ``race_logit``)."""
-        ranker = race_probabilities(self.utility(race, basis), self.temperatures[basis], seed=seed)
-        return ensemble(ranker, self.logits.get(basis), race, seed, self.blend)
+        return self.mapping(basis).probabilities(self.scores(race, basis), race, seed=seed)
 
-    def utility(self, frame: pd.DataFrame, basis: str) -> np.ndarray:
-        """What the temperatures apply to: the conditional-logit utility of the scores."""
-        weights = self.weights.get(basis, conditional_logit.SCORE_ONLY)
-        return conditional_logit.utility(weights, frame, self.scores(frame, basis))
+    def mapping(self, basis: str) -> ScoreMapping:
+        return ScoreMapping(
+            weights=self.weights.get(basis, conditional_logit.SCORE_ONLY),
+            temperatures=self.temperatures[basis],
+            logit=self.logits.get(basis),
+            blend=self.blend,
+        )
+
+    def mapping_meta(self) -> dict[str, Any]:
+        """The mappings of every basis as ``meta.json`` (and each backtest window) keeps
+        them; ``ScoreMapping.from_meta`` reads them back."""
+        return {
+            "temperatures": {basis: t.to_dict() for basis, t in self.temperatures.items()},
+            "mapping": self.weights,
+            "logit": {basis: logit.to_dict() for basis, logit in self.logits.items()},
+            "blend": self.blend,
+        }
 
     def scores(self, frame: pd.DataFrame, basis: str) -> np.ndarray:
         """Raw ranker scores (higher = better) with the in-process booster."""

@@ -25,9 +25,7 @@ from undercut.errors import InputError, ModelError
 from undercut.features.build import KEY, race_features
 from undercut.features.inputs import load_inputs
 from undercut.lake import Lake
-from undercut.ml import conditional_logit
-from undercut.ml.calibrate import Temperatures, race_probabilities
-from undercut.ml.race_logit import BLEND, RaceLogit, ensemble
+from undercut.ml.race_logit import ScoreMapping
 from undercut.ml.registry import Registry
 
 DECIMALS = 4
@@ -85,15 +83,9 @@ def build_prediction(
     version = registry.resolve(model_version)
     meta = registry.meta(version)
     features = meta["features"][basis]
-    temperatures = Temperatures(**meta["temperatures"][basis])
     scores = onnx_scores(registry, version, basis, rows, features)
-    weights = meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY)
-    scores = conditional_logit.utility(weights, rows, scores)
-    seed = season * 100 + rnd
-    probs = race_probabilities(scores, temperatures, seed=seed)
-    logit = meta.get("logit", {}).get(basis)
-    member = RaceLogit.from_dict(logit) if logit is not None else None
-    probs = ensemble(probs, member, rows, seed, float(meta.get("blend", BLEND)))
+    mapping = ScoreMapping.from_meta(meta, basis)
+    probs = mapping.probabilities(scores, rows, seed=season * 100 + rnd)
     n = len(rows)
     p_win = _rounded(probs.p_win, 1.0)
     p_podium = _rounded(probs.p_podium, min(3, n))

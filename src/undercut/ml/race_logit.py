@@ -103,3 +103,35 @@ def ensemble(
     if logit is None:
         return ranker
     return blend(ranker, logit.probabilities(rows, seed=seed), weight)
+
+
+@dataclass(frozen=True)
+class ScoreMapping:
+    """How one basis's ranker scores become the ensemble's probabilities: the
+    conditional-logit mapping (``weights``), its temperatures, then the blend with the pace
+    logit. The backtest (in-process boosters) and ``predict`` (ONNX scores, the mapping read
+    back from ``meta.json``) both go through ``probabilities``, so both map alike."""
+
+    weights: dict[str, float]
+    temperatures: Temperatures
+    logit: RaceLogit | None = None
+    blend: float = BLEND
+
+    def probabilities(
+        self, scores: np.ndarray, rows: pd.DataFrame, seed: int = 0
+    ) -> RaceProbabilities:
+        utility = conditional_logit.utility(self.weights, rows, scores)
+        ranker = sampled_probabilities(utility, self.temperatures, seed=seed)
+        return ensemble(ranker, self.logit, rows, seed, self.blend)
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any], basis: str) -> ScoreMapping:
+        """The mapping a version's ``meta.json`` stores (see ``model.FittedModel.mapping_meta``);
+        versions older than the mapping or the pace logit have the score alone, no logit."""
+        logit = meta.get("logit", {}).get(basis)
+        return cls(
+            weights=meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY),
+            temperatures=Temperatures(**meta["temperatures"][basis]),
+            logit=RaceLogit.from_dict(logit) if logit is not None else None,
+            blend=float(meta.get("blend", BLEND)),
+        )
