@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from undercut.cli.common import HomeOption, err_console, settings_for
+from undercut.cli.common import HomeOption, err_console, settings_for, step_spinner
 
 
 def build(
@@ -31,13 +30,8 @@ def build(
 
     settings = settings_for(home)
     console = err_console()
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("build", total=None)
-        result = build_gold(
-            settings, force=force, on_step=lambda msg: progress.update(task, description=msg)
-        )
+    with step_spinner("build") as on_step:
+        result = build_gold(settings, force=force, on_step=on_step)
     if result.status == "up_to_date":
         console.print(
             "gold is up to date: silver and models unchanged since the last build "

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rich.progress import Progress, SpinnerColumn, TextColumn
-
-from undercut.cli.common import HomeOption, err_console, settings_for
+from undercut.cli.common import HomeOption, err_console, settings_for, step_spinner
 
 
 def publish(home: HomeOption = None) -> None:
@@ -22,11 +20,8 @@ def publish(home: HomeOption = None) -> None:
     settings = settings_for(home)
     console = err_console()
     upgrade(settings)
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
-    ) as progress:
-        task = progress.add_task("publish", total=None)
-        result = run_publish(settings, on_step=lambda m: progress.update(task, description=m))
+    with step_spinner("publish") as on_step:
+        result = run_publish(settings, on_step=on_step)
     rows = sum(result.row_counts.values())
     console.print(
         f"published {len(result.row_counts)} tables ({rows:,} rows) in {result.seconds:.2f}s"
