@@ -211,6 +211,17 @@ class CallStats:
     limit_wait_s: float = 0.0
     urls: list[str] = field(default_factory=list)
 
+    def __add__(self, other: CallStats) -> CallStats:
+        """The cost of two clients together (a source that spans several APIs)."""
+        return CallStats(
+            network=self.network + other.network,
+            from_cache=self.from_cache + other.from_cache,
+            revalidated=self.revalidated + other.revalidated,
+            retries=self.retries + other.retries,
+            limit_wait_s=self.limit_wait_s + other.limit_wait_s,
+            urls=self.urls + other.urls,
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "api_calls": self.network,
@@ -498,20 +509,12 @@ class SourceClient:
     @property
     def stats(self) -> CallStats:
         """Network calls, answers from the cache, retries and rate-limit waits so far."""
-        total = CallStats()
-        for api in self._apis:
-            total.network += api.stats.network
-            total.from_cache += api.stats.from_cache
-            total.revalidated += api.stats.revalidated
-            total.retries += api.stats.retries
-            total.limit_wait_s += api.stats.limit_wait_s
-            total.urls.extend(api.stats.urls)
-        return total
+        return sum((api.stats for api in self._apis), CallStats())
 
     @property
     def requests(self) -> int:
         """Requests that went over the network (cached answers are not counted)."""
-        return sum(api.stats.network for api in self._apis)
+        return self.stats.network
 
     def close(self) -> None:
         for api in self._apis:
