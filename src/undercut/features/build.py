@@ -185,13 +185,26 @@ def _form(frame: pd.DataFrame) -> pd.DataFrame:
     )
     teams["points_share"] = teams["points_share"].where(teams["has_outcome"] > 0)
     teams = teams.sort_values(["race_idx", "constructor_id"], kind="stable").reset_index(drop=True)
-    new = {}
+    rolls = {}
     for k in FORM_WINDOWS:
-        new[f"team_finish_{k}"] = _rolling_before(teams, "constructor_id", "finish_pct", k)
-        new[f"team_points_{k}"] = _rolling_before(teams, "constructor_id", "points_share", k)
-        new[f"team_dnf_{k}"] = _rolling_before(teams, "constructor_id", "is_dnf", k)
-    teams = pd.concat([teams[["race_idx", "constructor_id"]], pd.DataFrame(new)], axis=1)
-    return frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
+        rolls[f"team_finish_{k}"] = ("finish_pct", k)
+        rolls[f"team_points_{k}"] = ("points_share", k)
+        rolls[f"team_dnf_{k}"] = ("is_dnf", k)
+    return _merge_team_history(frame, teams, rolls)
+
+
+def _merge_team_history(
+    frame: pd.DataFrame, teams: pd.DataFrame, rolls: dict[str, tuple[str, int]]
+) -> pd.DataFrame:
+    """Roll per-team race values (``teams``: one row per race and constructor, in calendar
+    order) over each team's earlier races, ``name -> (column, window)``, and merge them
+    onto the frame's rows."""
+    rolled = {
+        name: _rolling_before(teams, "constructor_id", column, k)
+        for name, (column, k) in rolls.items()
+    }
+    history = pd.concat([teams[["race_idx", "constructor_id"]], pd.DataFrame(rolled)], axis=1)
+    return frame.merge(history, on=["race_idx", "constructor_id"], how="left")
 
 
 def _sum_before(values: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -321,14 +334,13 @@ def _pace(frame: pd.DataFrame) -> pd.DataFrame:
     teams = frame.groupby(["race_idx", "constructor_id"], as_index=False, sort=True).agg(
         **{column: (column, "min") for column in PACE.values()}
     )
-    team_new, driver_new = {}, {}
+    rolls, driver_new = {}, {}
     for kind, column in PACE.items():
         for k in PACE_WINDOWS:
             driver_new[f"driver_{kind}_{k}"] = _rolling_before(frame, "driver_id", column, k)
-            team_new[f"team_{kind}_{k}"] = _rolling_before(teams, "constructor_id", column, k)
+            rolls[f"team_{kind}_{k}"] = (column, k)
     frame = pd.concat([frame, pd.DataFrame(driver_new, index=frame.index)], axis=1)
-    teams = pd.concat([teams[["race_idx", "constructor_id"]], pd.DataFrame(team_new)], axis=1)
-    return frame.merge(teams, on=["race_idx", "constructor_id"], how="left")
+    return _merge_team_history(frame, teams, rolls)
 
 
 def _form_elo(frame: pd.DataFrame) -> pd.DataFrame:
