@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
 
 # Every benchmark, one after another; each prints its own figures and targets.
 bench: install

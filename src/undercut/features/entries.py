@@ -10,6 +10,7 @@ grid unknown).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,10 @@ class Race:
     has_qualifying: bool
 
 
+@overload
+def race_index(season: int, rnd: int) -> int: ...
+@overload
+def race_index(season: pd.Series, rnd: pd.Series) -> pd.Series: ...
 def race_index(season: pd.Series | int, rnd: pd.Series | int) -> pd.Series | int:
     """A sortable key of a race in calendar order (rounds never reach 100)."""
     return season * 100 + rnd
@@ -83,8 +88,8 @@ def upcoming_entries(inputs: FeatureInputs, race: Race) -> tuple[pd.DataFrame, s
             f"race {race.season}:{race.round}: no earlier race with results to take the "
             "entry list from"
         )
-    last_key = race_index(before["season"], before["round"]).max()
-    last = before[race_index(before["season"], before["round"]) == last_key]
+    keys = race_index(before["season"], before["round"])
+    last = before[keys == keys.max()]
     entries = last[["driver_id", "constructor_id"]].assign(
         season=race.season, round=race.round, grid=np.nan
     )
