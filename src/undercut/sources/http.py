@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypedDict
 
 import httpx
 from tenacity import (
@@ -500,6 +500,18 @@ class ApiClient:
             ) from exc
 
 
+class ApiOptions(TypedDict, total=False):
+    """The ``ApiClient`` options a source's client passes through unchanged, so the
+    clients do not each repeat ``ApiClient``'s signature."""
+
+    limits: str | tuple[RateLimit, ...] | None
+    cache_dir: Path | None
+    timeout: float
+    attempts: int
+    base_wait: float
+    transport: httpx.BaseTransport | None
+
+
 class SourceClient:
     """What the client of every source shares over its ``ApiClient`` objects: the cost of
     its calls, closing them, and use as a context manager."""
@@ -527,7 +539,7 @@ class SourceClient:
         self.close()
 
 
-def options_from_settings(settings: Settings, limits: str, setting: str) -> dict[str, Any]:
+def options_from_settings(settings: Settings, limits: str, setting: str) -> ApiOptions:
     """``ApiClient`` options from the settings: a source's rate limits, the HTTP cache,
     the timeout and the retries.
 

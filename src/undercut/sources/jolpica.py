@@ -18,16 +18,14 @@ standings after a given round exist only per round.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from undercut.config import Settings
 from undercut.errors import SourceError
 from undercut.sources.http import (
     ApiClient,
+    ApiOptions,
     ApiResponse,
-    RateLimit,
     SourceClient,
     options_from_settings,
 )
@@ -121,40 +119,18 @@ class JolpicaClient(SourceClient):
     Args:
         base_url: the API root, e.g. ``https://api.jolpi.ca/ergast/f1/`` (a local
             mirror or replay in tests).
-        limits: client-side rate limits (``"4/s;500/h"``; ``"none"`` for a mirror).
-        cache_dir: the on-disk HTTP cache (``None``: no cache).
-        timeout: seconds per request.
-        attempts: tries per request on timeouts, connection errors, 429 and 5xx.
-        base_wait: first back-off delay in seconds (doubles, with jitter).
-        transport: an inner httpx transport (tests).
+        options: ``ApiClient`` options (rate limits, HTTP cache, timeout, retries); the
+            limits default to Jolpica's published ``"4/s;500/h"`` (``"none"`` for a mirror).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        limits: str | tuple[RateLimit, ...] | None = "4/s;500/h",
-        cache_dir: Any = None,
-        timeout: float = 30.0,
-        attempts: int = 4,
-        base_wait: float = 0.5,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.api = ApiClient(
-            base_url,
-            name="jolpica",
-            limits=limits,
-            cache_dir=cache_dir,
-            timeout=timeout,
-            attempts=attempts,
-            base_wait=base_wait,
-            transport=transport,
-        )
+    def __init__(self, base_url: str, **options: Unpack[ApiOptions]) -> None:
+        options.setdefault("limits", "4/s;500/h")
+        self.api = ApiClient(base_url, name="jolpica", **options)
         self._apis = (self.api,)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, base_url: str | None = None, **kwargs: Any
+        cls, settings: Settings, base_url: str | None = None, **kwargs: Unpack[ApiOptions]
     ) -> JolpicaClient:
         """A client configured from ``UNDERCUT_JOLPICA_URL``/``_LIMITS``, timeouts, cache.
 

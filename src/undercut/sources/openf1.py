@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.sources.http import ApiClient, RateLimit, SourceClient, options_from_settings
+from undercut.sources.http import ApiClient, ApiOptions, SourceClient, options_from_settings
 from undercut.sources.records import Field
 
 FIRST_SEASON = 2023
@@ -165,35 +162,12 @@ class OpenF1Client(SourceClient):
     Args:
         base_url: the API root, e.g. ``https://api.openf1.org/v1/`` (a local mirror in
             tests).
-        limits: client-side rate limits (``"3/s;30/min"``, ``"none"``).
-        cache_dir: directory of the HTTP cache; ``None`` disables it.
-        timeout: seconds per request.
-        attempts: tries per request on timeouts, connection errors, 429 and 5xx.
-        base_wait: first back-off delay in seconds (doubles, with jitter).
-        transport: an inner httpx transport (tests).
+        options: ``ApiClient`` options: rate limits (``"3/s;30/min"``, ``"none"``), HTTP
+            cache, timeout, retries, an inner transport.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        limits: str | tuple[RateLimit, ...] | None = None,
-        cache_dir: Path | None = None,
-        timeout: float = 30.0,
-        attempts: int = 4,
-        base_wait: float = 0.5,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.api = ApiClient(
-            base_url,
-            name="openf1",
-            limits=limits,
-            cache_dir=cache_dir,
-            timeout=timeout,
-            attempts=attempts,
-            base_wait=base_wait,
-            transport=transport,
-        )
+    def __init__(self, base_url: str, **options: Unpack[ApiOptions]) -> None:
+        self.api = ApiClient(base_url, name="openf1", **options)
         self._apis = (self.api,)
 
     @classmethod

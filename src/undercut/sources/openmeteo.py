@@ -14,14 +14,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import Any, Unpack
 
 from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.sources.http import ApiClient, RateLimit, SourceClient, options_from_settings
+from undercut.sources.http import ApiClient, ApiOptions, SourceClient, options_from_settings
 from undercut.sources.records import BadValue, IssueLog, to_utc
 
 ARCHIVE_VARIABLES = ("temperature_2m", "precipitation", "relative_humidity_2m", "wind_speed_10m")
@@ -53,31 +50,11 @@ class OpenMeteoClient(SourceClient):
     Args:
         archive_url: root of the historical API (``https://archive-api.open-meteo.com/v1/``).
         forecast_url: root of the forecast API (``https://api.open-meteo.com/v1/``).
-        limits: client-side rate limits, applied to each API (``"600/min;5000/h"``).
-        cache_dir: directory of the HTTP cache; ``None`` disables it.
-        transport: an inner httpx transport (tests).
+        options: ``ApiClient`` options, applied to each API: rate limits
+            (``"600/min;5000/h"``), HTTP cache, timeout, retries, an inner transport.
     """
 
-    def __init__(
-        self,
-        archive_url: str,
-        forecast_url: str,
-        *,
-        limits: str | tuple[RateLimit, ...] | None = None,
-        cache_dir: Path | None = None,
-        timeout: float = 30.0,
-        attempts: int = 4,
-        base_wait: float = 0.5,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        options: dict[str, Any] = {
-            "limits": limits,
-            "cache_dir": cache_dir,
-            "timeout": timeout,
-            "attempts": attempts,
-            "base_wait": base_wait,
-            "transport": transport,
-        }
+    def __init__(self, archive_url: str, forecast_url: str, **options: Unpack[ApiOptions]) -> None:
         self.archive_api = ApiClient(archive_url, name="openmeteo-archive", **options)
         self.forecast_api = ApiClient(forecast_url, name="openmeteo-forecast", **options)
         self._apis = (self.archive_api, self.forecast_api)
