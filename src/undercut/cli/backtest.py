@@ -10,7 +10,14 @@ import typer
 from rich import box
 from rich.table import Table
 
-from undercut.cli.common import HomeOption, err_console, out_console, settings_for, step_spinner
+from undercut.cli.common import (
+    HomeOption,
+    SinceOption,
+    err_console,
+    out_console,
+    settings_for,
+    step_spinner,
+)
 from undercut.errors import InputError
 
 # metric -> (column header, decimals); short headers keep the table in 80 columns
@@ -80,15 +87,7 @@ def backtest(
             "--json", metavar="FILE", help="Write the full result as JSON.", show_default=False
         ),
     ] = None,
-    since: Annotated[
-        int | None,
-        typer.Option(
-            "--since",
-            metavar="SEASON",
-            help="First season of every training window. Default: 1994.",
-            show_default=False,
-        ),
-    ] = None,
+    since: SinceOption = None,
     home: HomeOption = None,
 ) -> None:
     """Walk-forward backtest: every race of seasons FROM..TO predicted as if live.

@@ -38,6 +38,16 @@ class OutputFormat(StrEnum):
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
+SinceOption = Annotated[
+    int | None,
+    typer.Option(
+        "--since",
+        metavar="SEASON",
+        help="First season a model is trained on. Default: 1994.",
+        show_default=False,
+    ),
+]
+
 
 @cache
 def err_console() -> Console:

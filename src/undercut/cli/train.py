@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from undercut.cli.common import HomeOption, err_console, settings_for, step_spinner
+from undercut.cli.common import HomeOption, SinceOption, err_console, settings_for, step_spinner
 
 if TYPE_CHECKING:
     from undercut.ml.model import ModelParams
@@ -29,15 +29,7 @@ def train(
             show_default=False,
         ),
     ] = None,
-    since: Annotated[
-        int | None,
-        typer.Option(
-            "--since",
-            metavar="SEASON",
-            help="First season of the training window. Default: 1994.",
-            show_default=False,
-        ),
-    ] = None,
+    since: SinceOption = None,
     home: HomeOption = None,
 ) -> None:
     """Train the race model and register it as a new version in the model registry.
