@@ -93,6 +93,13 @@ def redis_settings() -> Iterator[dict[str, str]]:
         yield values
 
 
+@pytest.fixture
+def local_mirrors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenF1 and Open-Meteo replays are local mirrors: no client-side rate limits."""
+    monkeypatch.setenv("UNDERCUT_OPENF1_LIMITS", "none")
+    monkeypatch.setenv("UNDERCUT_OPENMETEO_LIMITS", "none")
+
+
 @pytest.fixture(scope="session")
 def sessions_settings(
     loaded_settings: Settings, tmp_path_factory: pytest.TempPathFactory

@@ -10,20 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support.homes import copy_home
+from support.homes import copy_home, warehouse_rows
 from support.replay import OPENF1
 from undercut.config import Settings
 from undercut.warehouse.build import build_gold
 
 pytestmark = pytest.mark.xdist_group("sessions")
-
-
-def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def _raw_laps(driver_number: int) -> dict[int, dict]:
@@ -33,7 +25,7 @@ def _raw_laps(driver_number: int) -> dict[int, dict]:
 
 def test_clean_laps_exclude_lap_one_pits_and_neutralisations(sessions_settings: Settings) -> None:
     rows = dict(
-        _rows(
+        warehouse_rows(
             sessions_settings,
             "select lap, is_clean from gold.race_laps where "
             "season = 2023 and round = 1 and driver_id = 'max_verstappen'",
@@ -49,7 +41,7 @@ def test_race_pace_medians_match_the_raw_laps(sessions_settings: Settings) -> No
     expected = statistics.median(
         round(r["lap_duration"] * 1000) for lap, r in raw.items() if lap not in excluded
     )
-    row = _rows(
+    row = warehouse_rows(
         sessions_settings,
         "select clean_laps, clean_air_laps, median_clean_lap_ms, "
         "median_clean_air_lap_ms, fastest_lap_ms from gold.race_pace "
@@ -62,7 +54,7 @@ def test_race_pace_medians_match_the_raw_laps(sessions_settings: Settings) -> No
 
 
 def test_clean_air_needs_two_seconds_to_the_car_ahead(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select gap_ahead_ms, is_clean, is_clean_air "
         "from gold.race_laps where season = 2023 and round = 1",
@@ -72,7 +64,7 @@ def test_clean_air_needs_two_seconds_to_the_car_ahead(sessions_settings: Setting
 
 
 def test_stint_lengths(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select stint_number, compound, laps, tyre_age_at_start, "
         "tyre_age_at_end from gold.stint_summaries where season = 2023 and round = 1 "
@@ -85,7 +77,7 @@ def test_tyre_degradation_orders_the_compounds(sessions_settings: Settings) -> N
     # The fixture's laps wear softs at 90 ms/lap and hards at 40 ms/lap, minus about
     # 55 ms/lap of fuel burn-off, plus noise.
     rows = dict(
-        _rows(
+        warehouse_rows(
             sessions_settings,
             "select compound, deg_ms_per_lap from "
             "gold.compound_degradation where season = 2023 and round = 1",
@@ -93,7 +85,7 @@ def test_tyre_degradation_orders_the_compounds(sessions_settings: Settings) -> N
     )
     assert rows["SOFT"] == pytest.approx(35, abs=10)
     assert rows["HARD"] == pytest.approx(-15, abs=10)
-    per_driver = _rows(
+    per_driver = warehouse_rows(
         sessions_settings,
         "select driver_id, compound, deg_ms_per_lap from "
         "gold.tyre_degradation where season = 2023 and round = 1",
@@ -103,7 +95,7 @@ def test_tyre_degradation_orders_the_compounds(sessions_settings: Settings) -> N
 
 
 def test_pit_stop_loss(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select driver_id, stop_number, lap, loss_ms, "
         "in_lap_ms + out_lap_ms - 2 * reference_lap_ms - field_delta_ms, "
@@ -115,7 +107,7 @@ def test_pit_stop_loss(sessions_settings: Settings) -> None:
         ("hamilton", 2, 29),
     ]
     assert all(abs(loss - check) <= 1 and 18000 < loss < 27000 for *_, loss, check, _s in rows)
-    vsc = _rows(
+    vsc = warehouse_rows(
         sessions_settings,
         "select track_status, loss_ms from gold.pit_stop_losses "
         "where season = 2023 and round = 2 and driver_id = 'perez'",
@@ -125,7 +117,7 @@ def test_pit_stop_loss(sessions_settings: Settings) -> None:
 
 def test_pit_stop_loss_is_against_the_cars_that_stayed_out(sessions_settings: Settings) -> None:
     medians = dict(
-        _rows(
+        warehouse_rows(
             sessions_settings,
             "select driver_id, median_clean_lap_ms from "
             "gold.race_pace where season = 2023 and round = 1",
@@ -133,7 +125,7 @@ def test_pit_stop_loss_is_against_the_cars_that_stayed_out(sessions_settings: Se
     )
     laps = {
         (d, lap): (ms, pit_in or pit_out)
-        for d, lap, ms, pit_in, pit_out in _rows(
+        for d, lap, ms, pit_in, pit_out in warehouse_rows(
             sessions_settings,
             "select driver_id, lap, lap_time_ms, is_pit_in_lap, "
             "is_pit_out_lap from gold.race_laps where season = 2023 and round = 1",
@@ -144,7 +136,7 @@ def test_pit_stop_loss_is_against_the_cars_that_stayed_out(sessions_settings: Se
         d for d in medians if d != "hamilton" and not laps[(d, 12)][1] and not laps[(d, 13)][1]
     ]
     deltas = [laps[(d, 12)][0] + laps[(d, 13)][0] - 2 * medians[d] for d in stayed]
-    field = _rows(
+    field = warehouse_rows(
         sessions_settings,
         "select field_delta_ms from gold.pit_stop_losses "
         "where season = 2023 and round = 1 and driver_id = 'hamilton' and lap = 12",
@@ -153,7 +145,7 @@ def test_pit_stop_loss_is_against_the_cars_that_stayed_out(sessions_settings: Se
 
 
 def test_fastest_laps_ranked_and_sourced(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select driver_id, lap, lap_time_ms, race_rank, source, "
         "compound from gold.driver_fastest_laps where season = 2023 and round = 1 "
@@ -183,13 +175,13 @@ def test_races_without_openf1_use_ergast_lap_times(
         as t(season, round, driver_id, lap, position, time_text, time_ms, source)""")
     con.close()
     build_gold(home)
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select driver_id, lap, lap_time_ms, race_rank, source from "
         "gold.driver_fastest_laps where season = 2022 order by race_rank",
     ) == [("leclerc", 2, 95100, 1, "jolpica"), ("max_verstappen", 2, 95500, 2, "jolpica")]
     # A race with OpenF1 timing keeps it; the Ergast lap is not mixed in.
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select source, lap_time_ms > 80000 from gold.driver_fastest_laps "
         "where season = 2023 and round = 1 and driver_id = 'max_verstappen'",
@@ -197,7 +189,7 @@ def test_races_without_openf1_use_ergast_lap_times(
 
 
 def test_gold_builds_on_a_home_without_session_data(built_settings: Settings) -> None:
-    counts = _rows(
+    counts = warehouse_rows(
         built_settings,
         "select (select count(*) from gold.race_pace), "
         "(select count(*) from gold.tyre_degradation), "
@@ -257,7 +249,7 @@ def ergast_timed(
 
 
 def test_ergast_laps_feed_the_lap_table_once_each(ergast_timed: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         ergast_timed,
         "select driver_id, count(*), count(distinct lap), "
         "min(source), max(source), count(compound) from gold.race_laps "
@@ -275,7 +267,7 @@ def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None
     for driver in ERGAST_DRIVERS.values():
         stops = {
             lap
-            for (lap,) in _rows(
+            for (lap,) in warehouse_rows(
                 ergast_timed,
                 "select lap from silver.pit_stops "
                 "where season = 2023 and round = 1 and "
@@ -283,7 +275,7 @@ def test_ergast_pit_laps_come_from_the_pit_stops(ergast_timed: Settings) -> None
                 [driver],
             )
         }
-        flags = _rows(
+        flags = warehouse_rows(
             ergast_timed,
             "select lap, is_pit_in_lap, is_pit_out_lap from "
             "gold.race_laps where season = 2023 and round = 1 and driver_id = ?",
@@ -298,10 +290,10 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
         "select lap, time_ms from silver.lap_times where season = 2023 and round = 1 "
         "and driver_id = ? and source = 'jolpica'"
     )
-    times = {d: dict(_rows(ergast_timed, sql, [d])) for d in ERGAST_DRIVERS.values()}
+    times = {d: dict(warehouse_rows(ergast_timed, sql, [d])) for d in ERGAST_DRIVERS.values()}
     stops = {
         lap
-        for (lap,) in _rows(
+        for (lap,) in warehouse_rows(
             ergast_timed,
             "select lap from silver.pit_stops where "
             "season = 2023 and round = 1 and "
@@ -315,7 +307,7 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
         for lap, ms in ver.items()
         if lap > 1 and lap not in stops and lap - 1 not in stops and ms <= limit
     ]
-    pace = _rows(
+    pace = warehouse_rows(
         ergast_timed,
         "select clean_laps, median_clean_lap_ms, fastest_lap_ms, "
         "source from gold.race_pace where season = 2023 and round = 1 "
@@ -326,7 +318,7 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     # At the start of lap 10 each car is the sum of its first 9 laps behind the start.
     at_line = sorted((sum(t[lap] for lap in range(1, 10)), d) for d, t in times.items())
     gaps = dict(
-        _rows(
+        warehouse_rows(
             ergast_timed,
             "select driver_id, gap_ahead_ms from gold.race_laps "
             "where season = 2023 and round = 1 and lap = 10",
@@ -335,7 +327,7 @@ def test_ergast_pace_gaps_and_pit_losses(ergast_timed: Settings) -> None:
     assert gaps[at_line[0][1]] is None
     for (ahead, _), (behind, driver) in itertools.pairwise(at_line):
         assert gaps[driver] == behind - ahead
-    losses = _rows(
+    losses = warehouse_rows(
         ergast_timed,
         "select lap, loss_ms, in_lap_ms + out_lap_ms - "
         "2 * reference_lap_ms - field_delta_ms, source from gold.pit_stop_losses "
@@ -353,7 +345,7 @@ def test_recorded_api_laps_rank_the_fastest_laps(
     ergast_timed: Settings, api_responses_dir: Path
 ) -> None:
     expected = sorted(_silverstone_lap_1(api_responses_dir), key=lambda item: item[1])
-    rows = _rows(
+    rows = warehouse_rows(
         ergast_timed,
         "select driver_id, lap_time_ms, race_rank, source from gold.driver_fastest_laps "
         "where season = 2023 and round = 10 order by race_rank, driver_id",
@@ -361,7 +353,7 @@ def test_recorded_api_laps_rank_the_fastest_laps(
     assert len(rows) == len(expected) == 20
     assert [(d, ms) for d, ms, *_ in rows] == expected
     assert {source for *_, source in rows} == {"jolpica"} and rows[0][2] == 1
-    pace = _rows(
+    pace = warehouse_rows(
         ergast_timed,
         "select count(*), sum(clean_laps), count(median_clean_lap_ms) from gold.race_pace "
         "where season = 2023 and round = 10",

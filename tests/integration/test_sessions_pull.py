@@ -6,10 +6,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from support.homes import copy_home
+from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
 from support.replay import OPENF1, openf1_replay
 from undercut.cli import main
@@ -22,23 +21,9 @@ from undercut.warehouse.load_sessions import (
     rebuild_session_silver,
 )
 
+pytestmark = pytest.mark.usefixtures("local_mirrors")
 SHARED = pytest.mark.xdist_group("sessions")
 LATER = datetime(2024, 1, 1)
-
-
-def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(autouse=True)
-def _local_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The replays are local mirrors: no client-side rate limits (``none``)."""
-    monkeypatch.setenv("UNDERCUT_OPENF1_LIMITS", "none")
-    monkeypatch.setenv("UNDERCUT_OPENMETEO_LIMITS", "none")
 
 
 @pytest.fixture
@@ -48,7 +33,7 @@ def home(loaded_settings: Settings, tmp_path: Path) -> Settings:
 
 @SHARED
 def test_sessions_are_mapped_onto_races(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select session_key, season, round, circuit_id, "
         "session_name, is_circuit_matched from silver.sessions order by session_key",
@@ -63,7 +48,7 @@ def test_sessions_are_mapped_onto_races(sessions_settings: Settings) -> None:
 
 @SHARED
 def test_car_numbers_are_mapped_onto_drivers(sessions_settings: Settings) -> None:
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         "select driver_number, driver_id, match_rule from "
         "silver.session_drivers where session_key = 7953 order by driver_number",
@@ -82,7 +67,7 @@ def test_laps_carry_sectors_tyres_pits_and_track_status(sessions_settings: Setti
         (r["driver_number"], r["lap_number"]): r
         for r in json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
     }
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         """
         select lap, lap_time_ms, sector_1_ms, sector_2_ms, sector_3_ms, compound,
@@ -108,19 +93,19 @@ def test_laps_carry_sectors_tyres_pits_and_track_status(sessions_settings: Setti
 
 @SHARED
 def test_stints_pits_and_weather(sessions_settings: Settings) -> None:
-    assert _rows(
+    assert warehouse_rows(
         sessions_settings,
         "select stint_number, lap_start, lap_end, laps, compound "
         "from silver.stints where session_key = 7953 and driver_id = 'hamilton' "
         "order by 1",
     ) == [(1, 1, 12, 12, "SOFT"), (2, 13, 29, 17, "HARD"), (3, 30, 57, 28, "HARD")]
-    pits = _rows(
+    pits = warehouse_rows(
         sessions_settings,
         "select driver_id, lap, pit_lane_ms from "
         "silver.session_pits where session_key = 7953 order by driver_id, lap",
     )
     assert len(pits) == 8 and all(20000 < ms < 26000 for *_, ms in pits)
-    weather = _rows(
+    weather = warehouse_rows(
         sessions_settings,
         "select count(*), bool_or(is_raining), "
         "min(air_temperature_c) from silver.session_weather where round = 1",
@@ -131,14 +116,14 @@ def test_stints_pits_and_weather(sessions_settings: Settings) -> None:
 def test_second_pull_fetches_nothing_and_changes_nothing(home: Settings) -> None:
     with LocalServer(fallback=openf1_replay()) as server:
         first = pull_sessions(home, 2023, base_url=f"{server.url}/v1/", now=LATER)
-        before = _rows(home, "select * from silver.session_laps order by all")
+        before = warehouse_rows(home, "select * from silver.session_laps order by all")
         second = pull_sessions(home, 2023, base_url=f"{server.url}/v1/", now=LATER)
     assert (first.sessions_fetched, first.requests) == (2, 2 + 2 * 6)
     # The schedule is asked again, and answered by the HTTP cache: no network at all.
     assert (second.sessions_fetched, second.sessions_cached, second.requests) == (0, 2, 0)
     assert second.from_cache == 2
     assert second.row_counts == first.row_counts
-    assert _rows(home, "select * from silver.session_laps order by all") == before
+    assert warehouse_rows(home, "select * from silver.session_laps order by all") == before
     assert first.warnings == []
 
 
@@ -160,14 +145,14 @@ def test_all_sessions_and_timing(home: Settings) -> None:
         )
     assert result.sessions_fetched == 3  # practice and qualifying have no data: empty lists
     assert result.row_counts["session_positions"] == 4
-    rows = _rows(
+    rows = warehouse_rows(
         home,
         "select driver_id, gap_to_leader_ms, interval_ms from "
         "silver.session_intervals where recorded_at < '2023-03-05 15:25' "
         "order by recorded_at",
     )
     assert rows[0][1:] == (None, None) and rows[1][1] > 0
-    lapped = _rows(
+    lapped = warehouse_rows(
         home,
         "select driver_id, gap_to_leader_ms, interval_ms, laps_behind from "
         "silver.session_intervals where recorded_at > '2023-03-05 16:35'",
@@ -231,20 +216,22 @@ def test_bad_payloads_become_warnings_not_errors(home: Settings) -> None:
     assert any("not JSON" in w.message for w in result.warnings)
     # What was loaded is right: the first copy of a duplicated lap, unknown car kept
     # without a driver, the impossible time nulled, nothing invented.
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select lap_time_ms from silver.session_laps where session_key = 7953 "
         "and driver_number = ? and lap = ?",
         [laps[10]["driver_number"], laps[10]["lap_number"]],
     ) == [(round(laps[10]["lap_duration"] * 1000),)]
-    assert _rows(
+    assert warehouse_rows(
         home, "select count(*), count(driver_id) from silver.session_laps where driver_number = 99"
     ) == [(3, 0)]
-    assert _rows(home, "select count(*) from silver.session_laps where session_key = 7953") == [
-        (228 - 2 + 3,)
-    ]
-    assert _rows(home, "select count(*) from silver.session_laps where lap_time_ms <= 0") == [(0,)]
-    assert _rows(home, "select count(*) from silver.session_weather") == [(0,)]
+    assert warehouse_rows(
+        home, "select count(*) from silver.session_laps where session_key = 7953"
+    ) == [(228 - 2 + 3,)]
+    assert warehouse_rows(
+        home, "select count(*) from silver.session_laps where lap_time_ms <= 0"
+    ) == [(0,)]
+    assert warehouse_rows(home, "select count(*) from silver.session_weather") == [(0,)]
     report = json.loads(Path(result.report_path or "").read_text())
     assert report["warnings"] == len(result.warnings) >= 10
     # The weather body was not stored, so the next pull asks for it again.
@@ -260,7 +247,7 @@ def test_tables_are_restored_from_bronze_after_a_reingest(
     with LocalServer(fallback=openf1_replay()) as server:
         pulled = pull_sessions(home, 2023, base_url=f"{server.url}/v1/", now=LATER)
     ingest_archive(home, str(archive_dir), force=True)
-    assert _rows(home, "select count(*) from silver.session_laps") == [(0,)]
+    assert warehouse_rows(home, "select count(*) from silver.session_laps") == [(0,)]
     counts, _warnings, _report = rebuild_session_silver(home)
     assert counts == pulled.row_counts and counts["session_laps"] == 378
 
@@ -343,7 +330,7 @@ def test_one_session_by_key(home: Settings) -> None:
             pull_sessions(home, 2023, base_url=f"{server.url}/v1/", session_key=1234, now=LATER)
     assert result.sessions_fetched == 1
     assert not any("7953" in p for p, _ in server.requests)
-    assert _rows(home, "select distinct session_key from silver.session_laps") == [(7779,)]
+    assert warehouse_rows(home, "select distinct session_key from silver.session_laps") == [(7779,)]
 
 
 def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> None:
@@ -402,7 +389,7 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
     }
     with LocalServer(fallback=openf1_replay(overrides)) as server:
         result = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
-    rows = _rows(
+    rows = warehouse_rows(
         home,
         "select driver_number, driver_id, match_rule from "
         "silver.session_drivers where session_key = 7953 and driver_number in "
@@ -417,7 +404,7 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
     ]
     unmapped = [w for w in result.warnings if w.name == "drivers_unmapped"]
     assert [s["value"] for s in unmapped[0].samples] == [96]
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select season, round, circuit_id, is_circuit_matched from "
         "silver.sessions where session_key = 9997",
@@ -425,7 +412,9 @@ def test_car_numbers_fall_back_to_codes_numbers_and_names(home: Settings) -> Non
     mismatch = [w for w in result.warnings if w.name == "sessions_circuit_mismatch"]
     assert [s["session_key"] for s in mismatch[0].samples] == [9997]
     # Testing belongs to no race: kept, unmapped, and not a warning.
-    assert _rows(home, "select round from silver.sessions where session_key = 7760") == [(None,)]
+    assert warehouse_rows(home, "select round from silver.sessions where session_key = 7760") == [
+        (None,)
+    ]
     assert not any(w.name == "sessions_unmapped" for w in result.warnings)
 
 
@@ -452,12 +441,12 @@ def test_bad_stints_and_pits_become_warnings(home: Settings) -> None:
     assert [s["value"] for s in found["pits_unknown_driver"].samples] == [77]
     # Each lap is still one row; the overlapped laps take the later stint.
     overlap = ver[0]["lap_end"]
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select count(*), count(distinct lap) from silver.session_laps "
         "where session_key = 7953 and driver_number = 1",
     ) == [(57, 57)]
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select stint_number, tyre_age_laps from silver.session_laps where "
         "session_key = 7953 and driver_number = 1 and lap = ?",
@@ -486,9 +475,9 @@ def test_refresh_fetches_again_past_the_http_cache(home: Settings) -> None:
         corrected = [dict(r, lap_duration=r["lap_duration"] + 1) for r in laps]
         overrides["laps_session_key=7953.json"] = json.dumps(corrected).encode()
         cached = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER)
-        before = _rows(home, "select sum(lap_time_ms) from silver.session_laps")
+        before = warehouse_rows(home, "select sum(lap_time_ms) from silver.session_laps")
         refreshed = pull_sessions(home, 2023, 1, f"{server.url}/v1/", now=LATER, refresh=True)
-        after = _rows(home, "select sum(lap_time_ms) from silver.session_laps")
+        after = warehouse_rows(home, "select sum(lap_time_ms) from silver.session_laps")
     assert (cached.sessions_fetched, refreshed.sessions_fetched) == (0, 1)
     assert refreshed.requests == 6  # every endpoint of the session, none from the cache
     timed = sum(1 for r in laps if r["lap_duration"])

@@ -7,10 +7,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import duckdb
 import pytest
 
-from support.homes import copy_home
+from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
 from support.replay import OPENMETEO, openmeteo_replay
 from undercut.cli import main
@@ -18,23 +17,9 @@ from undercut.config import Settings
 from undercut.errors import InputError
 from undercut.warehouse.load_weather import pull_missing_weather, pull_weather
 
+pytestmark = pytest.mark.usefixtures("local_mirrors")
 SHARED = pytest.mark.xdist_group("sessions")
 LATER = datetime(2024, 1, 1)
-
-
-def _rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(autouse=True)
-def _local_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The replays are local mirrors: no client-side rate limits (``none``)."""
-    monkeypatch.setenv("UNDERCUT_OPENF1_LIMITS", "none")
-    monkeypatch.setenv("UNDERCUT_OPENMETEO_LIMITS", "none")
 
 
 @pytest.fixture
@@ -45,7 +30,7 @@ def home(loaded_settings: Settings, tmp_path: Path) -> Settings:
 @SHARED
 def test_race_weather_at_the_start_and_in_the_window(sessions_settings: Settings) -> None:
     hourly = json.loads((OPENMETEO / "archive_bahrain_2023.json").read_text())["hourly"]
-    rows = _rows(
+    rows = warehouse_rows(
         sessions_settings,
         """
         select season, round, circuit_id, basis, race_start_at, temperature_c,
@@ -64,7 +49,7 @@ def test_race_weather_at_the_start_and_in_the_window(sessions_settings: Settings
     # Jeddah (17:00 UTC start): 2.4 mm in each of the two hours after the start.
     assert jeddah[2:4] == ("jeddah", "observed")
     assert jeddah[8:] == (2.4, 2.4, 4.8, True)
-    hours = _rows(
+    hours = warehouse_rows(
         sessions_settings,
         "select min(hour_at), max(hour_at), count(*) from silver.weather_hourly where round = 1",
     )
@@ -95,7 +80,7 @@ def test_forecast_for_the_next_race(home: Settings) -> None:
         result = pull_weather(home, forecast=True, forecast_url=f"{server.url}/v1/", now=now)
     assert result.races_in_scope == 1 and result.fetched == 1
     assert server.requests[0][0].startswith("/v1/forecast?latitude=1.2914&longitude=103.8640")
-    rows = _rows(
+    rows = warehouse_rows(
         home,
         "select season, round, basis, precipitation_probability_pct, "
         "window_max_precipitation_probability_pct, window_total_precipitation_mm, "
@@ -177,13 +162,13 @@ def test_pull_missing_weather_fetches_only_incomplete_races(home: Settings) -> N
         settings = home.model_copy(update={"openmeteo_url": f"{server.url}/v1/"})
         first = pull_missing_weather(settings, 2023, progress=lambda *a: calls.append(a))
         second = pull_missing_weather(settings, 2023)
-    races = len(_rows(home, "select 1 from silver.races where season = 2023"))
+    races = len(warehouse_rows(home, "select 1 from silver.races where season = 2023"))
     assert (first.races_in_scope, first.fetched) == (races, races)
     assert ("weather: done", races, races) in calls
     # Bahrain and Jeddah are complete; the others still lack the race window's hours.
     assert (second.fetched, second.cached) == (races - 2, 2)
     assert any(w.message == "null hourly value" for w in second.warnings)
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select count(*) from silver.race_weather where season = 2023 "
         "and temperature_c is not null",
@@ -202,7 +187,7 @@ def test_impossible_values_are_nulled_with_a_warning(home: Settings) -> None:
         datetime(2023, 3, 5, 14),
         datetime(2023, 3, 5, 16),
     ]
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select hour(hour_at), temperature_c, precipitation_mm from "
         "silver.weather_hourly where hour(hour_at) in (14, 16) order by 1",
@@ -233,7 +218,7 @@ def test_race_weather_reaches_the_prediction_features(sessions_settings: Setting
     assert by_round.nunique().loc[[1, 2]].eq(1).all().all()
     assert by_round.first().loc[1, "rain_mm"] == 0.0
     assert by_round.first().loc[2, "rain_mm"] == pytest.approx(4.8)
-    (temperature,) = _rows(
+    (temperature,) = warehouse_rows(
         sessions_settings, "select temperature_c from silver.race_weather where round = 1"
     )[0:1]
     assert by_round.first().loc[1, "air_temp_c"] == pytest.approx(temperature[0])

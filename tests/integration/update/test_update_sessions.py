@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from support.ergast_replay import files_replay
-from support.homes import copy_home
+from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
 from support.replay import ARCHIVE_BY_LATITUDE, openf1_replay, openmeteo_replay
 from undercut.cli import main
@@ -24,11 +23,6 @@ def _weather_everywhere(path: str, headers: dict[str, str]) -> Reply:
         bahrain = next(iter(ARCHIVE_BY_LATITUDE))
         return openmeteo_replay()(f"/v1/archive?latitude={bahrain}", headers)
     return reply
-
-
-def _rows(settings: Settings, sql: str) -> list[tuple]:
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_update_with_sessions_pulls_timing_and_weather_then_rebuilds_gold(
@@ -58,13 +52,15 @@ def test_update_with_sessions_pulls_timing_and_weather_then_rebuilds_gold(
         assert "sessions: 2 fetched" in captured.err
         assert "gold rebuilt" in captured.err
         # Bahrain and Jeddah 2023 have OpenF1 fixtures: their laps reach gold.
-        pace = _rows(
+        pace = warehouse_rows(
             home,
             "select distinct round from gold.race_pace where season = 2023 and source = 'openf1' "
             "order by round",
         )
         assert pace == [(1,), (2,)]
-        weather = _rows(home, "select count(*) from silver.race_weather where season = 2023")
+        weather = warehouse_rows(
+            home, "select count(*) from silver.race_weather where season = 2023"
+        )
         assert weather[0][0] >= 2
 
         # a second run right after finds nothing missing

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from support.ergast_replay import FIXTURES, files_replay
-from support.homes import copy_home
+from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
 from undercut.cli import main
 from undercut.config import Settings
@@ -22,16 +21,8 @@ from undercut.warehouse.load_api import update
 CORRECTED = FIXTURES.parent / "jolpica-corrected"
 
 
-def _rows(settings: Settings, sql: str, params: list[object] | None = None) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def _count(settings: Settings, table: str, rnd: int) -> int:
-    return _rows(
+    return warehouse_rows(
         settings, f"select count(*) from silver.{table} where season = 2026 and round = ?", [rnd]
     )[0][0]
 
@@ -56,32 +47,32 @@ def test_a_season_replayed_weekend_by_weekend(
         first = update(home, 2026, base_url=base, now=at("2026-03-09T12:00"))
         assert first.races_added == ["2026:1"]
         assert first.races_scheduled == [f"2026:{r}" for r in (1, 2, 3, 4)]
-        assert _rows(
+        assert warehouse_rows(
             home, "select circuit_id, locality from silver.circuits where circuit_id = 'madring'"
         ) == [("madring", "Madrid")]
-        assert _rows(
+        assert warehouse_rows(
             home, "select constructor_id from silver.constructors where constructor_id = 'cadillac'"
         ) == [("cadillac",)]
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select code, date_of_birth::varchar from silver.drivers where driver_id = 'lindblad'",
         ) == [("LIN", "2007-08-08")]
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select driver_id, position, position_text, status from "
             "silver.race_results where season = 2026 and round = 1 and "
             "position_text = 'R'",
         ) == [("lindblad", 5, "R", "Retired")]
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select count(*), min(source), max(source) from silver.lap_times where season = 2026",
         ) == [(10, "jolpica", "jolpica")]
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select driver_id, duration_ms from silver.pit_stops where season = 2026 order by 1",
         ) == [("hamilton", 62004), ("norris", 22512)]
         assert first.gold == "built"
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select driver_id, points from gold.driver_standings where "
             "season = 2026 and round = 1 and position = 1",
@@ -100,10 +91,10 @@ def test_a_season_replayed_weekend_by_weekend(
         assert later.races_added == ["2026:2"]
         assert later.races_pending == ["2026:3"]
         assert _count(home, "qualifying", 3) == 5 and _count(home, "race_results", 3) == 0
-        assert _rows(
+        assert warehouse_rows(
             home, "select state from meta.api_races where season = 2026 order by round"
         ) == [("complete",), ("complete",), ("qualifying",)]
-        assert _rows(
+        assert warehouse_rows(
             home,
             "select driver_id, points, wins from gold.driver_standings where "
             "season = 2026 and round = 2 order by position limit 2",
@@ -128,12 +119,12 @@ def test_a_season_replayed_weekend_by_weekend(
         err = capsys.readouterr().err
     assert code == 0, err
     assert "changed: 2026:2" in err and "cancelled: 2026:4" in err
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select driver_id, position_order, points from silver.race_results "
         "where season = 2026 and round = 2 and driver_id = 'hamilton'",
     ) == [("hamilton", 4, 12.0)]
-    changes = _rows(
+    changes = warehouse_rows(
         home,
         "select table_name, change, row_key from meta.update_changes "
         "where season = 2026 and round = 2 and table_name = 'race_results' "
@@ -141,18 +132,20 @@ def test_a_season_replayed_weekend_by_weekend(
     )
     assert [c[2].split("/")[0] for c in changes] == ["hamilton", "lindblad", "max_verstappen"]
     assert {c[1] for c in changes} == {"changed"}
-    assert _rows(
+    assert warehouse_rows(
         home,
         "select driver_id, points from gold.driver_standings where season = "
         "2026 and round = 2 order by position limit 2",
     ) == [("norris", 51.0), ("max_verstappen", 50.0)]
-    assert _rows(home, "select round from silver.races where season = 2026 order by 1") == [
+    assert warehouse_rows(
+        home, "select round from silver.races where season = 2026 order by 1"
+    ) == [
         (1,),
         (2,),
         (3,),
     ]
     # Ids of corrected rows are kept: nothing downstream loses track of them.
-    assert _rows(
+    assert warehouse_rows(
         home, "select count(distinct result_id) from silver.race_results where season = 2026"
     ) == [(10,)]
 
@@ -199,4 +192,4 @@ def test_a_bad_value_names_its_url_and_keeps_the_race_out(home: Settings) -> Non
         "Results[1].points: 'eighteen' is not a number"
     )
     assert _count(home, "race_results", 1) == 0 and _count(home, "qualifying", 1) == 0
-    assert _rows(home, "select count(*) from silver.races where season = 2026") == [(4,)]
+    assert warehouse_rows(home, "select count(*) from silver.races where season = 2026") == [(4,)]
