@@ -48,7 +48,6 @@ def test_ferrari_points_add_up_its_championship_seasons(
         ).fetchone()
     career = client.get("/api/v1/constructors/ferrari").json()["career"]
     through_2024 = career["points"] - season_2025
-    # The recomputed 1975 standings give Ferrari 73 where the archive says 72.5 (the half
-    # points of the shortened Spanish GP); every other season agrees.
-    assert through_2024 == pytest.approx(archive, abs=0.5)
+    # Every season agrees, 1975 included (72.5: half points in Spain and in Austria).
+    assert through_2024 == pytest.approx(archive)
     assert through_2024 < drivers - 500

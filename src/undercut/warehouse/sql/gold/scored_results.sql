@@ -4,13 +4,18 @@
 --        (gold.scoring_*); archive_points is what the archive says, kept for comparison.
 --        Where the archive has no fastest-lap data for a race (none before 2004, and a few
 --        gaps since, such as Monaco 2024) the fastest-lap point is located as the result
---        whose archive points exceed its position's share.
+--        whose archive points exceed its position's share. Results not eligible for points
+--        (gold.scoring_ineligible) score nothing, and move the finishers behind them up a
+--        points place where the points passed down.
 -- incremental by: season
 -- depends on: silver.race_results, silver.sprint_results, gold.scoring_points,
---             gold.scoring_rules, gold.scoring_race_factors, gold.result_corrections
+--             gold.scoring_rules, gold.scoring_race_factors, gold.result_corrections,
+--             gold.scoring_ineligible
 with race_results as (select * from silver.race_results),
 
 corrections as (select * from gold.result_corrections),
+
+ineligible as (select * from gold.scoring_ineligible),
 
 sprint_results as (select * from silver.sprint_results),
 
@@ -34,6 +39,22 @@ results as (
     from sprint_results
 ),
 
+-- the place a result is paid for: none when ineligible, one up per ineligible car ahead
+-- whose points passed down
+points_places as (
+    select
+        res.*,
+        case when i.driver_id is null then res.position - coalesce(count(*) filter (
+            where i.passes_down) over (
+                partition by res.session, res.season, res.round order by res.position_order
+                rows between unbounded preceding and 1 preceding), 0)
+        end as points_position
+    from results as res
+    left join ineligible as i
+        on res.session = 'race' and i.season = res.season and i.round = res.round
+        and i.driver_id = res.driver_id
+),
+
 with_rules as (
     select
         res.*,
@@ -50,17 +71,17 @@ with_rules as (
         case when res.position is null then 1
             else count(*) over (partition by res.session, res.season, res.round, res.position)
         end as car_drivers
-    from results as res
+    from points_places as res
     inner join rules as ru on res.season between ru.first_season and ru.last_season
     left join factors as f on f.season = res.season and f.round = res.round
     left join points_scale as dp
         on dp.championship = 'drivers' and dp.session = res.session
         and res.season between dp.first_season and dp.last_season
-        and dp.position = res.position
+        and dp.position = res.points_position
     left join points_scale as cp
         on cp.championship = 'constructors' and cp.session = res.session
         and res.season between cp.first_season and cp.last_season
-        and cp.position = res.position
+        and cp.position = res.points_position
 ),
 
 position_points as (

@@ -1,13 +1,15 @@
 -- gold.scoring_race_factors: races that paid other than full points.
 -- Grain: one row per (season, round). Half points were paid when less than the required
---        distance was run (1975 Spain, 1984 Monaco, 1991 Australia, 2009 Malaysia, 2021
---        Belgium, where no fastest-lap point was given either); 2014's finale paid double.
+--        distance was run (1975 Spain and Austria, 1984 Monaco, 1991 Australia, 2009
+--        Malaysia, 2021 Belgium, where no fastest-lap point was given either); 2014's finale
+--        paid double.
 --        The Indianapolis 500 (1950-1960) counted for drivers only.
 -- incremental by: season
 -- depends on: silver.races
 with fixed (season, round, race_name, driver_factor, constructor_factor, fastest_lap_awarded) as (
     values
         (1975, 4, 'Spanish Grand Prix', 0.5, 0.5, true),
+        (1975, 12, 'Austrian Grand Prix', 0.5, 0.5, true),
         (1984, 6, 'Monaco Grand Prix', 0.5, 0.5, true),
         (1991, 16, 'Australian Grand Prix', 0.5, 0.5, true),
         (2009, 2, 'Malaysian Grand Prix', 0.5, 0.5, true),
