@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -137,6 +137,25 @@ def _comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _probabilities_chart(prediction: dict[str, Any], names: data.Names) -> charts.Chart:
+    """The home and a race page show a prediction the same way, so a reader who has seen one
+    knows the other."""
+    return charts.chart(
+        "chart-probabilities",
+        "Bar chart of win, podium and points probabilities of the favourites",
+        charts.win_probabilities(prediction["drivers"], names.driver_short),
+    )
+
+
+def _comparison_chart(rows: list[dict[str, Any]], names: data.Names) -> charts.Chart:
+    """Like ``_probabilities_chart``: one scorecard chart for the home and a race page."""
+    return charts.chart(
+        "chart-comparison",
+        "Scatter chart of each driver's expected position against the result",
+        charts.predicted_vs_actual(rows, names.driver_short),
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 def next_race_page(request: Request) -> Response:
     """The next race: schedule and the latest prediction; the last race's scorecard."""
@@ -154,25 +173,13 @@ def next_race_page(request: Request) -> Response:
         if upcoming is not None:
             prediction = data.prediction(p.session, upcoming["season"], upcoming["round"])
             if prediction is not None:
-                figures.append(
-                    charts.chart(
-                        "chart-probabilities",
-                        "Bar chart of win, podium and points probabilities of the favourites",
-                        charts.win_probabilities(prediction["drivers"], p.names.driver_short),
-                    )
-                )
+                figures.append(_probabilities_chart(prediction, p.names))
         comparison, rows = None, []
         if last is not None:
             comparison = data.comparison(p.session, p.reader, last["season"], last["round"])
             if comparison is not None:
                 rows = _comparison_rows(comparison)
-                figures.append(
-                    charts.chart(
-                        "chart-comparison",
-                        "Scatter chart of each driver's expected position against the result",
-                        charts.predicted_vs_actual(rows, p.names.driver_short),
-                    )
-                )
+                figures.append(_comparison_chart(rows, p.names))
         last_results = (
             data.race_results(p.reader, last["season"], last["round"]) if last is not None else None
         )
@@ -284,21 +291,9 @@ def race_page(
         rows = _comparison_rows(comparison) if comparison is not None else []
         figures = []
         if rows:
-            figures.append(
-                charts.chart(
-                    "chart-comparison",
-                    "Scatter chart of each driver's expected position against the result",
-                    charts.predicted_vs_actual(rows, p.names.driver_short),
-                )
-            )
+            figures.append(_comparison_chart(rows, p.names))
         elif prediction is not None:
-            figures.append(
-                charts.chart(
-                    "chart-probabilities",
-                    "Bar chart of win, podium and points probabilities of the favourites",
-                    charts.win_probabilities(prediction["drivers"], p.names.driver_short),
-                )
-            )
+            figures.append(_probabilities_chart(prediction, p.names))
         if results is not None:
             figures.append(
                 charts.chart(
@@ -369,6 +364,31 @@ def circuits_page(request: Request, q: str | None = None) -> Response:
     return _list_page(request, "circuits", q)
 
 
+def _career_charts(
+    name: str, history: list[dict[str, Any]], seasons: list[dict[str, Any]]
+) -> list[charts.Chart]:
+    """A driver's and a constructor's page draw their Elo history and points per season
+    alike; either chart is left out when there is nothing to draw."""
+    figures = []
+    if history:
+        figures.append(
+            charts.chart(
+                "chart-elo",
+                f"Line chart of {name}'s Elo rating after each race",
+                charts.elo_history(history, f"{name}: Elo rating"),
+            )
+        )
+    if seasons:
+        figures.append(
+            charts.chart(
+                "chart-seasons",
+                f"Bar chart of {name}'s points per season",
+                charts.season_points(seasons, "Points per season"),
+            )
+        )
+    return figures
+
+
 @router.get("/drivers/{driver_id}", response_class=HTMLResponse)
 def driver_page(request: Request, driver_id: str) -> Response:
     """Career, Elo history, season by season and team-mate head-to-heads of a driver."""
@@ -377,23 +397,7 @@ def driver_page(request: Request, driver_id: str) -> Response:
         driver = data.driver(p.reader, driver_id)
         name = f"{driver['givenName']} {driver['familyName']}"
         history = data.driver_elo(p.reader, driver_id)
-        figures = []
-        if history:
-            figures.append(
-                charts.chart(
-                    "chart-elo",
-                    f"Line chart of {name}'s Elo rating after each race",
-                    charts.elo_history(history, f"{name}: Elo rating"),
-                )
-            )
-        if driver["seasons"]:
-            figures.append(
-                charts.chart(
-                    "chart-seasons",
-                    f"Bar chart of {name}'s points per season",
-                    charts.season_points(driver["seasons"], "Points per season"),
-                )
-            )
+        figures = _career_charts(name, history, driver["seasons"])
         h2h = sorted(
             data.head_to_heads(p.reader, driver_id), key=lambda r: (-r["season"], r["teammateId"])
         )
@@ -416,23 +420,7 @@ def constructor_page(request: Request, constructor_id: str) -> Response:
     def build(p: Page) -> dict[str, Any]:
         team = data.constructor(p.reader, constructor_id)
         history = data.constructor_elo(p.reader, constructor_id)
-        figures = []
-        if history:
-            figures.append(
-                charts.chart(
-                    "chart-elo",
-                    f"Line chart of {team['name']}'s Elo rating after each race",
-                    charts.elo_history(history, f"{team['name']}: Elo rating"),
-                )
-            )
-        if team["seasons"]:
-            figures.append(
-                charts.chart(
-                    "chart-seasons",
-                    f"Bar chart of {team['name']}'s points per season",
-                    charts.season_points(team["seasons"], "Points per season"),
-                )
-            )
+        figures = _career_charts(team["name"], history, team["seasons"])
         recent = team["seasons"][-10:]
         driver_ids = sorted({d for s in recent for d in s["drivers"]})
         h2h = [
@@ -494,6 +482,15 @@ def _title(fig: Any, fallback: str) -> str:
     return str(text) if text else fallback.replace("_", " ")
 
 
+def _titled_charts(kind: str, figures: Mapping[str, Any]) -> list[charts.Chart]:
+    """Figures made outside this module (the backtest report's, the live accuracy) are
+    labelled for screen readers by their own titles, the same way for both kinds."""
+    return [
+        charts.chart(f"chart-{kind}-{key}", f"Chart: {_title(fig, key)}", fig)
+        for key, fig in figures.items()
+    ]
+
+
 @router.get("/model", response_class=HTMLResponse)
 def model_page(request: Request) -> Response:
     """Backtest and live accuracy against the baselines, per season, and calibration."""
@@ -503,16 +500,11 @@ def model_page(request: Request) -> Response:
         live = data.accuracy(p.session)
         figures = []
         if backtest is not None:
-            for key, fig in _backtest_figures(backtest).items():
-                title = _title(fig, key)
-                figures.append(charts.chart(f"chart-backtest-{key}", f"Chart: {title}", fig))
+            figures = _titled_charts("backtest", _backtest_figures(backtest))
         live_figures = []
         if live:
             baselines = (backtest or {}).get("models") or {}
-            for key, fig in charts.live_accuracy(live, baselines).items():
-                live_figures.append(
-                    charts.chart(f"chart-live-{key}", f"Chart: {_title(fig, key)}", fig)
-                )
+            live_figures = _titled_charts("live", charts.live_accuracy(live, baselines))
         seasons = sorted(
             (backtest or {}).get("seasons") or [], key=lambda s: (-s["season"], s["model"])
         )
