@@ -4,41 +4,45 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
-    SEASON_ENTRANTS,
     Limit,
+    Listing,
     Nationality,
     Offset,
     Page,
     Search,
     SeasonFilter,
-    order_by,
-    page,
+    entered_in,
     run,
+    same_text,
     search_condition,
 )
-from undercut.errors import NotFoundError
 
 router = APIRouter(prefix="/constructors", tags=["constructors"])
 
 ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
-SORTS = {
-    "name": "constructor_name",
-    "constructorId": "constructor_id",
-    "starts": "starts",
-    "wins": "wins",
-    "podiums": "podiums",
-    "poles": "poles",
-    "points": "points",
-    "championships": "championships",
-    "elo": "elo",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
-}
+CONSTRUCTORS = Listing(
+    query="constructor_careers",
+    key="constructor_id",
+    noun="constructor",
+    sorts={
+        "name": "constructor_name",
+        "constructorId": "constructor_id",
+        "starts": "starts",
+        "wins": "wins",
+        "podiums": "podiums",
+        "poles": "poles",
+        "points": "points",
+        "championships": "championships",
+        "elo": "elo",
+        "firstSeason": "first_season",
+        "lastSeason": "last_season",
+    },
+)
 
 
 class ConstructorCareer(BaseModel):
@@ -127,34 +131,20 @@ def list_constructors(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-            ),
-        ),
-    ] = None,
+    sort: Annotated[str | None, CONSTRUCTORS.sort_param()] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[ConstructorSummary]:
     """Every constructor with career totals, filtered, sorted and paged."""
-    params: dict[str, Any] = {}
-    where = search_condition(q, ["constructor_id", "constructor_name"], params)
-    if nationality:
-        where.append("lower(nationality) = lower(:nationality)")
-        params["nationality"] = nationality
-    if season is not None:
-        where.append(f"constructor_id in ({SEASON_ENTRANTS.format(column='constructor_id')})")
-        params["season"] = season
-    total, rows = page(
+    total, rows = CONSTRUCTORS.page(
         reader,
-        "constructor_careers",
-        where=where,
-        params=params,
-        order=order_by(sort, SORTS, "name", "constructor_id"),
+        [
+            search_condition(q, ["constructor_id", "constructor_name"]),
+            same_text("nationality", nationality),
+            entered_in(season, "constructor_id"),
+        ],
+        sort=sort,
         limit=limit,
         offset=offset,
     )
@@ -166,18 +156,7 @@ def list_constructors(
 @router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
-    _, rows = page(
-        reader,
-        "constructor_careers",
-        where=["constructor_id = :constructor_id"],
-        params={"constructor_id": constructor_id},
-        order="constructor_id",
-        limit=1,
-        offset=0,
-    )
-    if not rows:
-        raise NotFoundError(f"constructor {constructor_id!r} not found")
-    row = rows[0]
+    row = CONSTRUCTORS.get(reader, constructor_id)
     s = _summary(row)
     seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
     return ConstructorDetail(

@@ -5,42 +5,46 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
-    SEASON_ENTRANTS,
     Limit,
+    Listing,
     Nationality,
     Offset,
     Page,
     Search,
     SeasonFilter,
-    order_by,
-    page,
+    entered_in,
     run,
+    same_text,
     search_condition,
 )
-from undercut.errors import NotFoundError
 
 router = APIRouter(prefix="/drivers", tags=["drivers"])
 
 DriverId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `hamilton`.")]
-SORTS = {
-    "name": "family_name",
-    "driverId": "driver_id",
-    "starts": "starts",
-    "wins": "wins",
-    "podiums": "podiums",
-    "poles": "poles",
-    "points": "points",
-    "championships": "championships",
-    "elo": "elo",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
-    "dateOfBirth": "date_of_birth",
-}
+DRIVERS = Listing(
+    query="driver_careers",
+    key="driver_id",
+    noun="driver",
+    sorts={
+        "name": "family_name",
+        "driverId": "driver_id",
+        "starts": "starts",
+        "wins": "wins",
+        "podiums": "podiums",
+        "poles": "poles",
+        "points": "points",
+        "championships": "championships",
+        "elo": "elo",
+        "firstSeason": "first_season",
+        "lastSeason": "last_season",
+        "dateOfBirth": "date_of_birth",
+    },
+)
 
 
 class Career(BaseModel):
@@ -140,34 +144,20 @@ def list_drivers(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-            ),
-        ),
-    ] = None,
+    sort: Annotated[str | None, DRIVERS.sort_param()] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[DriverSummary]:
     """Every driver with career totals, filtered, sorted and paged."""
-    params: dict[str, Any] = {}
-    where = search_condition(q, ["driver_id", "given_name", "family_name", "code"], params)
-    if nationality:
-        where.append("lower(nationality) = lower(:nationality)")
-        params["nationality"] = nationality
-    if season is not None:
-        where.append(f"driver_id in ({SEASON_ENTRANTS.format(column='driver_id')})")
-        params["season"] = season
-    total, rows = page(
+    total, rows = DRIVERS.page(
         reader,
-        "driver_careers",
-        where=where,
-        params=params,
-        order=order_by(sort, SORTS, "name", "driver_id"),
+        [
+            search_condition(q, ["driver_id", "given_name", "family_name", "code"]),
+            same_text("nationality", nationality),
+            entered_in(season, "driver_id"),
+        ],
+        sort=sort,
         limit=limit,
         offset=offset,
     )
@@ -179,19 +169,7 @@ def list_drivers(
 @router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
-    sql_where = ["driver_id = :driver_id"]
-    _, rows = page(
-        reader,
-        "driver_careers",
-        where=sql_where,
-        params={"driver_id": driver_id},
-        order="driver_id",
-        limit=1,
-        offset=0,
-    )
-    if not rows:
-        raise NotFoundError(f"driver {driver_id!r} not found")
-    row = rows[0]
+    row = DRIVERS.get(reader, driver_id)
     seasons = run(reader, "driver_seasons", driver_id=driver_id)
     summary = _summary(row)
     return DriverDetail(
