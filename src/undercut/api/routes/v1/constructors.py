@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
     Limit,
     Listing,
@@ -21,6 +22,7 @@ from undercut.api.routes.v1.common import (
     same_text,
     search_condition,
 )
+from undercut.serving.documents import career_totals, constructor_identity, detail_parts
 
 router = APIRouter(prefix="/constructors", tags=["constructors"])
 
@@ -32,32 +34,17 @@ CONSTRUCTORS = Listing(
     sorts={
         "name": "constructor_name",
         "constructorId": "constructor_id",
-        "starts": "starts",
-        "wins": "wins",
-        "podiums": "podiums",
-        "poles": "poles",
-        "points": "points",
-        "championships": "championships",
-        "elo": "elo",
-        "firstSeason": "first_season",
-        "lastSeason": "last_season",
+        **CAREER_SORTS,
     },
 )
 
 
-class ConstructorCareer(BaseModel):
+class ConstructorCareer(CareerTotals):
     """Starts and wins count races (one per race however many cars); podiums, fastest laps
     and DNFs count cars; points are constructors' championship points (awarded from 1958,
     sprints included), as in gold.constructor_summary."""
 
-    starts: int
-    wins: int
-    poles: int
-    podiums: int
-    fastest_laps: int
-    points: float
     championships: int = Field(description="Constructors' titles (completed seasons only).")
-    dnfs: int
 
 
 class ConstructorSummary(BaseModel):
@@ -107,23 +94,7 @@ class ConstructorDetail(BaseModel):
 
 
 def _summary(row: dict[str, Any]) -> ConstructorSummary:
-    return ConstructorSummary(
-        constructorId=row["constructor_id"],
-        name=row["constructor_name"],
-        nationality=row["nationality"],
-        racesEntered=row["races_entered"],
-        firstSeason=row["first_season"],
-        lastSeason=row["last_season"],
-        starts=row["starts"],
-        wins=row["wins"],
-        podiums=row["podiums"],
-        poles=row["poles"],
-        fastest_laps=row["fastest_laps"],
-        points=float(row["points"]),
-        championships=row["championships"],
-        dnfs=row["dnfs"],
-        elo=row["elo"],
-    )
+    return ConstructorSummary(**constructor_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[ConstructorSummary])
@@ -157,37 +128,5 @@ def list_constructors(
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
     row = CONSTRUCTORS.get(reader, constructor_id)
-    s = _summary(row)
     seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
-    return ConstructorDetail(
-        constructorId=s.constructorId,
-        name=s.name,
-        nationality=s.nationality,
-        racesEntered=s.racesEntered,
-        firstSeason=s.firstSeason,
-        lastSeason=s.lastSeason,
-        career=ConstructorCareer(
-            starts=s.starts,
-            wins=s.wins,
-            poles=s.poles,
-            podiums=s.podiums,
-            fastest_laps=s.fastest_laps,
-            points=s.points,
-            championships=s.championships,
-            dnfs=s.dnfs,
-        ),
-        seasons=[
-            ConstructorSeason(
-                season=x["season"],
-                drivers=x["drivers"].split(",") if x["drivers"] else [],
-                starts=x["starts"],
-                wins=x["wins"],
-                podiums=x["podiums"],
-                poles=x["poles"],
-                points=float(x["points"]),
-                position=x["position"],
-            )
-            for x in seasons
-        ],
-        elo=ConstructorElo(current=row["elo"], peak=row["elo_peak"]),
-    )
+    return ConstructorDetail(**constructor_identity(row), **detail_parts(row, seasons, "drivers"))

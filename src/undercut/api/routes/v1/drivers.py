@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
     Limit,
     Listing,
@@ -22,6 +23,7 @@ from undercut.api.routes.v1.common import (
     same_text,
     search_condition,
 )
+from undercut.serving.documents import career_totals, detail_parts, driver_identity
 
 router = APIRouter(prefix="/drivers", tags=["drivers"])
 
@@ -33,32 +35,18 @@ DRIVERS = Listing(
     sorts={
         "name": "family_name",
         "driverId": "driver_id",
-        "starts": "starts",
-        "wins": "wins",
-        "podiums": "podiums",
-        "poles": "poles",
-        "points": "points",
-        "championships": "championships",
-        "elo": "elo",
-        "firstSeason": "first_season",
-        "lastSeason": "last_season",
+        **CAREER_SORTS,
         "dateOfBirth": "date_of_birth",
     },
 )
 
 
-class Career(BaseModel):
+class Career(CareerTotals):
     """Official definitions: a start is a race started; a pole is the pole as awarded;
     points include sprint points; a DNF is a start without a classification."""
 
-    starts: int
-    wins: int
-    poles: int
-    podiums: int
     fastest_laps: int = Field(description="Fastest race laps (Ergast records them from 2004).")
-    points: float
     championships: int = Field(description="Drivers' titles (completed seasons only).")
-    dnfs: int
 
 
 class DriverSummary(BaseModel):
@@ -116,27 +104,7 @@ class DriverDetail(BaseModel):
 
 
 def _summary(row: dict[str, Any]) -> DriverSummary:
-    return DriverSummary(
-        driverId=row["driver_id"],
-        code=row["code"],
-        permanentNumber=row["permanent_number"],
-        givenName=row["given_name"],
-        familyName=row["family_name"],
-        nationality=row["nationality"],
-        dateOfBirth=row["date_of_birth"],
-        racesEntered=row["races_entered"],
-        firstSeason=row["first_season"],
-        lastSeason=row["last_season"],
-        starts=row["starts"],
-        wins=row["wins"],
-        podiums=row["podiums"],
-        poles=row["poles"],
-        fastest_laps=row["fastest_laps"],
-        points=float(row["points"]),
-        championships=row["championships"],
-        dnfs=row["dnfs"],
-        elo=row["elo"],
-    )
+    return DriverSummary(**driver_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[DriverSummary])
@@ -171,40 +139,4 @@ def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
     row = DRIVERS.get(reader, driver_id)
     seasons = run(reader, "driver_seasons", driver_id=driver_id)
-    summary = _summary(row)
-    return DriverDetail(
-        driverId=summary.driverId,
-        code=summary.code,
-        permanentNumber=summary.permanentNumber,
-        givenName=summary.givenName,
-        familyName=summary.familyName,
-        nationality=summary.nationality,
-        dateOfBirth=summary.dateOfBirth,
-        racesEntered=summary.racesEntered,
-        firstSeason=summary.firstSeason,
-        lastSeason=summary.lastSeason,
-        career=Career(
-            starts=summary.starts,
-            wins=summary.wins,
-            poles=summary.poles,
-            podiums=summary.podiums,
-            fastest_laps=summary.fastest_laps,
-            points=summary.points,
-            championships=summary.championships,
-            dnfs=summary.dnfs,
-        ),
-        seasons=[
-            DriverSeason(
-                season=s["season"],
-                constructors=(s["constructors"] or "").split(",") if s["constructors"] else [],
-                starts=s["starts"],
-                wins=s["wins"],
-                podiums=s["podiums"],
-                poles=s["poles"],
-                points=float(s["points"]),
-                position=s["position"],
-            )
-            for s in seasons
-        ],
-        elo=Elo(current=row["elo"], peak=row["elo_peak"]),
-    )
+    return DriverDetail(**driver_identity(row), **detail_parts(row, seasons, "constructors"))
