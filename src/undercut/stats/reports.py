@@ -15,6 +15,12 @@ from typing import Any
 from undercut.config import Settings
 from undercut.errors import NotFoundError
 from undercut.notebook import Warehouse
+from undercut.serving.documents import (
+    career_totals,
+    constructor_identity,
+    detail_parts,
+    driver_identity,
+)
 from undercut.serving.sql import query
 from undercut.serving.store import DuckReader, Reader
 
@@ -85,62 +91,23 @@ _EXAMPLES = {
 
 
 def _career(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "starts": row["starts"],
-        "wins": row["wins"],
-        "poles": row["poles"],
-        "podiums": row["podiums"],
-        "fastest_laps": row["fastest_laps"],
-        "points": round(float(row["points"] or 0), 2),
-        "championships": row["championships"],
-        "dnfs": row["dnfs"],
-    }
-
-
-def _driver_identity(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "driverId": row["driver_id"],
-        "code": row["code"],
-        "permanentNumber": row["permanent_number"],
-        "givenName": row["given_name"],
-        "familyName": row["family_name"],
-        "nationality": row["nationality"],
-        "dateOfBirth": row["date_of_birth"],
-        "racesEntered": row["races_entered"],
-        "firstSeason": row["first_season"],
-        "lastSeason": row["last_season"],
-    }
+    """The API's career totals, points rounded to hundredths for the terminal."""
+    return {**career_totals(row), "points": round(float(row["points"] or 0), 2)}
 
 
 def drivers(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
     """Every driver with career totals (as ``GET /api/v1/drivers`` items)."""
     rows = _sorted(r, "driver_careers", DRIVER_SORTS[sort], "driver_id", limit)
-    return [{**_driver_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
+    return [{**driver_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
 
 
 def _detail(
     row: dict[str, Any], identity: dict[str, Any], seasons: list[dict[str, Any]], mates: str
 ) -> dict[str, Any]:
-    """Identity, career, seasons (``mates``: the list column, constructors of a driver or
-    drivers of a constructor) and Elo, as the API's detail documents."""
-    return {
-        **identity,
-        "career": _career(row),
-        "seasons": [
-            {
-                "season": s["season"],
-                mates: s[mates].split(",") if s[mates] else [],
-                "starts": s["starts"],
-                "wins": s["wins"],
-                "podiums": s["podiums"],
-                "poles": s["poles"],
-                "points": float(s["points"] or 0),
-                "position": s["position"],
-            }
-            for s in seasons
-        ],
-        "elo": {"current": row["elo"], "peak": row["elo_peak"]},
-    }
+    """The API's detail document (``mates``: the list column, constructors of a driver or
+    drivers of a constructor), but with career points rounded as in a list (``career``
+    keeps its place among the keys)."""
+    return {**identity, **detail_parts(row, seasons, mates), "career": _career(row)}
 
 
 def driver(r: Reader, driver_id: str) -> dict[str, Any]:
@@ -151,24 +118,13 @@ def driver(r: Reader, driver_id: str) -> dict[str, Any]:
     """
     row = _only(r, "driver_careers", "driver_id", driver_id, "driver")
     seasons = _run(r, "driver_seasons", driver_id=driver_id)
-    return _detail(row, _driver_identity(row), seasons, "constructors")
-
-
-def _constructor_identity(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "constructorId": row["constructor_id"],
-        "name": row["constructor_name"],
-        "nationality": row["nationality"],
-        "racesEntered": row["races_entered"],
-        "firstSeason": row["first_season"],
-        "lastSeason": row["last_season"],
-    }
+    return _detail(row, driver_identity(row), seasons, "constructors")
 
 
 def constructors(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
     """Every constructor with career totals (as ``GET /api/v1/constructors`` items)."""
     rows = _sorted(r, "constructor_careers", CONSTRUCTOR_SORTS[sort], "constructor_id", limit)
-    return [{**_constructor_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
+    return [{**constructor_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
 
 
 def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
@@ -179,7 +135,7 @@ def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
     """
     row = _only(r, "constructor_careers", "constructor_id", constructor_id, "constructor")
     seasons = _run(r, "constructor_seasons", constructor_id=constructor_id)
-    return _detail(row, _constructor_identity(row), seasons, "drivers")
+    return _detail(row, constructor_identity(row), seasons, "drivers")
 
 
 def _circuit(row: dict[str, Any]) -> dict[str, Any]:

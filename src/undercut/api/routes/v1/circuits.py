@@ -10,27 +10,31 @@ from pydantic import BaseModel, Field
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
     Limit,
+    Listing,
     Offset,
     Page,
     Search,
-    order_by,
-    page,
     run,
+    same_text,
     search_condition,
 )
-from undercut.errors import NotFoundError
 
 router = APIRouter(prefix="/circuits", tags=["circuits"])
 
 CircuitId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `monza`.")]
-SORTS = {
-    "name": "circuit_name",
-    "circuitId": "circuit_id",
-    "country": "country",
-    "racesHeld": "races_held",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
-}
+CIRCUITS = Listing(
+    query="circuit_summaries",
+    key="circuit_id",
+    noun="circuit",
+    sorts={
+        "name": "circuit_name",
+        "circuitId": "circuit_id",
+        "country": "country",
+        "racesHeld": "races_held",
+        "firstSeason": "first_season",
+        "lastSeason": "last_season",
+    },
+)
 
 
 class CircuitSummary(BaseModel):
@@ -83,30 +87,18 @@ def list_circuits(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-            ),
-        ),
-    ] = None,
+    sort: Annotated[str | None, CIRCUITS.sort_param()] = None,
     country: Annotated[str | None, Query(max_length=60)] = None,
     q: Search = None,
 ) -> Page[CircuitSummary]:
     """Every circuit, filtered by country or name, sorted and paged."""
-    params: dict[str, Any] = {}
-    where = search_condition(q, ["circuit_id", "circuit_name", "locality"], params)
-    if country:
-        where.append("lower(country) = lower(:country)")
-        params["country"] = country
-    total, rows = page(
+    total, rows = CIRCUITS.page(
         reader,
-        "circuit_summaries",
-        where=where,
-        params=params,
-        order=order_by(sort, SORTS, "name", "circuit_id"),
+        [
+            search_condition(q, ["circuit_id", "circuit_name", "locality"]),
+            same_text("country", country),
+        ],
+        sort=sort,
         limit=limit,
         offset=offset,
     )
@@ -118,21 +110,11 @@ def list_circuits(
 @router.get("/{circuit_id}", response_model=CircuitDetail)
 def get_circuit(circuit_id: CircuitId, reader: WarehouseDep) -> CircuitDetail:
     """One circuit: where, how often, its race lap record and every winner."""
-    _, rows = page(
-        reader,
-        "circuit_summaries",
-        where=["circuit_id = :circuit_id"],
-        params={"circuit_id": circuit_id},
-        order="circuit_id",
-        limit=1,
-        offset=0,
-    )
-    if not rows:
-        raise NotFoundError(f"circuit {circuit_id!r} not found")
+    row = CIRCUITS.get(reader, circuit_id)
     record = run(reader, "circuit_lap_record", circuit_id=circuit_id)
     winners = run(reader, "circuit_winners", circuit_id=circuit_id)
     return CircuitDetail(
-        **_summary(rows[0]),
+        **_summary(row),
         lapRecord=LapRecord(
             time=record[0]["time_text"],
             ms=record[0]["ms"],

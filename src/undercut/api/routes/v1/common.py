@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -20,7 +21,6 @@ Season = Annotated[int, Query(ge=1950, le=2100)]
 Search = Annotated[
     str | None, Query(max_length=100, description="Case-insensitive substring of the name or id.")
 ]
-SEASON_ENTRANTS = "select {column} from silver.race_results where season = :season"
 SeasonFilter = Annotated[
     int | None,
     Query(ge=1950, le=2100, description=("Only those with a race entry in this season.")),
@@ -88,9 +88,91 @@ def page(
     return int(reader.fetch(count_sql, params)[0]["n"]), []
 
 
-def search_condition(q: str | None, columns: list[str], params: dict[str, Any]) -> list[str]:
-    """A case-insensitive substring filter over several columns (the value is a parameter)."""
+class Condition(NamedTuple):
+    """One condition of a list query and the values it binds (values never enter the SQL
+    text)."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+def search_condition(q: str | None, columns: list[str]) -> Condition | None:
+    """A case-insensitive substring filter over several columns."""
     if not q:
-        return []
-    params["q"] = "%" + q.lower().replace("\\", "").replace("%", "") + "%"
-    return ["(" + " or ".join(f"lower(coalesce({c}, '')) like :q" for c in columns) + ")"]
+        return None
+    pattern = "%" + q.lower().replace("\\", "").replace("%", "") + "%"
+    any_column = " or ".join(f"lower(coalesce({c}, '')) like :q" for c in columns)
+    return Condition(f"({any_column})", {"q": pattern})
+
+
+def same_text(column: str, value: str | None) -> Condition | None:
+    """``column`` equals ``value`` but for case (the parameter is named after the column)."""
+    if not value:
+        return None
+    return Condition(f"lower({column}) = lower(:{column})", {column: value})
+
+
+def entered_in(season: int | None, key: str) -> Condition | None:
+    """Only the drivers or constructors (by their ``key`` column) with a race entry in
+    ``season``."""
+    if season is None:
+        return None
+    entrants = f"select {key} from silver.race_results where season = :season"
+    return Condition(f"{key} in ({entrants})", {"season": season})
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A resource whose list and detail endpoints read the same named query, so that a
+    detail never disagrees with its list item and ``sort`` keys, tie-breaks and the 404
+    are decided in one place."""
+
+    query: str
+    key: str
+    noun: str
+    sorts: dict[str, str]
+
+    def sort_param(self) -> Any:
+        return Query(
+            max_length=40,
+            description=(
+                "One of "
+                + ", ".join(self.sorts)
+                + "; prefix `-` to sort descending. Default `name`."
+            ),
+        )
+
+    def page(
+        self,
+        reader: Reader,
+        filters: list[Condition | None],
+        *,
+        sort: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """The total matching every filter that applies, and one sorted page of rows."""
+        conditions = [f for f in filters if f is not None]
+        return page(
+            reader,
+            self.query,
+            where=[c.sql for c in conditions],
+            params={name: v for c in conditions for name, v in c.params.items()},
+            order=order_by(sort, self.sorts, "name", self.key),
+            limit=limit,
+            offset=offset,
+        )
+
+    def get(self, reader: Reader, value: str) -> dict[str, Any]:
+        _, rows = page(
+            reader,
+            self.query,
+            where=[f"{self.key} = :{self.key}"],
+            params={self.key: value},
+            order=self.key,
+            limit=1,
+            offset=0,
+        )
+        if not rows:
+            raise NotFoundError(f"{self.noun} {value!r} not found")
+        return rows[0]

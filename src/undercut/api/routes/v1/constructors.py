@@ -4,56 +4,47 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
-    SEASON_ENTRANTS,
     Limit,
+    Listing,
     Nationality,
     Offset,
     Page,
     Search,
     SeasonFilter,
-    order_by,
-    page,
+    entered_in,
     run,
+    same_text,
     search_condition,
 )
-from undercut.errors import NotFoundError
+from undercut.serving.documents import career_totals, constructor_identity, detail_parts
 
 router = APIRouter(prefix="/constructors", tags=["constructors"])
 
 ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
-SORTS = {
-    "name": "constructor_name",
-    "constructorId": "constructor_id",
-    "starts": "starts",
-    "wins": "wins",
-    "podiums": "podiums",
-    "poles": "poles",
-    "points": "points",
-    "championships": "championships",
-    "elo": "elo",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
-}
+CONSTRUCTORS = Listing(
+    query="constructor_careers",
+    key="constructor_id",
+    noun="constructor",
+    sorts={
+        "name": "constructor_name",
+        "constructorId": "constructor_id",
+        **CAREER_SORTS,
+    },
+)
 
 
-class ConstructorCareer(BaseModel):
+class ConstructorCareer(CareerTotals):
     """Starts and wins count races (one per race however many cars); podiums, fastest laps
     and DNFs count cars; points are constructors' championship points (awarded from 1958,
     sprints included), as in gold.constructor_summary."""
 
-    starts: int
-    wins: int
-    poles: int
-    podiums: int
-    fastest_laps: int
-    points: float
     championships: int = Field(description="Constructors' titles (completed seasons only).")
-    dnfs: int
 
 
 class ConstructorSummary(BaseModel):
@@ -103,23 +94,7 @@ class ConstructorDetail(BaseModel):
 
 
 def _summary(row: dict[str, Any]) -> ConstructorSummary:
-    return ConstructorSummary(
-        constructorId=row["constructor_id"],
-        name=row["constructor_name"],
-        nationality=row["nationality"],
-        racesEntered=row["races_entered"],
-        firstSeason=row["first_season"],
-        lastSeason=row["last_season"],
-        starts=row["starts"],
-        wins=row["wins"],
-        podiums=row["podiums"],
-        poles=row["poles"],
-        fastest_laps=row["fastest_laps"],
-        points=float(row["points"]),
-        championships=row["championships"],
-        dnfs=row["dnfs"],
-        elo=row["elo"],
-    )
+    return ConstructorSummary(**constructor_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[ConstructorSummary])
@@ -127,34 +102,20 @@ def list_constructors(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-            ),
-        ),
-    ] = None,
+    sort: Annotated[str | None, CONSTRUCTORS.sort_param()] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[ConstructorSummary]:
     """Every constructor with career totals, filtered, sorted and paged."""
-    params: dict[str, Any] = {}
-    where = search_condition(q, ["constructor_id", "constructor_name"], params)
-    if nationality:
-        where.append("lower(nationality) = lower(:nationality)")
-        params["nationality"] = nationality
-    if season is not None:
-        where.append(f"constructor_id in ({SEASON_ENTRANTS.format(column='constructor_id')})")
-        params["season"] = season
-    total, rows = page(
+    total, rows = CONSTRUCTORS.page(
         reader,
-        "constructor_careers",
-        where=where,
-        params=params,
-        order=order_by(sort, SORTS, "name", "constructor_id"),
+        [
+            search_condition(q, ["constructor_id", "constructor_name"]),
+            same_text("nationality", nationality),
+            entered_in(season, "constructor_id"),
+        ],
+        sort=sort,
         limit=limit,
         offset=offset,
     )
@@ -166,49 +127,6 @@ def list_constructors(
 @router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
-    _, rows = page(
-        reader,
-        "constructor_careers",
-        where=["constructor_id = :constructor_id"],
-        params={"constructor_id": constructor_id},
-        order="constructor_id",
-        limit=1,
-        offset=0,
-    )
-    if not rows:
-        raise NotFoundError(f"constructor {constructor_id!r} not found")
-    row = rows[0]
-    s = _summary(row)
+    row = CONSTRUCTORS.get(reader, constructor_id)
     seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
-    return ConstructorDetail(
-        constructorId=s.constructorId,
-        name=s.name,
-        nationality=s.nationality,
-        racesEntered=s.racesEntered,
-        firstSeason=s.firstSeason,
-        lastSeason=s.lastSeason,
-        career=ConstructorCareer(
-            starts=s.starts,
-            wins=s.wins,
-            poles=s.poles,
-            podiums=s.podiums,
-            fastest_laps=s.fastest_laps,
-            points=s.points,
-            championships=s.championships,
-            dnfs=s.dnfs,
-        ),
-        seasons=[
-            ConstructorSeason(
-                season=x["season"],
-                drivers=x["drivers"].split(",") if x["drivers"] else [],
-                starts=x["starts"],
-                wins=x["wins"],
-                podiums=x["podiums"],
-                poles=x["poles"],
-                points=float(x["points"]),
-                position=x["position"],
-            )
-            for x in seasons
-        ],
-        elo=ConstructorElo(current=row["elo"], peak=row["elo_peak"]),
-    )
+    return ConstructorDetail(**constructor_identity(row), **detail_parts(row, seasons, "drivers"))

@@ -5,56 +5,48 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
-    SEASON_ENTRANTS,
     Limit,
+    Listing,
     Nationality,
     Offset,
     Page,
     Search,
     SeasonFilter,
-    order_by,
-    page,
+    entered_in,
     run,
+    same_text,
     search_condition,
 )
-from undercut.errors import NotFoundError
+from undercut.serving.documents import career_totals, detail_parts, driver_identity
 
 router = APIRouter(prefix="/drivers", tags=["drivers"])
 
 DriverId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `hamilton`.")]
-SORTS = {
-    "name": "family_name",
-    "driverId": "driver_id",
-    "starts": "starts",
-    "wins": "wins",
-    "podiums": "podiums",
-    "poles": "poles",
-    "points": "points",
-    "championships": "championships",
-    "elo": "elo",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
-    "dateOfBirth": "date_of_birth",
-}
+DRIVERS = Listing(
+    query="driver_careers",
+    key="driver_id",
+    noun="driver",
+    sorts={
+        "name": "family_name",
+        "driverId": "driver_id",
+        **CAREER_SORTS,
+        "dateOfBirth": "date_of_birth",
+    },
+)
 
 
-class Career(BaseModel):
+class Career(CareerTotals):
     """Official definitions: a start is a race started; a pole is the pole as awarded;
     points include sprint points; a DNF is a start without a classification."""
 
-    starts: int
-    wins: int
-    poles: int
-    podiums: int
     fastest_laps: int = Field(description="Fastest race laps (Ergast records them from 2004).")
-    points: float
     championships: int = Field(description="Drivers' titles (completed seasons only).")
-    dnfs: int
 
 
 class DriverSummary(BaseModel):
@@ -112,27 +104,7 @@ class DriverDetail(BaseModel):
 
 
 def _summary(row: dict[str, Any]) -> DriverSummary:
-    return DriverSummary(
-        driverId=row["driver_id"],
-        code=row["code"],
-        permanentNumber=row["permanent_number"],
-        givenName=row["given_name"],
-        familyName=row["family_name"],
-        nationality=row["nationality"],
-        dateOfBirth=row["date_of_birth"],
-        racesEntered=row["races_entered"],
-        firstSeason=row["first_season"],
-        lastSeason=row["last_season"],
-        starts=row["starts"],
-        wins=row["wins"],
-        podiums=row["podiums"],
-        poles=row["poles"],
-        fastest_laps=row["fastest_laps"],
-        points=float(row["points"]),
-        championships=row["championships"],
-        dnfs=row["dnfs"],
-        elo=row["elo"],
-    )
+    return DriverSummary(**driver_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[DriverSummary])
@@ -140,34 +112,20 @@ def list_drivers(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "One of " + ", ".join(SORTS) + "; prefix `-` to sort descending. Default `name`."
-            ),
-        ),
-    ] = None,
+    sort: Annotated[str | None, DRIVERS.sort_param()] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[DriverSummary]:
     """Every driver with career totals, filtered, sorted and paged."""
-    params: dict[str, Any] = {}
-    where = search_condition(q, ["driver_id", "given_name", "family_name", "code"], params)
-    if nationality:
-        where.append("lower(nationality) = lower(:nationality)")
-        params["nationality"] = nationality
-    if season is not None:
-        where.append(f"driver_id in ({SEASON_ENTRANTS.format(column='driver_id')})")
-        params["season"] = season
-    total, rows = page(
+    total, rows = DRIVERS.page(
         reader,
-        "driver_careers",
-        where=where,
-        params=params,
-        order=order_by(sort, SORTS, "name", "driver_id"),
+        [
+            search_condition(q, ["driver_id", "given_name", "family_name", "code"]),
+            same_text("nationality", nationality),
+            entered_in(season, "driver_id"),
+        ],
+        sort=sort,
         limit=limit,
         offset=offset,
     )
@@ -179,54 +137,6 @@ def list_drivers(
 @router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
-    sql_where = ["driver_id = :driver_id"]
-    _, rows = page(
-        reader,
-        "driver_careers",
-        where=sql_where,
-        params={"driver_id": driver_id},
-        order="driver_id",
-        limit=1,
-        offset=0,
-    )
-    if not rows:
-        raise NotFoundError(f"driver {driver_id!r} not found")
-    row = rows[0]
+    row = DRIVERS.get(reader, driver_id)
     seasons = run(reader, "driver_seasons", driver_id=driver_id)
-    summary = _summary(row)
-    return DriverDetail(
-        driverId=summary.driverId,
-        code=summary.code,
-        permanentNumber=summary.permanentNumber,
-        givenName=summary.givenName,
-        familyName=summary.familyName,
-        nationality=summary.nationality,
-        dateOfBirth=summary.dateOfBirth,
-        racesEntered=summary.racesEntered,
-        firstSeason=summary.firstSeason,
-        lastSeason=summary.lastSeason,
-        career=Career(
-            starts=summary.starts,
-            wins=summary.wins,
-            poles=summary.poles,
-            podiums=summary.podiums,
-            fastest_laps=summary.fastest_laps,
-            points=summary.points,
-            championships=summary.championships,
-            dnfs=summary.dnfs,
-        ),
-        seasons=[
-            DriverSeason(
-                season=s["season"],
-                constructors=(s["constructors"] or "").split(",") if s["constructors"] else [],
-                starts=s["starts"],
-                wins=s["wins"],
-                podiums=s["podiums"],
-                poles=s["poles"],
-                points=float(s["points"]),
-                position=s["position"],
-            )
-            for s in seasons
-        ],
-        elo=Elo(current=row["elo"], peak=row["elo_peak"]),
-    )
+    return DriverDetail(**driver_identity(row), **detail_parts(row, seasons, "constructors"))

@@ -132,17 +132,6 @@ class AccuracySummary(BaseModel):
     mae_position: float | None
 
 
-METRICS = (
-    "winner_log_loss",
-    "win_brier",
-    "top1_hit",
-    "podium_brier",
-    "points_brier",
-    "spearman",
-    "mae_position",
-)
-
-
 def _mean(values: list[Any]) -> float | None:
     numbers = [float(v) for v in values if v is not None and float(v) == float(v)]
     return sum(numbers) / len(numbers) if numbers else None
@@ -163,7 +152,7 @@ def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
                 races=len(rows),
                 first_race=f"{races[0][0]}:{races[0][1]}",
                 last_race=f"{races[-1][0]}:{races[-1][1]}",
-                **{name: _mean([r.get(name) for r in rows]) for name in METRICS},
+                **{name: _mean([r.get(name) for r in rows]) for name in store.ACCURACY_COLUMNS},
             )
         )
     return summaries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -63,7 +63,10 @@ class Progression(BaseModel):
     drivers: list[DriverProgression]
 
 
-def _after_round(reader: Reader, season: int, round: int | None, kind: str) -> int:
+Kind = Literal["drivers", "constructors"]
+
+
+def _after_round(reader: Reader, season: int, round: int | None, kind: Kind) -> int:
     latest = run(reader, "standings_rounds", season=season)[0][f"{kind}_round"]
     if latest is None:
         raise NotFoundError(f"season {season} has no {kind}' standings")
@@ -72,25 +75,33 @@ def _after_round(reader: Reader, season: int, round: int | None, kind: str) -> i
     return int(round if round is not None else latest)
 
 
+def _championship(
+    reader: Reader, season: int, round: int | None, kind: Kind
+) -> tuple[int, list[dict[str, Any]]]:
+    """The round the championship stands after, and its entries: the two championships
+    differ only in whose ref (``driverId`` or ``constructorId``) an entry carries."""
+    after = _after_round(reader, season, round, kind)
+    who = kind.removesuffix("s")
+    rows = run(reader, f"{who}_standings", season=season, round=after)
+    return after, [
+        {
+            "position": r["position"],
+            f"{who}Id": r[f"{who}_id"],
+            "points": r["points"] or 0,
+            "wins": r["wins"] or 0,
+        }
+        for r in rows
+    ]
+
+
 @router.get("/{season}/drivers", response_model=DriverStandings)
 def driver_standings(
     season: SeasonPath, reader: WarehouseDep, round: RoundQuery = None
 ) -> DriverStandings:
     """The drivers' championship after a round (default: the newest)."""
-    after = _after_round(reader, season, round, "drivers")
-    rows = run(reader, "driver_standings", season=season, round=after)
+    after, entries = _championship(reader, season, round, "drivers")
     return DriverStandings(
-        season=season,
-        after_round=after,
-        drivers=[
-            DriverStanding(
-                position=r["position"],
-                driverId=r["driver_id"],
-                points=r["points"] or 0,
-                wins=r["wins"] or 0,
-            )
-            for r in rows
-        ],
+        season=season, after_round=after, drivers=[DriverStanding(**e) for e in entries]
     )
 
 
@@ -99,20 +110,11 @@ def constructor_standings(
     season: SeasonPath, reader: WarehouseDep, round: RoundQuery = None
 ) -> ConstructorStandings:
     """The constructors' championship after a round (there is none before 1958)."""
-    after = _after_round(reader, season, round, "constructors")
-    rows = run(reader, "constructor_standings", season=season, round=after)
+    after, entries = _championship(reader, season, round, "constructors")
     return ConstructorStandings(
         season=season,
         after_round=after,
-        constructors=[
-            ConstructorStanding(
-                position=r["position"],
-                constructorId=r["constructor_id"],
-                points=r["points"] or 0,
-                wins=r["wins"] or 0,
-            )
-            for r in rows
-        ],
+        constructors=[ConstructorStanding(**e) for e in entries],
     )
 
 

@@ -1,0 +1,34 @@
+"""What the driver and constructor resources share: ``*_careers`` rows name their totals
+alike, so both lists sort by them and both details' ``career`` objects have one shape (the
+fields themselves come from ``undercut.serving.documents``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+CAREER_SORTS = {
+    "starts": "starts",
+    "wins": "wins",
+    "podiums": "podiums",
+    "poles": "poles",
+    "points": "points",
+    "championships": "championships",
+    "elo": "elo",
+    "firstSeason": "first_season",
+    "lastSeason": "last_season",
+}
+
+
+class CareerTotals(BaseModel):
+    """The ``career`` object of a detail, in the order the API has always written it;
+    each resource's subclass documents its own definitions."""
+
+    starts: int
+    wins: int
+    poles: int
+    podiums: int
+    fastest_laps: int
+    points: float
+    championships: int
+    dnfs: int
