@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from undercut.appdb.base import Base, session_factory
 from undercut.config import Settings
+from undercut.ml.metrics import METRICS
 
 
 def _now() -> datetime:
@@ -53,15 +54,8 @@ class PredictionAccuracy(Base):
     mae_position: Mapped[float] = mapped_column(Float)
 
 
-ACCURACY_COLUMNS = (
-    "winner_log_loss",
-    "win_brier",
-    "top1_hit",
-    "podium_brier",
-    "points_brier",
-    "spearman",
-    "mae_position",
-)
+# one accuracy column per metric, named as the metric
+ACCURACY_COLUMNS = METRICS
 
 
 def store_prediction(settings: Settings, document: dict[str, Any], input_hash: str) -> int:

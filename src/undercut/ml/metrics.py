@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import spearmanr
 
 METRICS = (
     "winner_log_loss",
@@ -35,6 +34,10 @@ def race_metrics(
     actual_position: npt.ArrayLike,
 ) -> dict[str, float]:
     """Metrics of one race; ``actual_position`` is the finishing order (1 = winner)."""
+    # Imported here: the app database and the API read ``METRICS`` from this module and
+    # should not load scipy to do so.
+    from scipy.stats import spearmanr
+
     win = np.asarray(p_win, dtype=float)
     actual = np.asarray(actual_position, dtype=float)
     won = (actual == actual.min()).astype(float)
