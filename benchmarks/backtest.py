@@ -29,9 +29,11 @@ from undercut.ml.model import ModelParams
 from undercut.ml.train import parse_race
 
 HEADLINE = ("winner_log_loss", "top1_hit", "podium_brier", "spearman")
-# The goal for the undercut model, and its simple anchor (grid + Elo logistic).
+# The goal for the undercut model; it is compared with the simplest model that knows both
+# the grid and the pecking order too, the grid + form logistic baseline, measured in the
+# same run.
 TARGETS = {"winner_log_loss": 1.18, "top1_hit": 0.60, "podium_brier": 0.063, "spearman": 0.68}
-ANCHOR = {"winner_log_loss": 1.236, "top1_hit": 0.593, "podium_brier": 0.0648, "spearman": 0.669}
+ANCHOR = "grid_logistic"
 HIGHER_IS_BETTER = {"top1_hit", "spearman"}
 
 
@@ -94,14 +96,18 @@ def main() -> None:
             cells.append(f"{statistics.mean(values):.4f} +- {sd:.4f}")
         print(f"{name:20s}" + "".join(f"{c:>22s}" for c in cells))
 
-    print("\nundercut model (lightgbm, mean over seeds) against the goal")
+    print(f"\nundercut model (lightgbm, mean over seeds) against the goal and {ANCHOR}")
     for metric in HEADLINE:
         value = statistics.mean(r["models"]["lightgbm"][metric] for r in results)
-        goal, anchor = TARGETS[metric], ANCHOR[metric]
-        met = value >= goal if metric in HIGHER_IS_BETTER else value <= goal
+        anchor = statistics.mean(r["models"][ANCHOR][metric] for r in results)
+        goal = TARGETS[metric]
+        if metric in HIGHER_IS_BETTER:
+            met, beats = value >= goal, value > anchor
+        else:
+            met, beats = value <= goal, value < anchor
         print(
-            f"  {metric:16s} {value:.4f}  goal {goal:<6}  anchor {anchor:<6}  "
-            f"{'MET' if met else 'short'}"
+            f"  {metric:16s} {value:.4f}  goal {goal:<6} {'MET' if met else 'short':5s}  "
+            f"{ANCHOR} {anchor:.4f} {'beaten' if beats else 'NOT beaten'}"
         )
     walls = [r["wall"] for r in results]
     print(

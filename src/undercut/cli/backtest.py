@@ -93,10 +93,11 @@ def backtest(
     """Walk-forward backtest: every race of seasons FROM..TO predicted as if live.
 
     At each season start the model is retrained on all earlier seasons (calibration on
-    the two before) and the baselines (grid-slot rates, Elo) are refitted; then every race
-    of the season is predicted from features known before its start. Prints winner log
-    loss, win Brier, top-1 accuracy, podium and points Brier, Spearman rank correlation and
-    MAE of the expected position for each model; the result is also stored for the API.
+    the two before) and the baselines (grid-slot rates, Elo, a grid + form logistic) are
+    refitted; then every race of the season is predicted from features known before its
+    start. Prints winner log loss, win Brier, top-1 accuracy, podium and points Brier,
+    Spearman rank correlation and MAE of the expected position for each model; the result
+    is also stored for the API.
 
     Example: undercut backtest --from 2022 --to 2025 --report backtest.html
     """

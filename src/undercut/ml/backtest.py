@@ -21,7 +21,7 @@ from undercut.errors import InputError
 from undercut.features.build import build_features
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.features.inputs import load_inputs
-from undercut.ml.baselines import EloBaseline, GridSlotBaseline
+from undercut.ml.baselines import EloBaseline, GridSlotBaseline, LogisticBaseline
 from undercut.ml.calibrate import RaceProbabilities
 from undercut.ml.metrics import METRICS, mean_metrics, race_metrics
 from undercut.ml.model import ModelParams, fit_model
@@ -31,6 +31,7 @@ MODELS = {
     "lightgbm_prequali": "undercut: LightGBM ranker + pace logit (before qualifying)",
     "grid_slot": "grid-slot baseline",
     "elo": "Elo baseline",
+    "grid_logistic": "grid + form logistic baseline",
 }
 CALIBRATION_BINS = 10
 
@@ -87,6 +88,7 @@ def run_backtest_frame(
         )
         grid = GridSlotBaseline.fit(frame, cutoff)
         elo = EloBaseline.fit(frame, cutoff)
+        logistic = LogisticBaseline.fit(frame, cutoff)
         test = finished[finished["season"] == season]
         sample_seed = 1000 * params.seed
         for i, (race_idx, race) in enumerate(test.groupby("race_idx", sort=True)):
@@ -100,6 +102,7 @@ def run_backtest_frame(
                 ),
                 "grid_slot": grid.predict(race),
                 "elo": elo.predict(race, seed=sample_seed + i),
+                "grid_logistic": logistic.predict(race),
             }
             for name, probs in predictions.items():
                 metrics = race_metrics(

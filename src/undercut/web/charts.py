@@ -34,6 +34,7 @@ MODEL_COLOURS = {
     "lightgbm_prequali": "#56B4E9",
     "grid_slot": "#D55E00",
     "elo": "#009E73",
+    "grid_logistic": "#CC79A7",
 }
 METRIC_LABELS = {
     "winner_log_loss": "Winner log loss (lower is better)",
