@@ -12,16 +12,21 @@
 --             gold.scoring_adjustments
 with scored as (select * from gold.scored_results),
 
--- every result once per championship it scores in (the constructors' from 1958)
+-- every result once per championship it scores in (the constructors' from 1958). score:
+-- what the best-N rules count as one score. A driver's race results count one by one (a
+-- driver who shared two cars in a race, as until 1957, has two scores: Fangio's 1956
+-- total of 30 drops his half share of Castellotti's 4th place at Monaco); a constructor's
+-- cars of one round make one score.
 entries as (
     select
         'drivers' as championship, season, round, session, position, position_order,
-        driver_id as competitor_id, driver_points as points
+        driver_id as competitor_id, driver_points as points,
+        case when session = 'race' then position_order else 0 end as score
     from scored
     union all
     select
         'constructors', season, round, session, position, position_order,
-        constructor_id, constructor_points
+        constructor_id, constructor_points, 0
     from scored
     where season >= 1958
 ),
@@ -32,19 +37,20 @@ exclusions as (select * from gold.scoring_exclusions),
 
 adjustments as (select * from gold.scoring_adjustments),
 
-per_round as (
+per_score as (
     select
         championship,
         season,
         round,
         competitor_id,
+        score,
         sum(points) as points,
         count(*) filter (where session = 'race' and position = 1) as wins,
         coalesce(list(position) filter (where session = 'race' and position is not null),
             []) as finishes,
         coalesce(list(position_order) filter (where session = 'race'), []) as orders
     from entries
-    group by championship, season, round, competitor_id
+    group by championship, season, round, competitor_id, score
 ),
 
 rounds as (
@@ -68,7 +74,7 @@ to_date as (
         d.block,
         d.best_n
     from rounds as r
-    inner join per_round as p
+    inner join per_score as p
         on p.championship = r.championship and p.season = r.season
         and p.round <= r.after_round
     left join drop_rules as d

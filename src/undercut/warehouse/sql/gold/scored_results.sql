@@ -68,8 +68,10 @@ with_rules as (
         coalesce(f.fastest_lap_awarded, true) as fastest_lap_awarded,
         coalesce(dp.points, 0.0) as driver_scale_points,
         coalesce(cp.points, 0.0) as constructor_scale_points,
+        -- the eligible drivers who shared the car (one when it was not shared)
         case when res.position is null then 1
-            else count(*) over (partition by res.session, res.season, res.round, res.position)
+            else greatest(count(res.points_position) over (
+                partition by res.session, res.season, res.round, res.position), 1)
         end as car_drivers
     from points_places as res
     inner join rules as ru on res.season between ru.first_season and ru.last_season
