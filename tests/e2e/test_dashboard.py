@@ -79,9 +79,10 @@ def test_season_standings_then_click_through_to_a_driver(server: LiveServer, pag
 def test_model_page_shows_backtest_against_baselines(server: LiveServer, page: Any) -> None:
     page.goto(server.url + "/model")
     summary = page.locator("#backtest-summary tbody tr")
-    assert summary.count() == 4  # the model before/after qualifying and two baselines
-    text = page.locator("#backtest-summary").inner_text()
-    assert "baseline" in text.lower()
+    assert summary.count() == 5  # the model before/after qualifying and three baselines
+    text = page.locator("#backtest-summary").inner_text().lower()
+    for baseline in ("grid-slot baseline", "elo baseline", "grid + form logistic baseline"):
+        assert baseline in text
     assert wait_for_chart(page) >= 4
     assert page.locator(".chart[id^='chart-backtest-calibration']").count() >= 1
     assert page.locator("#live-heading ~ .table-wrap tbody tr").count() >= 1
