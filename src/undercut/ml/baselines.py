@@ -136,8 +136,7 @@ class LogisticBaseline:
     def predict(self, race: pd.DataFrame) -> RaceProbabilities:
         n = len(race)
         if n == 1:
-            one = np.ones(1)
-            return RaceProbabilities(one, one.copy(), one.copy(), one.copy())
+            return RaceProbabilities.sole_starter()
         inputs = conditional_logit.inputs(race, None, LOGISTIC_INPUTS)
         top = [
             normalise_capped(self.top_k[min(k, len(self.top_k)) - 1].predict_proba(inputs)[:, 1], k)

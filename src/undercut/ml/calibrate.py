@@ -53,6 +53,11 @@ class RaceProbabilities:
     p_points: FloatArray
     expected_position: FloatArray
 
+    @classmethod
+    def sole_starter(cls) -> RaceProbabilities:
+        """A field of one: it wins, and finishes on the podium and in the points, first."""
+        return cls(np.ones(1), np.ones(1), np.ones(1), np.ones(1))
+
 
 def softmax(scores: FloatArray, temperature: float) -> FloatArray:
     z = scores / temperature
@@ -149,8 +154,7 @@ def race_probabilities(
     n = len(scores)
     p_win = softmax(scores, temperatures.win)
     if n == 1:
-        one = np.ones(1)
-        return RaceProbabilities(one, one.copy(), one.copy(), one.copy())
+        return RaceProbabilities.sole_starter()
     rng = np.random.default_rng(seed)
     winners = np.arange(n)
     taken = np.zeros((n, samples, n), dtype=bool)
