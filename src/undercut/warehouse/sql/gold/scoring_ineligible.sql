@@ -8,8 +8,8 @@
 -- depends on: (none; a seed)
 with ineligible (season, round, driver_id, passes_down, reason) as (
     values
-        (1958, 8, 'mclaren', false, 'Formula 2 car'),
         (1957, 5, 'collins', false, 'shared the 4th-placed car; its points went to Trintignant'),
+        (1958, 8, 'mclaren', false, 'Formula 2 car'),
         (1963, 4, 'hill', false, 'push-started on the grid'),
         (1967, 7, 'oliver', true, 'Formula 2 car'),
         (1967, 7, 'rees', true, 'Formula 2 car'),
