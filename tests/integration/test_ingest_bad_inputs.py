@@ -40,6 +40,22 @@ def _duplicate_pk(path: Path) -> None:
     path.write_text("\n".join(lines))
 
 
+def _set_field(path: Path, line_no: int, column: str, value: str) -> None:
+    lines = path.read_text().split("\n")
+    header = lines[0].split(",")
+    fields = lines[line_no - 1].split(",")
+    fields[header.index(column)] = value
+    lines[line_no - 1] = ",".join(fields)
+    path.write_text("\n".join(lines))
+
+
+def _truncate_last_line(path: Path, fields: int) -> None:
+    """End the file inside its last row, at a field boundary, without a final newline."""
+    lines = path.read_text().rstrip("\n").split("\n")
+    lines[-1] = ",".join(lines[-1].split(",")[:fields])
+    path.write_text("\n".join(lines))
+
+
 def _unknown_race(path: Path) -> None:
     lines = path.read_text().split("\n")
     fields = lines[9].split(",")
@@ -101,11 +117,93 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
         ValidationError,
         r"results.csv line 2, column 'points'",
     ),
+    "nul_byte": (
+        lambda a: (a / "circuits.csv").write_bytes(
+            (a / "circuits.csv").read_bytes().replace(b"Albert Park", b"Al\x00bert Park", 1)
+        ),
+        ArchiveError,
+        r"circuits.csv line 2, column 'name': control character U\+0000 in 'Al\\x00bert Park",
+    ),
+    "line_break_in_field": (
+        lambda a: (a / "drivers.csv").write_bytes(
+            (a / "drivers.csv").read_bytes().replace(b'"Hamilton"', b'"Hamil\nton"', 1)
+        ),
+        ArchiveError,
+        r"drivers.csv line 2, column 'surname': control character U\+000A in 'Hamil\\nton'",
+    ),
+    "huge_laps": (
+        lambda a: _set_field(a / "results.csv", 2, "laps", "5800000"),
+        ValidationError,
+        r"results.csv line 2, column 'laps': outside 0 \.\. 1000 \(value 5800000\)",
+    ),
+    "huge_points": (
+        lambda a: _set_field(a / "results.csv", 3, "points", "1e308"),
+        ValidationError,
+        r"results.csv line 3, column 'points': outside 0 \.\. 10000 \(value 1e\+308\)",
+    ),
+    "nan_standings_points": (
+        lambda a: _set_field(a / "driver_standings.csv", 4, "points", "nan"),
+        ValidationError,
+        r"driver_standings.csv line 4, column 'points': outside",
+    ),
+    "infinite_latitude": (
+        lambda a: _set_field(a / "circuits.csv", 3, "lat", "inf"),
+        ValidationError,
+        r"circuits.csv line 3, column 'lat': outside -90 \.\. 90",
+    ),
+    "huge_grid": (
+        lambda a: _set_field(a / "results.csv", 4, "grid", "2147483647"),
+        ValidationError,
+        r"results.csv line 4, column 'grid': outside",
+    ),
+    "huge_year": (
+        lambda a: _set_field(a / "seasons.csv", 2, "year", "99999"),
+        ValidationError,
+        r"seasons.csv line 2, column 'year': outside",
+    ),
+    "day_long_qualifying_lap": (
+        lambda a: _set_field(a / "qualifying.csv", 2, "q1", "30:00:00.000"),
+        ValidationError,
+        r"qualifying.csv line 2, column 'q1': outside 0 \.\. 86400000 ms \(value 108000000\)",
+    ),
+    "endless_qualifying_lap": (
+        lambda a: _set_field(a / "qualifying.csv", 2, "q1", "99999:26.572"),
+        ArchiveError,
+        r"qualifying.csv line 2, column 'q1': '99999:26.572' is not a valid duration",
+    ),
+    "truncated_last_row": (
+        lambda a: _truncate_last_line(a / "races.csv", 6),
+        ArchiveError,
+        r"races.csv line 1150: the file ends inside a row \(6 of 18 fields",
+    ),
+    "short_row": (
+        lambda a: _replace_line(a / "results.csv", 5, "4,18,4,4,5,11,4,4,4,5"),
+        ArchiveError,
+        r"results.csv line 5: 10 fields, the header has 18",
+    ),
+    "long_row": (
+        lambda a: _replace_line(
+            a / "qualifying.csv", 3, "2,18,9,2,4,2,1:26.103,1:25.315,1:26.869,9"
+        ),
+        ArchiveError,
+        r"qualifying.csv line 3: 10 fields, the header has 9",
+    ),
 }
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _loaded_state(home: Path) -> dict[str, str]:
+    """Digest of the warehouse and of every bronze and silver file: what a refused ingest
+    must leave alone."""
+    files = [
+        home / "warehouse.duckdb",
+        *(home / "bronze").rglob("*"),
+        *(home / "silver").rglob("*"),
+    ]
+    return {str(p.relative_to(home)): _digest(p) for p in files if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +222,11 @@ def test_broken_archive_is_rejected_and_warehouse_kept(
     home = tmp_path / "home"
     shutil.copytree(good_home, home)
     settings = get_settings(home=str(home))
-    before = _digest(settings.warehouse_path)
+    before = _loaded_state(home)
+    assert any(name.startswith("silver/") for name in before)
     with pytest.raises(error, match=pattern):
         ingest_archive(settings, str(archive_copy))
-    assert _digest(settings.warehouse_path) == before
+    assert _loaded_state(home) == before
     assert not list(home.glob(".warehouse-*")), "temporary warehouse left behind"
 
 

@@ -5,6 +5,10 @@ sniffing guesses wrong on this data (``races.csv`` has 2025 rows with 8 of 18 co
 Columns are matched by header name, not position (``sprint_results.csv`` orders its last
 columns differently from ``results.csv``). Type ``DURATION`` is a lap/session time such
 as ``1:27.452`` that silver stores both as text and as milliseconds.
+
+Every numeric column has physical bounds (``BOUNDS``, by column name): generous, well
+beyond anything a race has produced, but finite, so a corrupt value (``laps=5800000``,
+``points=1e308``, ``nan``) is refused at ingest instead of being served.
 """
 
 from __future__ import annotations
@@ -17,6 +21,56 @@ TXT = "VARCHAR"
 DATE = "DATE"
 TIME = "TIME"
 DURATION = "DURATION"
+NUMERIC = frozenset({INT, DBL, DURATION})
+
+
+# No line of the archive comes near this (its longest is under 500 bytes); a longer one is
+# refused before it is read into memory.
+MAX_LINE_BYTES = 1 << 20
+
+Bound = tuple[float, float]
+
+_ID: Bound = (1, 10_000_000)
+_DAY_MS: Bound = (0, 86_400_000)  # a race, a lap or a pit stop (red flags included)
+_LAP: Bound = (0, 1000)  # laps run, a lap number (the longest races ran 200)
+_PLACE: Bound = (1, 1000)  # a finishing, qualifying or standings place
+
+# Physical bounds per numeric column name; a column means the same in every file.
+BOUNDS: dict[str, Bound] = {
+    **dict.fromkeys(
+        (
+            "circuitId",
+            "constructorId",
+            "driverId",
+            "raceId",
+            "statusId",
+            "resultId",
+            "qualifyId",
+            "driverStandingsId",
+            "constructorStandingsId",
+            "constructorResultsId",
+        ),
+        _ID,
+    ),
+    **dict.fromkeys(
+        ("milliseconds", "time", "duration", "fastestLapTime", "q1", "q2", "q3"), _DAY_MS
+    ),
+    **dict.fromkeys(
+        ("laps", "lap", "fastestLap", "Lap", "Deployed", "Retreated", "FullLaps"), _LAP
+    ),
+    **dict.fromkeys(("position", "positionOrder"), _PLACE),
+    **dict.fromkeys(("grid", "rank"), (0, 1000)),  # grid 0: from the pit lane
+    "year": (1950, 2100),
+    "round": (1, 100),
+    "number": (0, 999),
+    "points": (0, 10_000),
+    "wins": (0, 100),
+    "stop": (1, 100),
+    "fastestLapSpeed": (0, 500),  # km/h
+    "lat": (-90, 90),
+    "lng": (-180, 180),
+    "alt": (-500, 9000),  # metres: the Dead Sea shore to Everest
+}
 
 
 @dataclass(frozen=True)
@@ -37,8 +91,17 @@ class ArchiveTable:
     def file_name(self) -> str:
         return f"{self.name}.csv"
 
+    def __post_init__(self) -> None:
+        unbounded = [c for c, kind in self.columns.items() if kind in NUMERIC and c not in BOUNDS]
+        if unbounded:
+            raise ValueError(f"{self.file_name}: no BOUNDS for numeric column(s) {unbounded}")
+
     def required_columns(self) -> list[str]:
         return [c for c in self.columns if c not in self.optional_columns]
+
+    def bounds(self) -> dict[str, Bound]:
+        """The physical bounds of each numeric column."""
+        return {c: BOUNDS[c] for c, kind in self.columns.items() if kind in NUMERIC}
 
 
 _RACE_SESSIONS = (

@@ -13,17 +13,18 @@ from undercut.errors import WarehouseError
 
 SCHEMAS = ("silver", "gold", "meta")
 
-# Lap and session times as written by Ergast: "1:34:50.616", "1:27.452", "27.452".
+# Lap and session times as written by Ergast: "1:34:50.616", "1:27.452", "27.452"; null
+# when not such a time or beyond an integer of milliseconds.
 _MACROS = (
     """
     create or replace macro duration_ms(t) as (
         case when t is null or not regexp_full_match(trim(t), '(\\d+:){0,2}\\d+(\\.\\d+)?')
              then null
-             else round(1000 * (
+             else try_cast(round(1000 * (
                  cast(string_split(trim(t), ':')[-1] as double)
                  + 60 * coalesce(cast(string_split(trim(t), ':')[-2] as double), 0)
                  + 3600 * coalesce(cast(string_split(trim(t), ':')[-3] as double), 0)
-             ))::integer
+             )) as integer)
         end)
     """,
 )

@@ -9,16 +9,16 @@ recognised and nothing is rewritten.
 from __future__ import annotations
 
 import csv
-import io
 import os
+import re
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 
@@ -26,7 +26,7 @@ from undercut.config import Settings
 from undercut.errors import ArchiveError, ValidationError
 from undercut.lake import Lake
 from undercut.sources.archive import ArchiveSource, open_archive
-from undercut.sources.archive_tables import DURATION, TABLES, ArchiveTable
+from undercut.sources.archive_tables import DURATION, MAX_LINE_BYTES, TABLES, ArchiveTable
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
 
@@ -66,28 +66,95 @@ def last_loaded_hash(warehouse: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-def _read_header(table: ArchiveTable, path: Path) -> list[str]:
-    """Check bytes and header in Python, where a precise line/column can be reported."""
-    data = path.read_bytes()
+# Control characters (C0, DEL, C1) have no place in any field of the archive; a NUL or a
+# line break inside a name breaks PostgreSQL and every consumer downstream.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _control_error(name: str, header: list[str], number: int, fields: list[str]) -> ArchiveError:
+    """The error for a control character in the row starting on line ``number``."""
+    for index, value in enumerate(fields):
+        found = _CONTROL.search(value)
+        if found:
+            column = f"column '{header[index]}'" if index < len(header) else f"field {index + 1}"
+            return ArchiveError(
+                f"{name} line {number}, {column}: control character "
+                f"U+{ord(found.group()):04X} in {value!r}"
+            )
+    return ArchiveError(f"{name} line {number}: a control character")
+
+
+def _scan_csv(table: ArchiveTable, path: Path) -> list[str]:
+    """Read the file once, streaming, and refuse what DuckDB would accept silently.
+
+    Checked here, where a precise line and column can be named: UTF-8, the line length
+    (``MAX_LINE_BYTES``, so a one-line bomb never reaches memory), control characters in
+    any field, and the number of fields of every row: a row may stop early only where
+    every column it leaves out is optional (``races.csv`` has such rows), and a file that
+    ends inside a short row without a final newline is truncated. Returns the header.
+    """
     name = table.file_name
-    if not data.strip():
-        raise ArchiveError(f"{name}: empty file (no header line)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ArchiveError(
-            f"{name} line {line}, column {column}: invalid UTF-8 byte 0x{data[exc.start]:02x}"
-        ) from exc
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])))
-    header = [h.strip() for h in header]
-    missing = [c for c in table.required_columns() if c not in header]
-    if missing:
-        raise ArchiveError(f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}")
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
+    header: list[str] = []
+    state = {"number": 0, "newline": True}
+
+    def lines(handle: BinaryIO) -> Iterator[str]:
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            state["number"] += 1
+            number = state["number"]
+            state["newline"] = raw.endswith(b"\n")
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                raise ArchiveError(f"{name} line {number}: longer than {MAX_LINE_BYTES} bytes")
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise ArchiveError(
+                    f"{name} line {number}, column {exc.start + 1}: "
+                    f"invalid UTF-8 byte 0x{raw[exc.start]:02x}"
+                ) from exc
+            body = text.removesuffix("\n").removesuffix("\r")
+            if _CONTROL.search(body):
+                raise _control_error(name, header, number, next(csv.reader([body]), [body]))
+            yield text
+
+    with path.open("rb") as handle:
+        reader = csv.reader(lines(handle), strict=True)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            if not header:
+                raise ArchiveError(f"{name}: empty file (no header line)")
+            missing = [c for c in table.required_columns() if c not in header]
+            if missing:
+                raise ArchiveError(
+                    f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}"
+                )
+            duplicated = sorted({h for h in header if header.count(h) > 1})
+            if duplicated:
+                raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
+            needed = set(table.required_columns())
+            shortest = max((i + 1 for i, h in enumerate(header) if h in needed), default=1)
+            blank = 0
+            first = reader.line_num + 1
+            for row in reader:
+                number, first = first, reader.line_num + 1
+                if reader.line_num != number:  # a line break inside a quoted field
+                    raise _control_error(name, header, number, row)
+                if not row:
+                    blank = blank or number
+                    continue
+                if blank:
+                    raise ArchiveError(f"{name} line {blank}: an empty line between rows")
+                fields = len(row)
+                if fields < len(header) and not state["newline"]:
+                    raise ArchiveError(
+                        f"{name} line {number}: the file ends inside a row ({fields} of "
+                        f"{len(header)} fields, no final newline); truncated?"
+                    )
+                if fields > len(header) or fields < shortest:
+                    raise ArchiveError(
+                        f"{name} line {number}: {fields} fields, the header has {len(header)}"
+                    )
+        except csv.Error as exc:
+            raise ArchiveError(f"{name} line {state['number']}: not valid CSV ({exc})") from exc
     return header
 
 
@@ -100,7 +167,7 @@ def _stage_table(
     bronze, ignored here).
     """
     name = table.name
-    header = _read_header(table, path) if path else []
+    header = _scan_csv(table, path) if path else []
     if path:
         columns = {h: "VARCHAR" for h in header}
         try:
@@ -161,12 +228,14 @@ def _generic_checks(con: duckdb.DuckDBPyConnection, table: ArchiveTable) -> list
     results: list[CheckResult] = []
     name, file = table.name, table.file_name
 
-    def collect(check: str, column: str, message: str, sql: str, severity: str = "error") -> None:
-        rows = con.execute(sql).fetchall()
+    def collect(
+        check: str, column: str, message: str, sql: str, params: list[Any] | None = None
+    ) -> None:
+        rows = con.execute(sql, params or []).fetchall()
         samples = [{"line": r[0], "value": r[1]} for r in rows[:5]]
         count = len(rows)
         results.append(
-            CheckResult(f"{name}_{check}_{column}", severity, file, column, message, count, samples)
+            CheckResult(f"{name}_{check}_{column}", "error", file, column, message, count, samples)
         )
 
     if table.primary_key:
@@ -194,7 +263,22 @@ def _generic_checks(con: duckdb.DuckDBPyConnection, table: ArchiveTable) -> list
             f'where c."{column}" is not null and not exists (select 1 from archive.{parent}'
             f' as p where p."{column}" = c."{column}") order by 1',
         )
+    for column, (low, high) in table.bounds().items():
+        value = f'duration_ms("{column}")' if table.columns[column] == DURATION else f'"{column}"'
+        unit = " ms" if table.columns[column] == DURATION else ""
+        collect(
+            "range",
+            column,
+            f"outside {_number(low)} .. {_number(high)}{unit}",
+            f"select _line, {value} from archive.{name} "
+            f"where {value} is not null and not ({value} between ? and ?) order by 1",
+            [low, high],
+        )
     return results
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _silver_models() -> list[Path]:

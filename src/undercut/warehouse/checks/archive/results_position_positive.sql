@@ -1,5 +1,0 @@
--- severity: error
--- file: results.csv
--- column: position
--- message: a classified position must be 1 or more
-select _line as line, position as value from archive.results where position < 1
