@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     openmeteo_forecast_url: str = Field(default="https://api.open-meteo.com/v1/")
     openmeteo_limits: str = Field(default="600/min;5000/h;10000/d")
     archive: str = Field(default=PUBLIC_ARCHIVE_URL)
+    # The full public archive unpacks to about 25 MB (lap_times.csv ~20 MB), each file
+    # compressed at most ~10:1; these caps are far above that and far below a zip bomb.
+    archive_max_member_bytes: int = Field(
+        default=512 * 1024 * 1024, gt=0, description="Largest file an archive may unpack to."
+    )
+    archive_max_total_bytes: int = Field(
+        default=1024 * 1024 * 1024, gt=0, description="Largest total an archive may unpack to."
+    )
+    archive_max_ratio: float = Field(
+        default=100.0, gt=1, description="Largest unpacked / compressed size of a zip member."
+    )
     cache_dir: str | None = Field(
         default=None, description="Local cache (DuckDB file for a remote home, HTTP cache)."
     )

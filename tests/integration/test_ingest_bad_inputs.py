@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import subprocess
+import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from support.httpserver import LocalServer, Reply
+from support.jobs import BIN, cli_env, zip_archive
 from undercut.cli import main
 from undercut.config import get_settings
 from undercut.errors import ArchiveError, ValidationError
@@ -291,3 +296,91 @@ def test_url_404_and_non_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
             main(["ingest", "archive", "--source", f"{server.url}/page.zip", "--home", home]) == 2
         )
         assert "page.zip: not a zip file" in capsys.readouterr().err
+
+
+# --- oversized archives: refused before they reach memory or the lake --------------------
+_MIB = 1 << 20
+_MEASURED = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stdout.write(done.stderr)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _zip_bomb(archive_dir: Path, target: Path, unpacked_mib: int) -> Path:
+    """The real archive plus a one-line ``lap_times.csv`` of ``unpacked_mib`` MiB of zeros,
+    compressed about 1000:1, written in blocks so the test itself stays light."""
+    zip_archive(archive_dir, target)
+    block = b"0" * _MIB
+    with (
+        zipfile.ZipFile(target, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("data/lap_times.csv", "w", force_zip64=True) as member,
+    ):
+        member.write(b"raceId,driverId,lap,position,time,milliseconds\n")
+        for _ in range(unpacked_mib):
+            member.write(block)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("limits", "refusal"),
+    [
+        ({}, r"data/lap_times.csv unpacks \d+ times its compressed size, more than 100"),
+        (
+            {"UNDERCUT_ARCHIVE_MAX_MEMBER_BYTES": "50000000", "UNDERCUT_ARCHIVE_MAX_RATIO": "1e9"},
+            r"data/lap_times.csv is \d+ bytes unpacked, more than 50000000",
+        ),
+    ],
+    ids=["default_ratio", "member_size"],
+)
+def test_zip_bomb_is_refused_in_small_memory(
+    archive_dir: Path, tmp_path: Path, limits: dict[str, str], refusal: str
+) -> None:
+    bomb = _zip_bomb(archive_dir, tmp_path / "bomb.zip", unpacked_mib=300)
+    assert bomb.stat().st_size < 3 * _MIB
+    home = tmp_path / "home"
+    command = [str(BIN / "undercut"), "ingest", "archive", "--source", str(bomb)]
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *command],
+        env=cli_env(home, **limits),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    *stderr, last = done.stdout.strip().splitlines()
+    code, max_rss_kib = (int(x) for x in last.split())
+    print(
+        f"zip bomb ({'default' if not limits else 'low cap'}): peak RSS {max_rss_kib // 1024} MiB"
+    )
+    assert code == 2
+    assert len(stderr) == 1, stderr
+    assert re.search(refusal, stderr[0]), stderr[0]
+    assert max_rss_kib < 500 * 1024
+    assert not (home / "bronze").exists()
+    assert not [p for p in home.rglob("*") if p.is_file() and p.stat().st_size > _MIB]
+
+
+def test_zip_over_total_cap_is_refused(archive_dir: Path, tmp_path: Path) -> None:
+    zipped = tmp_path / "data.zip"
+    zip_archive(archive_dir, zipped)
+    settings = get_settings(home=str(tmp_path / "h"), archive_max_total_bytes=3_000_000)
+    with pytest.raises(ArchiveError, match=r"data/\w+\.csv takes the unpacked archive past "):
+        ingest_archive(settings, str(zipped))
+    assert not (tmp_path / "h" / "bronze").exists()
+
+
+def test_directory_file_over_member_cap_is_refused(archive_copy: Path, tmp_path: Path) -> None:
+    settings = get_settings(home=str(tmp_path / "h"), archive_max_member_bytes=1_000_000)
+    with pytest.raises(
+        ArchiveError, match=r"results.csv is 1641324 bytes unpacked, more than 1000000"
+    ):
+        ingest_archive(settings, str(archive_copy))
+
+
+def test_overlong_line_is_refused_unread(archive_copy: Path, tmp_path: Path) -> None:
+    with (archive_copy / "lap_times.csv").open("wb") as handle:
+        handle.write(b"raceId,driverId,lap,position,time,milliseconds\n")
+        handle.write(b"1," * (3 * _MIB))
+    with pytest.raises(ArchiveError, match=r"lap_times.csv line 2: longer than 1048576 bytes"):
+        ingest_archive(get_settings(home=str(tmp_path / "h")), str(archive_copy))

@@ -11,8 +11,9 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from undercut.config import Settings
 from undercut.errors import ArchiveError, SourceError
 
 MARKER_FILE = "races.csv"
@@ -62,19 +63,82 @@ def _find_data_dir(root: Path, origin: str) -> Path:
     return found[0].parent
 
 
-def _extract_zip(path: Path, workdir: Path, origin: str) -> Path:
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How large an archive may unpack, per file and in total, and (zips) how much larger
+    than it was compressed: a zip bomb is refused before it reaches the disk or memory."""
+
+    max_member_bytes: int
+    max_total_bytes: int
+    max_ratio: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArchiveLimits:
+        return cls(
+            settings.archive_max_member_bytes,
+            settings.archive_max_total_bytes,
+            settings.archive_max_ratio,
+        )
+
+
+# Below this size a member is too small to be a bomb, whatever it compresses to.
+_RATIO_FLOOR = 1 << 20
+
+
+def _check_sizes(origin: str, sizes: dict[str, int], limits: ArchiveLimits) -> None:
+    """Refuse a file over the per-file cap, or the file that takes the total over its cap."""
+    total = 0
+    for name, size in sizes.items():
+        if size > limits.max_member_bytes:
+            raise ArchiveError(
+                f"{origin}: {name} is {size} bytes unpacked, more than "
+                f"{limits.max_member_bytes} (UNDERCUT_ARCHIVE_MAX_MEMBER_BYTES)"
+            )
+        total += size
+        if total > limits.max_total_bytes:
+            raise ArchiveError(
+                f"{origin}: {name} takes the unpacked archive past {limits.max_total_bytes} "
+                "bytes (UNDERCUT_ARCHIVE_MAX_TOTAL_BYTES)"
+            )
+
+
+def _extract_zip(path: Path, workdir: Path, origin: str, limits: ArchiveLimits) -> Path:
+    """Unpack the CSV/JSON members, streaming, within ``limits``.
+
+    The declared sizes are checked before anything is unpacked; the bytes actually
+    written are counted as well, so a member that lies about its size is still stopped.
+    """
     if not zipfile.is_zipfile(path):
         raise ArchiveError(f"{origin}: not a zip file (or truncated beyond repair)")
     target = workdir / "extracted"
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if m.filename.endswith(KEPT_SUFFIXES)]
+            members = [
+                m
+                for m in archive.infolist()
+                if m.filename.endswith(KEPT_SUFFIXES)
+                and not m.is_dir()
+                and ".." not in PurePosixPath(m.filename).parts
+            ]
             if not members:
                 raise ArchiveError(f"{origin}: the zip holds no CSV files")
             for member in members:
-                if member.is_dir() or ".." in Path(member.filename).parts:
-                    continue
-                archive.extract(member, target)
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > _RATIO_FLOOR and ratio > limits.max_ratio:
+                    raise ArchiveError(
+                        f"{origin}: {member.filename} unpacks {ratio:.0f} times its compressed "
+                        f"size, more than {limits.max_ratio:g} (UNDERCUT_ARCHIVE_MAX_RATIO)"
+                    )
+            _check_sizes(origin, {m.filename: m.file_size for m in members}, limits)
+            written: dict[str, int] = {}
+            for member in members:
+                local = target.joinpath(*PurePosixPath(member.filename.lstrip("/")).parts)
+                local.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source, local.open("wb") as sink:
+                    while block := source.read(1 << 20):
+                        written[member.filename] = written.get(member.filename, 0) + len(block)
+                        _check_sizes(origin, written, limits)
+                        sink.write(block)
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise ArchiveError(f"{origin}: corrupt or truncated zip ({exc})") from exc
     return _find_data_dir(target, origin)
@@ -87,11 +151,13 @@ def open_archive(
     on_download: Callable[[int, int | None], None] | None = None,
     timeout: float = 60.0,
     attempts: int = 4,
+    limits: ArchiveLimits,
 ) -> ArchiveSource:
     """Make ``spec`` (directory, zip path or URL) available as local files under ``workdir``.
 
     Raises:
-        ArchiveError: the source does not exist or is not an Ergast-format archive.
+        ArchiveError: the source does not exist, is not an Ergast-format archive, or is
+            larger than ``limits`` allow.
         SourceError: a URL could not be downloaded.
     """
     if spec.startswith(("http://", "https://")):
@@ -104,17 +170,19 @@ def open_archive(
             if "HTTP 4" in str(exc):
                 raise ArchiveError(str(exc)) from exc
             raise
-        directory = _extract_zip(local, workdir, spec)
+        directory = _extract_zip(local, workdir, spec, limits)
     else:
         path = Path(spec).expanduser()
         if not path.exists():
             raise ArchiveError(f"{spec}: no such file or directory")
         directory = (
-            _find_data_dir(path, spec) if path.is_dir() else _extract_zip(path, workdir, spec)
+            _find_data_dir(path, spec)
+            if path.is_dir()
+            else _extract_zip(path, workdir, spec, limits)
         )
-    files = {
-        p.name: ArchiveFile(p.name, p, _sha256(p), p.stat().st_size)
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.name.endswith(KEPT_SUFFIXES)
-    }
+    kept = [
+        p for p in sorted(directory.iterdir()) if p.is_file() and p.name.endswith(KEPT_SUFFIXES)
+    ]
+    _check_sizes(spec, {p.name: p.stat().st_size for p in kept}, limits)
+    files = {p.name: ArchiveFile(p.name, p, _sha256(p), p.stat().st_size) for p in kept}
     return ArchiveSource(origin=spec, directory=directory, files=files)

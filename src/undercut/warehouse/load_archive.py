@@ -25,7 +25,7 @@ import duckdb
 from undercut.config import Settings
 from undercut.errors import ArchiveError, ValidationError
 from undercut.lake import Lake
-from undercut.sources.archive import ArchiveSource, open_archive
+from undercut.sources.archive import ArchiveLimits, ArchiveSource, open_archive
 from undercut.sources.archive_tables import DURATION, MAX_LINE_BYTES, TABLES, ArchiveTable
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
@@ -338,6 +338,7 @@ def ingest_archive(
             on_download=on_download,
             timeout=settings.http_timeout,
             attempts=settings.http_retries,
+            limits=ArchiveLimits.from_settings(settings),
         )
         content_hash = source.content_hash
         if not force and last_loaded_hash(settings.warehouse_path) == content_hash:
