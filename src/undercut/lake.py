@@ -11,13 +11,17 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fsspec
 from fsspec.core import url_to_fs
 
 from undercut.config import Settings, is_remote_url
+
+if TYPE_CHECKING:
+    import duckdb
 
 LAYERS = ("bronze", "silver", "gold")
 
@@ -106,6 +110,29 @@ class Lake:
         finally:
             Path(staged).unlink(missing_ok=True)
         return target
+
+    def publish_tables(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        layer: str,
+        names: Iterable[str],
+        *,
+        schema: str | None = None,
+    ) -> list[str]:
+        """Write each table ``<schema>.<name>`` of ``con`` to ``<layer>/<name>.parquet``.
+
+        The one way a table reaches the lake as Parquet, so that every layer is written
+        alike: each file is produced at ``staging_path`` and committed whole, so a reader
+        sees the previous file or the new one, never a partial one. ``schema`` defaults to
+        ``layer`` (``wh.silver`` when the warehouse is attached under another name).
+        """
+        written = []
+        for name in names:
+            staged = self.staging_path(layer, f"{name}.parquet")
+            quoted = staged.replace("'", "''")
+            con.execute(f"copy {schema or layer}.{name} to '{quoted}' (format parquet)")
+            written.append(self.commit_staged(Path(staged), layer, f"{name}.parquet"))
+        return written
 
     def ls(self, *parts: str) -> list[str]:
         if not self.exists(*parts):

@@ -136,3 +136,28 @@ def test_zip_with_csvs_in_a_subfolder(archive_dir: Path, tmp_path: Path) -> None
     settings = get_settings(home=str(tmp_path / "home"))
     result = ingest_archive(settings, zipped)
     assert result.row_counts["race_results"] == 27118
+
+
+@pytest.mark.parametrize("home", ["built_settings", "sessions_settings"])
+def test_lake_parquet_is_the_warehouse(home: str, request: pytest.FixtureRequest) -> None:
+    """Every silver and gold table, read back from its Parquet file in the lake, equals the
+    warehouse table: names, types and rows (archive ingest, API-fed silver, gold build)."""
+    settings: Settings = request.getfixturevalue(home)
+    tables = _query(
+        settings,
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('silver', 'gold') order by 1, 2",
+    )
+    assert len(tables) > 40
+    for schema, name in tables:
+        path = str(settings.local_dir / schema / f"{name}.parquet")
+        columns = _query(settings, f"describe {schema}.{name}")
+        assert _query(settings, "describe select * from read_parquet(?)", [path]) == columns, name
+        differ = _query(
+            settings,
+            f"select count(*) from ((select * from {schema}.{name} except all "
+            "select * from read_parquet(?)) union all (select * from read_parquet(?) "
+            f"except all select * from {schema}.{name}))",
+            [path, path],
+        )
+        assert differ == [(0,)], f"{schema}.{name}"

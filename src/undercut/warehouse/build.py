@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -248,14 +247,6 @@ def _build_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
         ) from exc
 
 
-def _publish(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str]) -> None:
-    for name in names:
-        staged = lake.staging_path("gold", f"{name}.parquet")
-        quoted = staged.replace("'", "''")
-        con.execute(f"copy gold.{name} to '{quoted}' (format parquet)")
-        lake.commit_staged(Path(staged), "gold", f"{name}.parquet")
-
-
 def build_gold(
     settings: Settings, *, force: bool = False, on_step: Step | None = None
 ) -> BuildResult:
@@ -344,9 +335,9 @@ def build_gold(
         # Recorded only once published, so a failed Parquet write is retried next time.
         step("writing gold Parquet")
         lake = Lake.from_settings(settings)
-        _publish(
+        lake.publish_tables(
             con,
-            lake,
+            "gold",
             [
                 m.name
                 for m in models

@@ -571,7 +571,7 @@ def update(
             )
             if touched:
                 report("writing silver Parquet", 0, 0)
-                staging.publish_silver(con, lake, sorted(touched))
+                lake.publish_tables(con, "silver", sorted(touched))
     finally:
         if owned:
             api.close()

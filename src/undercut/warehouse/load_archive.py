@@ -433,11 +433,7 @@ def _build_warehouse(
         )
 
         step("writing silver Parquet")
-        for name in silver_counts:
-            staged = lake.staging_path("silver", f"{name}.parquet")
-            quoted = staged.replace("'", "''")
-            con.execute(f"copy wh.silver.{name} to '{quoted}' (format parquet)")
-            lake.commit_staged(Path(staged), "silver", f"{name}.parquet")
+        lake.publish_tables(con, "silver", silver_counts, schema="wh.silver")
 
         step("writing bronze")
         _write_bronze(lake, source, row_counts)

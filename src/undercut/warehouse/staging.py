@@ -77,15 +77,6 @@ def run_warning_checks(con: duckdb.DuckDBPyConnection, layer: str) -> list[Check
     return [r for r in results if not r.passed]
 
 
-def publish_silver(con: duckdb.DuckDBPyConnection, lake: Lake, names: list[str]) -> None:
-    """Write each silver table to the lake as ``silver/<name>.parquet`` (atomically)."""
-    for name in names:
-        staged = lake.staging_path("silver", f"{name}.parquet")
-        quoted = staged.replace("'", "''")
-        con.execute(f"copy silver.{name} to '{quoted}' (format parquet)")
-        lake.commit_staged(Path(staged), "silver", f"{name}.parquet")
-
-
 def check_result(data: dict) -> CheckResult:
     """A payload issue (``IssueLog.results()`` item) as a ``CheckResult``."""
     return CheckResult(**data)
@@ -122,7 +113,7 @@ def rebuild_silver(
         except BaseException:
             con.execute("rollback")
             raise
-        publish_silver(con, lake, tables)
+        lake.publish_tables(con, "silver", tables)
         con.execute(f"detach {source}")
     warnings = [check_result(item) for item in log.results()] + failed
     data = {
