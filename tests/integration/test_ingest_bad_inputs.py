@@ -136,41 +136,6 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
         ArchiveError,
         r"drivers.csv line 2, column 'surname': control character U\+000A in 'Hamil\\nton'",
     ),
-    "huge_laps": (
-        lambda a: _set_field(a / "results.csv", 2, "laps", "5800000"),
-        ValidationError,
-        r"results.csv line 2, column 'laps': outside 0 \.\. 1000 \(value 5800000\)",
-    ),
-    "huge_points": (
-        lambda a: _set_field(a / "results.csv", 3, "points", "1e308"),
-        ValidationError,
-        r"results.csv line 3, column 'points': outside 0 \.\. 10000 \(value 1e\+308\)",
-    ),
-    "nan_standings_points": (
-        lambda a: _set_field(a / "driver_standings.csv", 4, "points", "nan"),
-        ValidationError,
-        r"driver_standings.csv line 4, column 'points': outside",
-    ),
-    "infinite_latitude": (
-        lambda a: _set_field(a / "circuits.csv", 3, "lat", "inf"),
-        ValidationError,
-        r"circuits.csv line 3, column 'lat': outside -90 \.\. 90",
-    ),
-    "huge_grid": (
-        lambda a: _set_field(a / "results.csv", 4, "grid", "2147483647"),
-        ValidationError,
-        r"results.csv line 4, column 'grid': outside",
-    ),
-    "huge_year": (
-        lambda a: _set_field(a / "seasons.csv", 2, "year", "99999"),
-        ValidationError,
-        r"seasons.csv line 2, column 'year': outside",
-    ),
-    "day_long_qualifying_lap": (
-        lambda a: _set_field(a / "qualifying.csv", 2, "q1", "30:00:00.000"),
-        ValidationError,
-        r"qualifying.csv line 2, column 'q1': outside 0 \.\. 86400000 ms \(value 108000000\)",
-    ),
     "endless_qualifying_lap": (
         lambda a: _set_field(a / "qualifying.csv", 2, "q1", "99999:26.572"),
         ArchiveError,
@@ -194,6 +159,32 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
         r"qualifying.csv line 3: 10 fields, the header has 9",
     ),
 }
+
+
+def _setting(file: str, line_no: int, column: str, value: str) -> Callable[[Path], None]:
+    return lambda archive: _set_field(archive / file, line_no, column, value)
+
+
+# Values outside a column's physical bounds: (file, line, column, value, the refusal).
+OUT_OF_RANGE = [
+    ("results.csv", 2, "laps", "5800000", r"outside 0 \.\. 1000 \(value 5800000\)"),
+    ("results.csv", 3, "points", "1e308", r"outside 0 \.\. 10000 \(value 1e\+308\)"),
+    ("results.csv", 4, "grid", "2147483647", "outside 0 .. 1000"),
+    ("driver_standings.csv", 4, "points", "nan", "outside"),
+    ("circuits.csv", 3, "lat", "inf", r"outside -90 \.\. 90"),
+    ("seasons.csv", 2, "year", "99999", "outside"),
+    ("qualifying.csv", 2, "q1", "30:00:00.000", r"outside 0 \.\. 86400000 ms \(value 108000000\)"),
+]
+BREAKAGES.update(
+    {
+        f"out_of_range_{column}_in_{file.removesuffix('.csv')}": (
+            _setting(file, line, column, value),
+            ValidationError,
+            rf"{file} line {line}, column '{column}': {refusal}",
+        )
+        for file, line, column, value, refusal in OUT_OF_RANGE
+    }
+)
 
 
 def _digest(path: Path) -> str:
@@ -235,15 +226,19 @@ def test_broken_archive_is_rejected_and_warehouse_kept(
     assert not list(home.glob(".warehouse-*")), "temporary warehouse left behind"
 
 
+@pytest.mark.parametrize(
+    "case", ["unknown_race", "nul_byte", "truncated_last_row", "out_of_range_points_in_results"]
+)
 def test_cli_reports_one_line_and_exit_2(
-    archive_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case: str, archive_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _unknown_race(archive_copy / "results.csv")
+    breaker, _, pattern = BREAKAGES[case]
+    breaker(archive_copy)
     code = main(["ingest", "archive", "--source", str(archive_copy), "--home", str(tmp_path / "h")])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1, err
-    assert "results.csv line 10" in err
+    assert re.search(pattern, err), err
     assert "Traceback" not in err
 
 
