@@ -161,3 +161,15 @@ def test_lake_parquet_is_the_warehouse(home: str, request: pytest.FixtureRequest
             [path, path],
         )
         assert differ == [(0,)], f"{schema}.{name}"
+
+
+def test_crlf_bom_and_trailing_blank_line_are_accepted(archive_copy: Path, tmp_path: Path) -> None:
+    """What a spreadsheet's "save as CSV" does to a file is no reason to refuse it."""
+    results = archive_copy / "results.csv"
+    results.write_bytes(b"\xef\xbb\xbf" + results.read_bytes().replace(b"\n", b"\r\n"))
+    races = archive_copy / "races.csv"
+    races.write_bytes(races.read_bytes() + b"\n")
+    settings = get_settings(home=str(tmp_path / "home"))
+    result = ingest_archive(settings, str(archive_copy))
+    assert result.row_counts["race_results"] == 27118
+    assert result.row_counts["races"] == 1149

@@ -9,11 +9,13 @@ recognised and nothing is rewritten.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,9 +68,19 @@ def last_loaded_hash(warehouse: Path) -> str | None:
     return str(row[0]) if row else None
 
 
-# Control characters (C0, DEL, C1) have no place in any field of the archive; a NUL or a
-# line break inside a name breaks PostgreSQL and every consumer downstream.
+# Control characters (C0, DEL, C1) have no place in any field of the archive: a NUL inside
+# a name breaks PostgreSQL and every consumer downstream. In text, line ends are allowed.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _control_in_text(text: str) -> re.Match[str] | None:
+    """The first control character of ``text`` that is not part of a line end."""
+    return _CONTROL_IN_TEXT.search(text) or (_LONE_CR.search(text) if "\r" in text else None)
+
+
+_BLOCK_BYTES = 4 << 20
 
 
 def _control_error(name: str, header: list[str], number: int, fields: list[str]) -> ArchiveError:
@@ -84,77 +96,112 @@ def _control_error(name: str, header: list[str], number: int, fields: list[str])
     return ArchiveError(f"{name} line {number}: a control character")
 
 
+def _decoded(name: str, raw: bytes, number: int, encoding: str = "utf-8") -> str:
+    """``raw`` (whole lines, the first numbered ``number``) as text, or the line and
+    column of its first byte that is not UTF-8, of its first line over ``MAX_LINE_BYTES``."""
+    lengths = [len(line) for line in raw.split(b"\n")]
+    if max(lengths) > MAX_LINE_BYTES:
+        where = number + lengths.index(max(lengths))
+        raise ArchiveError(f"{name} line {where}: longer than {MAX_LINE_BYTES} bytes")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        where = number + raw.count(b"\n", 0, exc.start)
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ArchiveError(
+            f"{name} line {where}, column {column}: invalid UTF-8 byte 0x{raw[exc.start]:02x}"
+        ) from exc
+
+
+def _lines(name: str, header: list[str], handle: BinaryIO, end: dict[str, bool]) -> Iterator[str]:
+    """The lines after the header, read in blocks of whole lines, each block checked for
+    line length, UTF-8 and control characters at once; ``end["open"]`` tells whether the
+    line just given lacks its newline (only the file's last line can)."""
+    number = 2
+    while raw := handle.read(_BLOCK_BYTES):
+        if not raw.endswith(b"\n"):
+            raw += handle.readline(MAX_LINE_BYTES + 1)
+        text = _decoded(name, raw, number)
+        found = _control_in_text(text)
+        if found:
+            line = number + text.count("\n", 0, found.start())
+            body = text.split("\n")[line - number].removesuffix("\r")
+            raise _control_error(name, header, line, next(csv.reader([body]), [body]))
+        for piece in io.StringIO(text, newline="\n"):
+            end["open"] = not piece.endswith("\n")
+            yield piece
+        number += text.count("\n")
+
+
+def _refuse_bad_row(name: str, header: list[str], shortest: int, handle: BinaryIO) -> None:
+    """Find and refuse the first row whose shape is wrong (the slow path of ``_scan_csv``)."""
+    end = {"open": False}
+    reader = csv.reader(_lines(name, header, handle, end), strict=True)
+    blank = 0
+    number = 2
+    for row in reader:
+        if reader.line_num + 1 != number:  # a line break inside a quoted field
+            raise _control_error(name, header, number, row)
+        fields = len(row)
+        if not row:
+            blank = blank or number
+        elif blank:
+            raise ArchiveError(f"{name} line {blank}: an empty line between rows")
+        elif fields < len(header) and end["open"]:
+            raise ArchiveError(
+                f"{name} line {number}: the file ends inside a row ({fields} of "
+                f"{len(header)} fields, no final newline); truncated?"
+            )
+        elif fields > len(header) or fields < shortest:
+            raise ArchiveError(
+                f"{name} line {number}: {fields} fields, the header has {len(header)}"
+            )
+        number = reader.line_num + 2
+
+
 def _scan_csv(table: ArchiveTable, path: Path) -> list[str]:
-    """Read the file once, streaming, and refuse what DuckDB would accept silently.
+    """Read the file, streaming, and refuse what DuckDB would accept silently.
 
     Checked here, where a precise line and column can be named: UTF-8, the line length
     (``MAX_LINE_BYTES``, so a one-line bomb never reaches memory), control characters in
     any field, and the number of fields of every row: a row may stop early only where
     every column it leaves out is optional (``races.csv`` has such rows), and a file that
-    ends inside a short row without a final newline is truncated. Returns the header.
+    ends inside a short row without a final newline is truncated. Row shapes are counted
+    at C speed; only a file with a suspect shape is read again to name the row. Returns
+    the header.
     """
     name = table.file_name
-    header: list[str] = []
-    state = {"number": 0, "newline": True}
-
-    def lines(handle: BinaryIO) -> Iterator[str]:
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            state["number"] += 1
-            number = state["number"]
-            state["newline"] = raw.endswith(b"\n")
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                raise ArchiveError(f"{name} line {number}: longer than {MAX_LINE_BYTES} bytes")
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise ArchiveError(
-                    f"{name} line {number}, column {exc.start + 1}: "
-                    f"invalid UTF-8 byte 0x{raw[exc.start]:02x}"
-                ) from exc
-            body = text.removesuffix("\n").removesuffix("\r")
-            if _CONTROL.search(body):
-                raise _control_error(name, header, number, next(csv.reader([body]), [body]))
-            yield text
-
     with path.open("rb") as handle:
-        reader = csv.reader(lines(handle), strict=True)
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        first = _decoded(name, raw, 1, "utf-8-sig")
+        header = [h.strip() for h in next(csv.reader([first]), [])]
+        if not header:
+            raise ArchiveError(f"{name}: empty file (no header line)")
+        if _control_in_text(first):
+            raise _control_error(name, [], 1, header)
+        missing = [c for c in table.required_columns() if c not in header]
+        if missing:
+            raise ArchiveError(
+                f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}"
+            )
+        duplicated = sorted({h for h in header if header.count(h) > 1})
+        if duplicated:
+            raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
+        needed = set(table.required_columns())
+        shortest = max((i + 1 for i, h in enumerate(header) if h in needed), default=1)
+        end = {"open": False}
+        reader = csv.reader(_lines(name, header, handle, end), strict=True)
         try:
-            header = [h.strip() for h in next(reader, [])]
-            if not header:
-                raise ArchiveError(f"{name}: empty file (no header line)")
-            missing = [c for c in table.required_columns() if c not in header]
-            if missing:
-                raise ArchiveError(
-                    f"{name} line 1: header lacks column(s) {', '.join(map(repr, missing))}"
-                )
-            duplicated = sorted({h for h in header if header.count(h) > 1})
-            if duplicated:
-                raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
-            needed = set(table.required_columns())
-            shortest = max((i + 1 for i, h in enumerate(header) if h in needed), default=1)
-            blank = 0
-            first = reader.line_num + 1
-            for row in reader:
-                number, first = first, reader.line_num + 1
-                if reader.line_num != number:  # a line break inside a quoted field
-                    raise _control_error(name, header, number, row)
-                if not row:
-                    blank = blank or number
-                    continue
-                if blank:
-                    raise ArchiveError(f"{name} line {blank}: an empty line between rows")
-                fields = len(row)
-                if fields < len(header) and not state["newline"]:
-                    raise ArchiveError(
-                        f"{name} line {number}: the file ends inside a row ({fields} of "
-                        f"{len(header)} fields, no final newline); truncated?"
-                    )
-                if fields > len(header) or fields < shortest:
-                    raise ArchiveError(
-                        f"{name} line {number}: {fields} fields, the header has {len(header)}"
-                    )
+            shapes = Counter(map(len, reader))
+            if (
+                reader.line_num != shapes.total()
+                or end["open"]
+                or any(not shortest <= fields <= len(header) for fields in shapes)
+            ):
+                handle.seek(len(raw))
+                _refuse_bad_row(name, header, shortest, handle)
         except csv.Error as exc:
-            raise ArchiveError(f"{name} line {state['number']}: not valid CSV ({exc})") from exc
+            raise ArchiveError(f"{name} line {reader.line_num + 1}: not valid CSV ({exc})") from exc
     return header
 
 
@@ -263,13 +310,27 @@ def _generic_checks(con: duckdb.DuckDBPyConnection, table: ArchiveTable) -> list
             f'where c."{column}" is not null and not exists (select 1 from archive.{parent}'
             f' as p where p."{column}" = c."{column}") order by 1',
         )
-    for column, (low, high) in table.bounds().items():
-        value = f'duration_ms("{column}")' if table.columns[column] == DURATION else f'"{column}"'
+    # Bounds: one pass for every column's extremes; the rows only where one is out.
+    bounds = table.bounds()
+    values = {
+        c: f'duration_ms("{c}")' if table.columns[c] == DURATION else f'"{c}"' for c in bounds
+    }
+    extremes = con.execute(
+        f"select 1, {', '.join(f'min({v}), max({v})' for v in values.values())} from archive.{name}"
+    ).fetchone()
+    assert extremes is not None
+    for index, (column, (low, high)) in enumerate(bounds.items()):
+        least, most = extremes[2 * index + 1], extremes[2 * index + 2]
         unit = " ms" if table.columns[column] == DURATION else ""
+        message = f"outside {_number(low)} .. {_number(high)}{unit}"
+        if least is None or low <= least <= most <= high:
+            results.append(CheckResult(f"{name}_range_{column}", "error", file, column, message, 0))
+            continue
+        value = values[column]
         collect(
             "range",
             column,
-            f"outside {_number(low)} .. {_number(high)}{unit}",
+            message,
             f"select _line, {value} from archive.{name} "
             f"where {value} is not null and not ({value} between ? and ?) order by 1",
             [low, high],
