@@ -123,15 +123,21 @@ class Lake:
 
         The one way a table reaches the lake as Parquet, so that every layer is written
         alike: each file is produced at ``staging_path`` and committed whole, so a reader
-        sees the previous file or the new one, never a partial one. ``schema`` defaults to
-        ``layer`` (``wh.silver`` when the warehouse is attached under another name).
+        sees the previous file or the new one, never a partial one, and a failed write
+        leaves nothing behind. ``schema`` defaults to ``layer`` (``wh.silver`` when the
+        warehouse is attached under another name).
         """
         written = []
         for name in names:
-            staged = self.staging_path(layer, f"{name}.parquet")
-            quoted = staged.replace("'", "''")
-            con.execute(f"copy {schema or layer}.{name} to '{quoted}' (format parquet)")
-            written.append(self.commit_staged(Path(staged), layer, f"{name}.parquet"))
+            staged = Path(self.staging_path(layer, f"{name}.parquet"))
+            quoted = str(staged).replace("'", "''")
+            try:
+                con.execute(f"copy {schema or layer}.{name} to '{quoted}' (format parquet)")
+                written.append(self.commit_staged(staged, layer, f"{name}.parquet"))
+            finally:
+                staged.unlink(missing_ok=True)
+                if self.is_remote:
+                    staged.parent.rmdir()  # the temporary directory staging_path made
         return written
 
     def ls(self, *parts: str) -> list[str]:

@@ -35,7 +35,7 @@ _DAY_MS: Bound = (0, 86_400_000)  # a race, a lap or a pit stop (red flags inclu
 _LAP: Bound = (0, 1000)  # laps run, a lap number (the longest races ran 200)
 _PLACE: Bound = (1, 1000)  # a finishing, qualifying or standings place
 
-# Physical bounds per numeric column name; a column means the same in every file.
+# Physical bounds per numeric column name: a numeric column means the same in every file.
 BOUNDS: dict[str, Bound] = {
     **dict.fromkeys(
         (

@@ -73,14 +73,12 @@ def last_loaded_hash(warehouse: Path) -> str | None:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LONE_CR = re.compile(r"\r(?!\n)")
+_BLOCK_BYTES = 4 << 20  # read at a time (extended to the end of its last line)
 
 
 def _control_in_text(text: str) -> re.Match[str] | None:
     """The first control character of ``text`` that is not part of a line end."""
     return _CONTROL_IN_TEXT.search(text) or (_LONE_CR.search(text) if "\r" in text else None)
-
-
-_BLOCK_BYTES = 4 << 20
 
 
 def _control_error(name: str, header: list[str], number: int, fields: list[str]) -> ArchiveError:
