@@ -61,6 +61,11 @@ def _truncate_last_line(path: Path, fields: int) -> None:
     path.write_text("\n".join(lines))
 
 
+def _append(path: Path, data: bytes) -> None:
+    with path.open("ab") as handle:
+        handle.write(data)
+
+
 def _unknown_race(path: Path) -> None:
     lines = path.read_text().split("\n")
     fields = lines[9].split(",")
@@ -145,6 +150,11 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], type[Exception], str]] = {
         lambda a: _truncate_last_line(a / "races.csv", 6),
         ArchiveError,
         r"races.csv line 1150: the file ends inside a row \(6 of 18 fields",
+    ),
+    "truncated_row_with_newline": (
+        lambda a: (_truncate_last_line(a / "races.csv", 7), _append(a / "races.csv", b"\n")),
+        ArchiveError,
+        r"races.csv line 1150: 7 fields, the header has 18; a row may stop after 'url'",
     ),
     "short_row": (
         lambda a: _replace_line(a / "results.csv", 5, "4,18,4,4,5,11,4,4,4,5"),

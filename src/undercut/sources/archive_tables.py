@@ -83,6 +83,7 @@ class ArchiveTable:
     foreign_keys: dict[str, str] = field(default_factory=dict)
     not_null: tuple[str, ...] = ()
     optional_columns: frozenset[str] = frozenset()
+    row_may_omit: frozenset[str] = frozenset()  # trailing columns a row may leave out
     required: bool = True
     min_rows: int = 1
     encoding: str = "utf-8"
@@ -207,6 +208,7 @@ TABLES: tuple[ArchiveTable, ...] = (
         foreign_keys={"circuitId": "circuits"},
         not_null=("year", "round", "circuitId", "name", "date"),
         optional_columns=frozenset({"time", "url", *_RACE_SESSIONS}),
+        row_may_omit=frozenset(_RACE_SESSIONS),  # the 2025 rows stop after url
     ),
     ArchiveTable(
         "results",

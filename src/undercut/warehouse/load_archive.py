@@ -151,8 +151,11 @@ def _refuse_bad_row(name: str, header: list[str], shortest: int, handle: BinaryI
                 f"{len(header)} fields, no final newline); truncated?"
             )
         elif fields > len(header) or fields < shortest:
+            may_stop = (
+                f"; a row may stop after {header[shortest - 1]!r}" if shortest < len(header) else ""
+            )
             raise ArchiveError(
-                f"{name} line {number}: {fields} fields, the header has {len(header)}"
+                f"{name} line {number}: {fields} fields, the header has {len(header)}{may_stop}"
             )
         number = reader.line_num + 2
 
@@ -162,9 +165,9 @@ def _scan_csv(table: ArchiveTable, path: Path) -> list[str]:
 
     Checked here, where a precise line and column can be named: UTF-8, the line length
     (``MAX_LINE_BYTES``, so a one-line bomb never reaches memory), control characters in
-    any field, and the number of fields of every row: a row may stop early only where
-    every column it leaves out is optional (``races.csv`` has such rows), and a file that
-    ends inside a short row without a final newline is truncated. Row shapes are counted
+    any field, and the number of fields of every row: a row may stop early only before
+    the columns its table's ``row_may_omit`` names (``races.csv`` has such rows), and a
+    file that ends inside a short row without a final newline is truncated. Row shapes are counted
     at C speed; only a file with a suspect shape is read again to name the row. Returns
     the header.
     """
@@ -185,8 +188,9 @@ def _scan_csv(table: ArchiveTable, path: Path) -> list[str]:
         duplicated = sorted({h for h in header if header.count(h) > 1})
         if duplicated:
             raise ArchiveError(f"{name} line 1: duplicated header column(s) {duplicated}")
-        needed = set(table.required_columns())
-        shortest = max((i + 1 for i, h in enumerate(header) if h in needed), default=1)
+        shortest = len(header)
+        while shortest > 1 and header[shortest - 1] in table.row_may_omit:
+            shortest -= 1
         end = {"open": False}
         reader = csv.reader(_lines(name, header, handle, end), strict=True)
         try:
