@@ -3,7 +3,7 @@
 --        podiums, dnfs and fastest_laps count cars; starts and wins count races (a race
 --        with a car started / won). points and championship_position come from the
 --        recomputed constructors' standings (from 1958; null before), gross_points adds
---        every constructor point scored.
+--        every constructor point scored; driver_ids lists who drove for it (comma-joined).
 -- incremental by: season
 -- depends on: silver.race_results, gold.race_starts, gold.official_poles,
 --             gold.fastest_laps, gold.constructor_standings
@@ -18,7 +18,11 @@ fastest_laps as (select * from gold.fastest_laps),
 standings as (select * from gold.constructor_standings),
 
 entered as (
-    select constructor_id, season, count(distinct round)::integer as races_entered
+    select
+        constructor_id,
+        season,
+        count(distinct round)::integer as races_entered,
+        string_agg(distinct driver_id, ',' order by driver_id) as driver_ids
     from entries
     group by constructor_id, season
 ),
@@ -59,6 +63,7 @@ final as (
     select
         en.constructor_id,
         en.season,
+        en.driver_ids,
         en.races_entered,
         coalesce(st.starts, 0) as starts,
         coalesce(st.wins, 0) as wins,

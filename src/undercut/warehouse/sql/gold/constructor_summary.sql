@@ -2,7 +2,7 @@
 -- Grain: one row per silver.constructors constructor. Totals add up
 --        gold.constructor_season_summary; championships count finished seasons won in the
 --        recomputed constructors' standings (awarded from 1958); elo is the rating after
---        the latest race.
+--        the latest race, elo_peak the highest it reached.
 -- depends on: silver.constructors, gold.constructor_season_summary,
 --             gold.constructor_standings, gold.season_status, gold.constructor_elo_history
 with constructors as (select * from silver.constructors),
@@ -44,7 +44,8 @@ titles as (
 ),
 
 latest_elo as (
-    select constructor_id, arg_max(rating_after, (race_date, season, round)) as elo
+    select constructor_id, arg_max(rating_after, (race_date, season, round)) as elo,
+        max(rating_after) as elo_peak
     from elo
     group by constructor_id
 ),
@@ -66,7 +67,8 @@ final as (
         h.first_season,
         h.last_season,
         coalesce(t.championships, 0) as championships,
-        e.elo
+        e.elo,
+        e.elo_peak
     from constructors as c
     left join history as h on h.constructor_id = c.constructor_id
     left join titles as t on t.constructor_id = c.constructor_id

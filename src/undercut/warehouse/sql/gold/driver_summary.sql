@@ -2,7 +2,8 @@
 -- Grain: one row per silver.drivers driver. Totals add up gold.driver_season_summary;
 --        first/last race is the first/last race entered; championships count finished
 --        seasons the driver won in the recomputed standings (which classify drivers
---        excluded from a championship last); elo is the rating after the latest race.
+--        excluded from a championship last); elo is the rating after the latest race,
+--        elo_peak the highest it reached.
 -- depends on: silver.drivers, silver.race_results, silver.races,
 --             gold.driver_season_summary, gold.driver_standings, gold.season_status,
 --             gold.driver_elo_history
@@ -60,7 +61,8 @@ titles as (
 ),
 
 latest_elo as (
-    select driver_id, arg_max(rating_after, (race_date, season, round)) as elo
+    select driver_id, arg_max(rating_after, (race_date, season, round)) as elo,
+        max(rating_after) as elo_peak
     from elo
     group by driver_id
 ),
@@ -88,6 +90,7 @@ final as (
         s.last_round,
         coalesce(t.championships, 0) as championships,
         e.elo,
+        e.elo_peak,
         coalesce(c.gross_points, 0.0) as gross_points,
         d.permanent_number
     from drivers as d
