@@ -63,7 +63,7 @@ def test_health_reports_each_dependency(client: TestClient, served: Settings) ->
     assert warehouse["status"] == "ok"
     assert warehouse["source"] == ("postgresql" if served.redis_url else "snapshot")
     newest = client.get("/api/v1/seasons/2025/races").json()["races"]
-    last = max(r["round"] for r in newest if r["hasResult"])
+    last = max(r["round"] for r in newest if r["has_result"])
     assert (warehouse["last_race"]["season"], warehouse["last_race"]["round"]) == (2025, last)
     raced = datetime.fromisoformat(warehouse["last_race"]["date"]).date()
     assert warehouse["age_days"] == (datetime.now(UTC).date() - raced).days

@@ -1,116 +1,27 @@
--- purpose: career summary of every driver (the /api/v1/drivers list and detail)
+-- purpose: career summary of every driver (the /api/v1/drivers list and detail, `undercut
+--          stats driver`): gold.driver_summary as served, no figure recomputed here
 -- grain: one row per driver
--- depends on: silver.drivers, silver.race_results, silver.sprint_results, silver.qualifying,
---             silver.driver_standings, silver.races, gold.race_starts, gold.driver_elo_history
-with drivers as (select * from silver.drivers),
-
-entries as (
-    select driver_id, count(distinct season * 100 + round) as races_entered,
-           min(season) as first_season, max(season) as last_season
-    from silver.race_results
-    group by driver_id
-),
-
-starts as (
-    select
-        driver_id,
-        count(distinct season * 100 + round) as starts,
-        count(*) filter (where position = 1) as wins,
-        count(*) filter (where position <= 3) as podiums,
-        count(*) filter (where is_fastest_lap) as fastest_laps,
-        count(*) filter (where not is_classified) as dnfs,
-        sum(points) as race_points,
-        min(position) as best_finish
-    from gold.race_starts
-    group by driver_id
-),
-
-sprint_points as (
-    select driver_id, sum(points) as sprint_points
-    from silver.sprint_results
-    group by driver_id
-),
-
-poles as (
-    select driver_id, count(*) as poles
-    from (
-        -- @official_poles
-    ) as official
-    group by driver_id
-),
-
-season_rounds as (
-    select season, count(*) as scheduled from silver.races group by season
-),
-
-finished_rounds as (
-    select season, count(distinct round) as finished from silver.race_results group by season
-),
-
-final_rounds as (
-    select standings.season, max(standings.round) as round
-    from silver.driver_standings as standings
-    inner join season_rounds on season_rounds.season = standings.season
-    inner join finished_rounds on finished_rounds.season = standings.season
-    where finished_rounds.finished >= season_rounds.scheduled
-    group by standings.season
-),
-
-titles as (
-    select standings.driver_id, count(*) as championships
-    from silver.driver_standings as standings
-    inner join final_rounds
-        on final_rounds.season = standings.season and final_rounds.round = standings.round
-    where standings.position = 1
-    group by standings.driver_id
-),
-
-elo_ranked as (
-    select
-        driver_id,
-        rating_after,
-        row_number() over (partition by driver_id order by season desc, round desc) as recency
-    from gold.driver_elo_history
-),
-
-elo as (
-    select driver_id,
-           max(case when recency = 1 then rating_after end) as elo,
-           max(rating_after) as elo_peak
-    from elo_ranked
-    group by driver_id
-),
-
-final as (
-    select
-        drivers.driver_id,
-        drivers.code,
-        drivers.permanent_number,
-        drivers.given_name,
-        drivers.family_name,
-        drivers.nationality,
-        drivers.date_of_birth,
-        coalesce(entries.races_entered, 0) as races_entered,
-        coalesce(starts.starts, 0) as starts,
-        coalesce(starts.wins, 0) as wins,
-        coalesce(starts.podiums, 0) as podiums,
-        coalesce(poles.poles, 0) as poles,
-        coalesce(starts.fastest_laps, 0) as fastest_laps,
-        coalesce(starts.race_points, 0) + coalesce(sprint_points.sprint_points, 0) as points,
-        coalesce(starts.dnfs, 0) as dnfs,
-        starts.best_finish,
-        entries.first_season,
-        entries.last_season,
-        coalesce(titles.championships, 0) as championships,
-        elo.elo,
-        elo.elo_peak
-    from drivers
-    left join entries on entries.driver_id = drivers.driver_id
-    left join starts on starts.driver_id = drivers.driver_id
-    left join sprint_points on sprint_points.driver_id = drivers.driver_id
-    left join poles on poles.driver_id = drivers.driver_id
-    left join titles on titles.driver_id = drivers.driver_id
-    left join elo on elo.driver_id = drivers.driver_id
-)
-
-select * from final
+-- depends on: gold.driver_summary
+select
+    driver_id,
+    code,
+    permanent_number,
+    given_name,
+    family_name,
+    nationality,
+    date_of_birth,
+    races_entered,
+    starts,
+    wins,
+    podiums,
+    poles,
+    fastest_laps,
+    points,
+    dnfs,
+    best_finish,
+    first_season,
+    last_season,
+    championships,
+    elo,
+    elo_peak
+from gold.driver_summary
