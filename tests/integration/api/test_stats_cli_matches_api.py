@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from support.homes import warehouse_rows
 from support.jobs import BIN
+from undercut.api.routes.v1.careers import CareerTotals
 from undercut.cli import main
 from undercut.config import Settings
 
@@ -44,16 +45,7 @@ def test_cli_json_equals_api(
     assert json.loads(out) == response.json()
 
 
-CAREER_FIELDS = (
-    "starts",
-    "wins",
-    "poles",
-    "podiums",
-    "fastest_laps",
-    "points",
-    "championships",
-    "dnfs",
-)
+CAREER_FIELDS = tuple(CareerTotals.model_fields)
 SPAN_FIELDS = ("races_entered", "first_season", "last_season")
 KINDS = {"driver": "driverId", "constructor": "constructorId"}
 
