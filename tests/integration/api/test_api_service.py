@@ -205,10 +205,11 @@ def test_a_rebuilt_warehouse_is_served_without_a_restart(
             assert client.get(path).headers["etag"] == before[path].headers["etag"]
         served_version = store.version
         with duckdb.connect(str(home.warehouse_path)) as con:  # what a build would write
-            con.execute(
-                "update silver.circuits set circuit_name = 'Monza (renamed)' "
-                "where circuit_id = 'monza'"
-            )
+            for table in ("silver.circuits", "gold.circuit_summary"):
+                con.execute(
+                    f"update {table} set circuit_name = 'Monza (renamed)' "
+                    "where circuit_id = 'monza'"
+                )
         deadline = time.monotonic() + 60
         after: dict[str, Any] = {}
         while time.monotonic() < deadline:
