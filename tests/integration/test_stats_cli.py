@@ -105,7 +105,7 @@ def test_standings_csv_matches_the_archive(
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     with duckdb.connect(str(built_settings.warehouse_path), read_only=True) as con:
-        expected = con.execute("""select driver_id, points from silver.driver_standings
+        expected = con.execute("""select driver_id, points from gold.driver_standings
             where season = 2021 and round = 10 order by position""").fetchall()
     assert [(r["driverId"], float(r["points"])) for r in rows] == expected
 
@@ -117,14 +117,14 @@ def test_constructor_and_circuit_documents(
     assert set(ferrari["career"]) == CAREER
     assert ferrari["career"]["championships"] == 16
     monaco = as_json(capsys, built_settings, "stats", "circuit", "monaco")
-    assert monaco["lapRecord"] == {
+    assert monaco["lap_record"] == {
         "time": "1:12.909",
         "ms": 72909,
         "driverId": "hamilton",
         "season": 2021,
     }
     assert sum(w["season"] <= 2024 for w in monaco["winners"]) == 70
-    assert 0 < monaco["poleToWinRate"] < 1
+    assert 0 < monaco["pole_to_win_rate"] < 1
     circuits = as_json(capsys, built_settings, "stats", "circuits")
     assert {c["circuitId"] for c in circuits} >= {"monaco", "monza", "silverstone"}
 

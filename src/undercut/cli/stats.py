@@ -51,6 +51,12 @@ _LIST_COLUMNS = {
 }
 
 
+def _shown(value: Any) -> Any:
+    """A value as a table shows it: points to hundredths (shared drives of the 1950s give
+    thirds and sevenths), the documents themselves keep every digit."""
+    return round(value, 2) if isinstance(value, float) else value
+
+
 def _flat(document: dict[str, Any]) -> dict[str, Any]:
     """A detail document as one CSV/table row: scalars, ``career`` and nested objects
     spread out, lists left out."""
@@ -74,10 +80,10 @@ def _detail(
     summary.add_column("field", style="bold")
     summary.add_column("value")
     for key, value in _flat(document).items():
-        summary.add_row(key, "" if value is None else str(value))
+        summary.add_row(key, "" if value is None else str(_shown(value)))
     out_console().print(summary)
     rows = [
-        {c: (", ".join(r[c]) if isinstance(r[c], list) else r[c]) for c in columns}
+        {c: (", ".join(r[c]) if isinstance(r[c], list) else _shown(r[c])) for c in columns}
         for r in document[listing]
     ]
     if rows:
@@ -93,7 +99,11 @@ def _listing(
         emit(rows, fmt)
         return
     columns = {**names, **{header: key for key, header in _LIST_COLUMNS.items()}}
-    emit([{header: r[key] for header, key in columns.items()} for r in rows], fmt, title=title)
+    emit(
+        [{header: _shown(r[key]) for header, key in columns.items()} for r in rows],
+        fmt,
+        title=title,
+    )
 
 
 @app.command("drivers")
@@ -207,12 +217,12 @@ def circuits_command(
         [
             {
                 "circuit": row["circuitId"],
-                "races": row["racesHeld"],
-                "years": f"{row['firstSeason']}-{row['lastSeason']}",
+                "races": row["races_held"],
+                "years": f"{row['first_season']}-{row['last_season']}",
                 "lap record": _record(row),
-                "top driver": _top(row["topDriver"], "driverId"),
-                "top constructor": _top(row["topConstructor"], "constructorId"),
-                "pole→win": _rate(row["poleToWinRate"]),
+                "top driver": _top(row["top_driver"], "driverId"),
+                "top constructor": _top(row["top_constructor"], "constructorId"),
+                "pole→win": _rate(row["pole_to_win_rate"]),
             }
             for row in rows
         ],
@@ -222,7 +232,7 @@ def circuits_command(
 
 
 def _record(row: dict[str, Any]) -> str:
-    record = row["lapRecord"]
+    record = row["lap_record"]
     return "" if record is None else f"{record['time']} {record['driverId']} {record['season']}"
 
 

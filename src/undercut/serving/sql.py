@@ -17,26 +17,14 @@ QUERIES = Path(__file__).parent / "queries"
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
-_INCLUDE = re.compile(r"^\s*-- @(\w+)\s*$", re.MULTILINE)
-
-
 @cache
-def query(name: str, available: frozenset[str] = frozenset()) -> str:
+def query(name: str) -> str:
     """The text of ``queries/<name>.sql``.
 
-    A line ``-- @other`` includes a derived relation: the table ``gold.other`` when the
-    served warehouse has it (``available``), else the fallback query ``other.sql``, so
-    routes use the gold models as soon as they are built without depending on them.
+    Facts (careers, seasons, standings, circuits) are defined once, in the gold tables;
+    a serving query only selects and renames them, so a served warehouse is a built one.
     """
-    text = (QUERIES / f"{name}.sql").read_text()
-
-    def include(match: re.Match[str]) -> str:
-        other = match.group(1)
-        if f"gold.{other}" in available:
-            return f"select * from gold.{other}"
-        return _strip_comments(query(other, available))
-
-    return _INCLUDE.sub(include, text)
+    return (QUERIES / f"{name}.sql").read_text()
 
 
 def param_names(sql: str) -> list[str]:

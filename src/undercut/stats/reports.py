@@ -1,6 +1,7 @@
 """Build the ``undercut stats`` documents from the warehouse, read-only.
 
-Field names and shapes follow ``/api/v1`` (camelCase, ``career`` nested in a driver's or a
+Documents are ``/api/v1``'s, written by the same mapping (``serving.documents``) from the
+same serving queries over the gold tables (``career`` nested in a driver's or a
 constructor's detail), so a script can switch between the command line and the API.
 """
 
@@ -8,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from undercut.config import Settings
@@ -17,14 +16,16 @@ from undercut.errors import NotFoundError
 from undercut.notebook import Warehouse
 from undercut.serving.documents import (
     career_totals,
+    circuit_history,
+    circuit_summary,
     constructor_identity,
     detail_parts,
     driver_identity,
+    standing,
+    winner,
 )
 from undercut.serving.sql import query
 from undercut.serving.store import DuckReader, Reader
-
-QUERIES = Path(__file__).parent / "queries"
 
 DRIVER_SORTS = {
     "wins": "wins desc",
@@ -46,12 +47,6 @@ CONSTRUCTOR_SORTS = {
 }
 
 
-@cache
-def own_query(name: str) -> str:
-    """The text of ``stats/queries/<name>.sql``."""
-    return (QUERIES / f"{name}.sql").read_text()
-
-
 @contextmanager
 def reader(settings: Settings) -> Iterator[Reader]:
     """The warehouse read-only, as the API's serving queries expect it."""
@@ -62,20 +57,18 @@ def reader(settings: Settings) -> Iterator[Reader]:
 
 
 def _run(r: Reader, name: str, **params: Any) -> list[dict[str, Any]]:
-    return r.fetch(query(name, r.tables), params)
+    return r.fetch(query(name), params)
 
 
 def _sorted(r: Reader, name: str, order: str, tie: str, limit: int | None) -> list[dict]:
-    sql = f"select * from ({query(name, r.tables)}) as src order by {order}, {tie}"
+    sql = f"select * from ({query(name)}) as src order by {order}, {tie}"
     if limit is not None:
         sql += " limit :limit"
     return r.fetch(sql, {"limit": limit})
 
 
 def _only(r: Reader, name: str, key: str, value: str, what: str) -> dict[str, Any]:
-    rows = r.fetch(
-        f"select * from ({query(name, r.tables)}) as src where {key} = :value", {"value": value}
-    )
+    rows = r.fetch(f"select * from ({query(name)}) as src where {key} = :value", {"value": value})
     if not rows:
         raise NotFoundError(
             f"{what} {value!r} not found (ids are Ergast refs, e.g. {_EXAMPLES[what]})"
@@ -90,24 +83,10 @@ _EXAMPLES = {
 }
 
 
-def _career(row: dict[str, Any]) -> dict[str, Any]:
-    """The API's career totals, points rounded to hundredths for the terminal."""
-    return {**career_totals(row), "points": round(float(row["points"] or 0), 2)}
-
-
 def drivers(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
     """Every driver with career totals (as ``GET /api/v1/drivers`` items)."""
     rows = _sorted(r, "driver_careers", DRIVER_SORTS[sort], "driver_id", limit)
-    return [{**driver_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
-
-
-def _detail(
-    row: dict[str, Any], identity: dict[str, Any], seasons: list[dict[str, Any]], mates: str
-) -> dict[str, Any]:
-    """The API's detail document (``mates``: the list column, constructors of a driver or
-    drivers of a constructor), but with career points rounded as in a list (``career``
-    keeps its place among the keys)."""
-    return {**identity, **detail_parts(row, seasons, mates), "career": _career(row)}
+    return [{**driver_identity(row), **career_totals(row), "elo": row["elo"]} for row in rows]
 
 
 def driver(r: Reader, driver_id: str) -> dict[str, Any]:
@@ -118,13 +97,13 @@ def driver(r: Reader, driver_id: str) -> dict[str, Any]:
     """
     row = _only(r, "driver_careers", "driver_id", driver_id, "driver")
     seasons = _run(r, "driver_seasons", driver_id=driver_id)
-    return _detail(row, driver_identity(row), seasons, "constructors")
+    return {**driver_identity(row), **detail_parts(row, seasons, "constructors")}
 
 
 def constructors(r: Reader, *, sort: str = "wins", limit: int | None = None) -> list[dict]:
     """Every constructor with career totals (as ``GET /api/v1/constructors`` items)."""
     rows = _sorted(r, "constructor_careers", CONSTRUCTOR_SORTS[sort], "constructor_id", limit)
-    return [{**constructor_identity(row), **_career(row), "elo": row["elo"]} for row in rows]
+    return [{**constructor_identity(row), **career_totals(row), "elo": row["elo"]} for row in rows]
 
 
 def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
@@ -135,45 +114,18 @@ def constructor(r: Reader, constructor_id: str) -> dict[str, Any]:
     """
     row = _only(r, "constructor_careers", "constructor_id", constructor_id, "constructor")
     seasons = _run(r, "constructor_seasons", constructor_id=constructor_id)
-    return _detail(row, constructor_identity(row), seasons, "drivers")
+    return {**constructor_identity(row), **detail_parts(row, seasons, "drivers")}
 
 
 def _circuit(row: dict[str, Any]) -> dict[str, Any]:
-    record = None
-    if row["lap_record_ms"] is not None:
-        record = {
-            "time": row["lap_record_text"],
-            "ms": row["lap_record_ms"],
-            "driverId": row["lap_record_driver_id"],
-            "season": row["lap_record_season"],
-        }
-    rate = row["pole_to_win_rate"]
-    return {
-        "circuitId": row["circuit_id"],
-        "name": row["circuit_name"],
-        "locality": row["locality"],
-        "country": row["country"],
-        "racesHeld": row["races_held"],
-        "firstSeason": row["first_season"],
-        "lastSeason": row["last_season"],
-        "lapRecord": record,
-        "topDriver": {"driverId": row["top_driver_id"], "wins": row["top_driver_wins"]}
-        if row["top_driver_id"]
-        else None,
-        "topConstructor": {
-            "constructorId": row["top_constructor_id"],
-            "wins": row["top_constructor_wins"],
-        }
-        if row["top_constructor_id"]
-        else None,
-        "poleToWinRate": None if rate is None else round(float(rate), 4),
-    }
+    """A circuit as ``GET /api/v1/circuits/{id}`` gives it, but for its winners."""
+    return {**circuit_summary(row), **circuit_history(row)}
 
 
 def circuits(r: Reader, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Every circuit, most races held first, with lap record and pole-to-win rate."""
-    rows = r.fetch(own_query("circuit_summaries"), {"circuit_id": None})
-    return [_circuit(row) for row in rows[:limit]]
+    rows = _sorted(r, "circuit_summaries", "races_held desc", "circuit_id", limit)
+    return [_circuit(row) for row in rows]
 
 
 def circuit(r: Reader, circuit_id: str) -> dict[str, Any]:
@@ -182,24 +134,9 @@ def circuit(r: Reader, circuit_id: str) -> dict[str, Any]:
     Raises:
         NotFoundError: no circuit with that Ergast ref.
     """
-    rows = r.fetch(own_query("circuit_summaries"), {"circuit_id": circuit_id})
-    if not rows:
-        raise NotFoundError(
-            f"circuit {circuit_id!r} not found (ids are Ergast refs, e.g. {_EXAMPLES['circuit']})"
-        )
+    row = _only(r, "circuit_summaries", "circuit_id", circuit_id, "circuit")
     winners = _run(r, "circuit_winners", circuit_id=circuit_id)
-    return {
-        **_circuit(rows[0]),
-        "winners": [
-            {
-                "season": w["season"],
-                "round": w["round"],
-                "driverId": w["driver_id"],
-                "constructorId": w["constructor_id"],
-            }
-            for w in winners
-        ],
-    }
+    return {**_circuit(row), "winners": [winner(w) for w in winners]}
 
 
 def standings(r: Reader, season: int, round: int | None = None) -> dict[str, Any]:
@@ -221,13 +158,5 @@ def standings(r: Reader, season: int, round: int | None = None) -> dict[str, Any
     return {
         "season": season,
         "after_round": after,
-        "drivers": [
-            {
-                "position": row["position"],
-                "driverId": row["driver_id"],
-                "points": float(row["points"] or 0),
-                "wins": int(row["wins"] or 0),
-            }
-            for row in rows
-        ],
+        "drivers": [standing(row, "driver") for row in rows],
     }

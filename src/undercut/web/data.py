@@ -169,7 +169,7 @@ def constructor_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str
 def circuit_list(reader: Reader, q: str | None, limit: int = 100) -> dict[str, Any]:
     return plain(
         circuits.list_circuits(
-            reader, limit=limit, offset=0, sort="-racesHeld", country=None, q=q or None
+            reader, limit=limit, offset=0, sort="-races_held", country=None, q=q or None
         )
     )  # type: ignore[return-value]
 
@@ -211,7 +211,7 @@ def team_head_to_heads(
         for row in head_to_heads(reader, driver_id):
             if row["constructorId"] != constructor_id:
                 continue
-            key = (row["season"], *sorted((driver_id, row["teammateId"])))
+            key = (row["season"], *sorted((driver_id, row["teammate_id"])))
             if key in seen:
                 continue
             seen.add(key)  # type: ignore[arg-type]

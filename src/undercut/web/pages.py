@@ -247,7 +247,7 @@ def season_page(
                     charts.points_progression(progression["drivers"], p.names.driver, order),
                 )
             )
-        run = [r["round"] for r in calendar["races"] if r["hasResult"]]
+        run = [r["round"] for r in calendar["races"] if r["has_result"]]
         selected = round if round is not None else (run[-1] if run else None)
         results = data.race_results(p.reader, season, selected) if selected is not None else None
         if round is not None and results is None:
@@ -399,7 +399,7 @@ def driver_page(request: Request, driver_id: str) -> Response:
         history = data.driver_elo(p.reader, driver_id)
         figures = _career_charts(name, history, driver["seasons"])
         h2h = sorted(
-            data.head_to_heads(p.reader, driver_id), key=lambda r: (-r["season"], r["teammateId"])
+            data.head_to_heads(p.reader, driver_id), key=lambda r: (-r["season"], r["teammate_id"])
         )
         return {
             "title": name,

@@ -63,7 +63,7 @@ def test_health_reports_each_dependency(client: TestClient, served: Settings) ->
     assert warehouse["status"] == "ok"
     assert warehouse["source"] == ("postgresql" if served.redis_url else "snapshot")
     newest = client.get("/api/v1/seasons/2025/races").json()["races"]
-    last = max(r["round"] for r in newest if r["hasResult"])
+    last = max(r["round"] for r in newest if r["has_result"])
     assert (warehouse["last_race"]["season"], warehouse["last_race"]["round"]) == (2025, last)
     raced = datetime.fromisoformat(warehouse["last_race"]["date"]).date()
     assert warehouse["age_days"] == (datetime.now(UTC).date() - raced).days
@@ -205,10 +205,11 @@ def test_a_rebuilt_warehouse_is_served_without_a_restart(
             assert client.get(path).headers["etag"] == before[path].headers["etag"]
         served_version = store.version
         with duckdb.connect(str(home.warehouse_path)) as con:  # what a build would write
-            con.execute(
-                "update silver.circuits set circuit_name = 'Monza (renamed)' "
-                "where circuit_id = 'monza'"
-            )
+            for table in ("silver.circuits", "gold.circuit_summary"):
+                con.execute(
+                    f"update {table} set circuit_name = 'Monza (renamed)' "
+                    "where circuit_id = 'monza'"
+                )
         deadline = time.monotonic() + 60
         after: dict[str, Any] = {}
         while time.monotonic() < deadline:

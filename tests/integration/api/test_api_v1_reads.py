@@ -69,12 +69,12 @@ def test_driver_list_pages_sorts_and_filters(client: TestClient) -> None:
 def test_constructors_and_circuits(client: TestClient) -> None:
     ferrari = client.get("/api/v1/constructors/ferrari").json()
     assert ferrari["name"] == "Ferrari" and ferrari["career"]["championships"] >= 16
-    assert ferrari["firstSeason"] == 1950
+    assert ferrari["first_season"] == 1950
     most = client.get("/api/v1/constructors", params={"sort": "-championships", "limit": 1}).json()
     assert most["items"][0]["constructorId"] == "ferrari"
     monza = client.get("/api/v1/circuits/monza").json()
-    assert monza["country"] == "Italy" and monza["racesHeld"] >= 70
-    assert monza["lapRecord"]["ms"] > 60_000 and monza["lapRecord"]["time"]
+    assert monza["country"] == "Italy" and monza["races_held"] >= 70
+    assert monza["lap_record"]["ms"] > 60_000 and monza["lap_record"]["time"]
     assert monza["winners"][0]["season"] == 1950
     italy = client.get("/api/v1/circuits", params={"country": "Italy"}).json()
     assert {"monza", "imola"} <= {c["circuitId"] for c in italy["items"]}
@@ -82,7 +82,7 @@ def test_constructors_and_circuits(client: TestClient) -> None:
 
 def test_races_results_and_standings(client: TestClient) -> None:
     season = client.get("/api/v1/seasons/2023/races").json()
-    assert len(season["races"]) == 22 and all(r["hasResult"] for r in season["races"])
+    assert len(season["races"]) == 22 and all(r["has_result"] for r in season["races"])
     assert season["races"][0]["winner"] == "max_verstappen"
     results = client.get("/api/v1/races/2023/1/results").json()
     assert results["raceName"] == "Bahrain Grand Prix"
@@ -112,7 +112,7 @@ def test_ratings_teammates_next_race(client: TestClient) -> None:
     ferrari = client.get("/api/v1/ratings/constructors/ferrari/history").json()
     assert ferrari["history"][0]["season"] == 1950
     h2h = client.get("/api/v1/teammates/hamilton").json()
-    rosberg = [r for r in h2h if r["teammateId"] == "rosberg"]
+    rosberg = [r for r in h2h if r["teammate_id"] == "rosberg"]
     assert {r["season"] for r in rosberg} == {2013, 2014, 2015, 2016}
     assert all(r["race_ahead"] + r["race_behind"] <= r["races"] for r in h2h)
     nxt = client.get("/api/v1/next-race").json()

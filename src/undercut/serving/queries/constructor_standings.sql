@@ -1,7 +1,7 @@
--- purpose: the constructors' championship after one round
+-- purpose: the constructors' championship after one round, as recomputed in gold
 -- grain: one row per constructor classified in the standings
--- depends on: silver.constructor_standings
+-- depends on: gold.constructor_standings
 select position, constructor_id, points, wins
-from silver.constructor_standings
+from gold.constructor_standings
 where season = :season and round = :round
 order by position, constructor_id

@@ -1,73 +1,17 @@
--- purpose: one driver's season-by-season record (detail page of /api/v1/drivers/{id})
+-- purpose: one driver's season-by-season record (detail of /api/v1/drivers/{id}):
+--          gold.driver_season_summary as served; position is the final (or latest)
+--          place in gold.driver_standings, as /api/v1/standings/{season}/drivers gives it
 -- grain: one row per season the driver entered
--- depends on: silver.race_results, silver.sprint_results, silver.driver_standings,
---             silver.qualifying, gold.race_starts
-with entries as (
-    select season, string_agg(distinct constructor_id, ',' order by constructor_id)
-        as constructors
-    from silver.race_results
-    where driver_id = :driver_id
-    group by season
-),
-
-starts as (
-    select
-        season,
-        count(distinct round) as starts,
-        count(*) filter (where position = 1) as wins,
-        count(*) filter (where position <= 3) as podiums,
-        sum(points) as race_points
-    from gold.race_starts
-    where driver_id = :driver_id
-    group by season
-),
-
-sprints as (
-    select season, sum(points) as sprint_points
-    from silver.sprint_results
-    where driver_id = :driver_id
-    group by season
-),
-
-poles as (
-    select season, count(*) as poles
-    from (
-        -- @official_poles
-    ) as official
-    where driver_id = :driver_id
-    group by season
-),
-
-last_rounds as (
-    select season, max(round) as round
-    from silver.driver_standings
-    group by season
-),
-
-standing as (
-    select standings.season, standings.position
-    from silver.driver_standings as standings
-    inner join last_rounds
-        on last_rounds.season = standings.season and last_rounds.round = standings.round
-    where standings.driver_id = :driver_id
-),
-
-final as (
-    select
-        entries.season,
-        entries.constructors,
-        coalesce(starts.starts, 0) as starts,
-        coalesce(starts.wins, 0) as wins,
-        coalesce(starts.podiums, 0) as podiums,
-        coalesce(poles.poles, 0) as poles,
-        coalesce(starts.race_points, 0) + coalesce(sprints.sprint_points, 0) as points,
-        standing.position
-    from entries
-    left join starts on starts.season = entries.season
-    left join sprints on sprints.season = entries.season
-    left join poles on poles.season = entries.season
-    left join standing on standing.season = entries.season
-    order by entries.season
-)
-
-select * from final
+-- depends on: gold.driver_season_summary
+select
+    season,
+    constructor_ids as constructors,
+    starts,
+    wins,
+    podiums,
+    poles,
+    points,
+    championship_position as position
+from gold.driver_season_summary
+where driver_id = :driver_id
+order by season

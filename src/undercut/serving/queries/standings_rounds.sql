@@ -1,7 +1,7 @@
--- purpose: the newest round of a season with standings (drivers' standings)
+-- purpose: the newest round of a season with standings, in each championship
 -- grain: one row
--- depends on: silver.driver_standings, silver.constructor_standings
+-- depends on: gold.driver_standings, gold.constructor_standings
 select
-    (select max(round) from silver.driver_standings where season = :season) as drivers_round,
-    (select max(round) from silver.constructor_standings where season = :season)
+    (select max(round) from gold.driver_standings where season = :season) as drivers_round,
+    (select max(round) from gold.constructor_standings where season = :season)
         as constructors_round

@@ -1,6 +1,7 @@
-"""What the driver and constructor resources share: ``*_careers`` rows name their totals
-alike, so both lists sort by them and both details' ``career`` objects have one shape (the
-fields themselves come from ``undercut.serving.documents``).
+"""What the driver and constructor resources share: ``*_careers`` rows (gold's
+``driver_summary`` and ``constructor_summary``) name their totals alike, so both lists sort
+by them and both details' ``career`` objects have one shape (the fields themselves come
+from ``undercut.serving.documents``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ CAREER_SORTS = {
     "points": "points",
     "championships": "championships",
     "elo": "elo",
-    "firstSeason": "first_season",
-    "lastSeason": "last_season",
+    "first_season": "first_season",
+    "last_season": "last_season",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -18,6 +18,7 @@ from undercut.api.routes.v1.common import (
     same_text,
     search_condition,
 )
+from undercut.serving.documents import circuit_history, circuit_summary, winner
 
 router = APIRouter(prefix="/circuits", tags=["circuits"])
 
@@ -30,9 +31,9 @@ CIRCUITS = Listing(
         "name": "circuit_name",
         "circuitId": "circuit_id",
         "country": "country",
-        "racesHeld": "races_held",
-        "firstSeason": "first_season",
-        "lastSeason": "last_season",
+        "races_held": "races_held",
+        "first_season": "first_season",
+        "last_season": "last_season",
     },
 )
 
@@ -44,9 +45,9 @@ class CircuitSummary(BaseModel):
     country: str | None
     lat: float | None
     lng: float | None
-    racesHeld: int = Field(description="Grands Prix held there (with results).")
-    firstSeason: int | None
-    lastSeason: int | None
+    races_held: int = Field(description="Grands Prix held there (with results).")
+    first_season: int | None
+    last_season: int | None
 
 
 class LapRecord(BaseModel):
@@ -63,23 +64,24 @@ class Winner(BaseModel):
     constructorId: str
 
 
+class TopDriver(BaseModel):
+    driverId: str
+    wins: int
+
+
+class TopConstructor(BaseModel):
+    constructorId: str
+    wins: int
+
+
 class CircuitDetail(CircuitSummary):
-    lapRecord: LapRecord | None = Field(description="Fastest race lap (data from 2004).")
+    lap_record: LapRecord | None = Field(description="Fastest race lap (data from 2004).")
+    top_driver: TopDriver | None = Field(
+        description="Most wins there (ties: who got there first; shared cars credit both)."
+    )
+    top_constructor: TopConstructor | None = Field(description="Most wins there.")
+    pole_to_win_rate: float | None = Field(description="Share of its races won from pole.")
     winners: list[Winner]
-
-
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "circuitId": row["circuit_id"],
-        "name": row["circuit_name"],
-        "locality": row["locality"],
-        "country": row["country"],
-        "lat": row["lat"],
-        "lng": row["lng"],
-        "racesHeld": row["races_held"],
-        "firstSeason": row["first_season"],
-        "lastSeason": row["last_season"],
-    }
 
 
 @router.get("", response_model=Page[CircuitSummary])
@@ -103,7 +105,10 @@ def list_circuits(
         offset=offset,
     )
     return Page[CircuitSummary](
-        total=total, limit=limit, offset=offset, items=[CircuitSummary(**_summary(r)) for r in rows]
+        total=total,
+        limit=limit,
+        offset=offset,
+        items=[CircuitSummary(**circuit_summary(r)) for r in rows],
     )
 
 
@@ -111,25 +116,9 @@ def list_circuits(
 def get_circuit(circuit_id: CircuitId, reader: WarehouseDep) -> CircuitDetail:
     """One circuit: where, how often, its race lap record and every winner."""
     row = CIRCUITS.get(reader, circuit_id)
-    record = run(reader, "circuit_lap_record", circuit_id=circuit_id)
     winners = run(reader, "circuit_winners", circuit_id=circuit_id)
     return CircuitDetail(
-        **_summary(row),
-        lapRecord=LapRecord(
-            time=record[0]["time_text"],
-            ms=record[0]["ms"],
-            driverId=record[0]["driver_id"],
-            season=record[0]["season"],
-        )
-        if record
-        else None,
-        winners=[
-            Winner(
-                season=w["season"],
-                round=w["round"],
-                driverId=w["driver_id"],
-                constructorId=w["constructor_id"],
-            )
-            for w in winners
-        ],
+        **circuit_summary(row),
+        **circuit_history(row),
+        winners=[Winner(**winner(w)) for w in winners],
     )

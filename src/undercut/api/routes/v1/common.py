@@ -42,7 +42,7 @@ class Page(BaseModel, Generic[T]):
 
 def run(reader: Reader, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of the named query in ``serving/queries`` (gold models used when built)."""
-    return reader.fetch(query(name, reader.tables), params)
+    return reader.fetch(query(name), params)
 
 
 def one(reader: Reader, name: str, what: str, **params: Any) -> dict[str, Any]:
@@ -78,13 +78,13 @@ def page(
     """Filter, count, sort and slice the rows of a named query in the database."""
     condition = " and ".join(where) if where else "1 = 1"
     sql = (
-        f"select *, count(*) over () as total_rows from ({query(base, reader.tables)}) as src "
+        f"select *, count(*) over () as total_rows from ({query(base)}) as src "
         f"where {condition} order by {order} limit :limit offset :offset"
     )
     rows = reader.fetch(sql, {**params, "limit": limit, "offset": offset})
     if rows:
         return int(rows[0]["total_rows"]), rows
-    count_sql = f"select count(*) as n from ({query(base, reader.tables)}) as src where {condition}"
+    count_sql = f"select count(*) as n from ({query(base)}) as src where {condition}"
     return int(reader.fetch(count_sql, params)[0]["n"]), []
 
 

@@ -40,9 +40,10 @@ CONSTRUCTORS = Listing(
 
 
 class ConstructorCareer(CareerTotals):
-    """Starts and wins count races (one per race however many cars); podiums, fastest laps
-    and DNFs count cars; points are constructors' championship points (awarded from 1958,
-    sprints included), as in gold.constructor_summary."""
+    """As in gold.constructor_summary: starts and wins count races (one per race however
+    many cars); podiums, fastest laps and DNFs count cars (DNFs exclude
+    disqualifications); points are constructors' championship points (awarded from 1958,
+    sprints included)."""
 
     championships: int = Field(description="Constructors' titles (completed seasons only).")
 
@@ -51,9 +52,9 @@ class ConstructorSummary(BaseModel):
     constructorId: str
     name: str
     nationality: str | None
-    racesEntered: int
-    firstSeason: int | None
-    lastSeason: int | None
+    races_entered: int
+    first_season: int | None
+    last_season: int | None
     starts: int
     wins: int
     podiums: int
@@ -85,9 +86,9 @@ class ConstructorDetail(BaseModel):
     constructorId: str
     name: str
     nationality: str | None
-    racesEntered: int
-    firstSeason: int | None
-    lastSeason: int | None
+    races_entered: int
+    first_season: int | None
+    last_season: int | None
     career: ConstructorCareer
     seasons: list[ConstructorSeason]
     elo: ConstructorElo

@@ -42,10 +42,15 @@ DRIVERS = Listing(
 
 
 class Career(CareerTotals):
-    """Official definitions: a start is a race started; a pole is the pole as awarded;
-    points include sprint points; a DNF is a start without a classification."""
+    """Official definitions, as in gold.driver_summary: a start is a race started; a pole
+    is the pole as awarded; points are championship points (sprints included) after
+    dropped scores and deductions, as the standings count them; a DNF is a start without
+    a classification, disqualifications excluded."""
 
-    fastest_laps: int = Field(description="Fastest race laps (Ergast records them from 2004).")
+    fastest_laps: int = Field(
+        description="Fastest race laps (recorded from 2004, and 1950-1959 from the "
+        "fastest-lap point)."
+    )
     championships: int = Field(description="Drivers' titles (completed seasons only).")
 
 
@@ -57,9 +62,9 @@ class DriverSummary(BaseModel):
     familyName: str
     nationality: str | None
     dateOfBirth: dt.date | None
-    racesEntered: int = Field(description="Races entered, including non-starts.")
-    firstSeason: int | None
-    lastSeason: int | None
+    races_entered: int = Field(description="Races entered, including non-starts.")
+    first_season: int | None
+    last_season: int | None
     starts: int
     wins: int
     podiums: int
@@ -95,9 +100,9 @@ class DriverDetail(BaseModel):
     familyName: str
     nationality: str | None
     dateOfBirth: dt.date | None
-    racesEntered: int
-    firstSeason: int | None
-    lastSeason: int | None
+    races_entered: int
+    first_season: int | None
+    last_season: int | None
     career: Career
     seasons: list[DriverSeason]
     elo: Elo

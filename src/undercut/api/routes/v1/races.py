@@ -24,8 +24,8 @@ class RaceItem(BaseModel):
     date: dt.date | None
     circuitId: str
     winner: str | None = Field(description="Winning driver's ref, once there are results.")
-    hasResult: bool
-    hasQualifying: bool
+    has_result: bool
+    has_qualifying: bool
 
 
 class SeasonRaces(BaseModel):
@@ -69,8 +69,8 @@ def season_races(season: SeasonPath, reader: WarehouseDep) -> SeasonRaces:
                 date=r["race_date"],
                 circuitId=r["circuit_id"],
                 winner=r["winner"],
-                hasResult=bool(r["has_result"]),
-                hasQualifying=bool(r["has_qualifying"]),
+                has_result=bool(r["has_result"]),
+                has_qualifying=bool(r["has_qualifying"]),
             )
             for r in rows
         ],

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import run
 from undercut.errors import NotFoundError
+from undercut.serving.documents import standing
 from undercut.serving.store import Reader
 
 router = APIRouter(prefix="/standings", tags=["standings"])
@@ -83,15 +84,7 @@ def _championship(
     after = _after_round(reader, season, round, kind)
     who = kind.removesuffix("s")
     rows = run(reader, f"{who}_standings", season=season, round=after)
-    return after, [
-        {
-            "position": r["position"],
-            f"{who}Id": r[f"{who}_id"],
-            "points": r["points"] or 0,
-            "wins": r["wins"] or 0,
-        }
-        for r in rows
-    ]
+    return after, [standing(r, who) for r in rows]
 
 
 @router.get("/{season}/drivers", response_model=DriverStandings)

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/teammates", tags=["drivers"])
 class HeadToHead(BaseModel):
     season: int
     constructorId: str
-    teammateId: str
+    teammate_id: str
     races: int = Field(description="Races both started for the team.")
     quali_ahead: int
     quali_behind: int
@@ -42,7 +42,7 @@ def teammates(
         HeadToHead(
             season=r["season"],
             constructorId=r["constructor_id"],
-            teammateId=r["teammate_id"],
+            teammate_id=r["teammate_id"],
             races=r["races"],
             quali_ahead=r["quali_ahead"],
             quali_behind=r["quali_behind"],

@@ -6,11 +6,15 @@
 --        forfeits to the rounds run so far; gross_points counts every result. Ties are
 --        broken by countback: classified finishes (more wins, then more seconds, ...), then
 --        the finishing order of every result (all of a constructor's cars); competitors
---        excluded from a championship are classified last.
+--        excluded from a championship are classified last. A race that paid no
+--        constructors' points (the Indianapolis 500 of 1958-1960) is not part of the
+--        constructors' championship: its cars do not enter that table.
 -- incremental by: season
 -- depends on: gold.scored_results, gold.scoring_drop_rules, gold.scoring_exclusions,
---             gold.scoring_adjustments
+--             gold.scoring_adjustments, gold.scoring_race_factors
 with scored as (select * from gold.scored_results),
+
+factors as (select * from gold.scoring_race_factors),
 
 -- every result once per championship it scores in (the constructors' from 1958). score:
 -- what the best-N rules count as one score. A driver's race results count one by one (a
@@ -27,8 +31,12 @@ entries as (
     select
         'constructors', season, round, session, position, position_order,
         constructor_id, constructor_points, 0
-    from scored
+    from scored as s
     where season >= 1958
+        and not exists (
+            select 1 from factors as f
+            where f.season = s.season and f.round = s.round and f.constructor_factor = 0
+        )
 ),
 
 drop_rules as (select * from gold.scoring_drop_rules),
@@ -53,10 +61,13 @@ per_score as (
     group by championship, season, round, competitor_id, score
 ),
 
+-- every Grand Prix is a round of both championships, also one that paid one of them nothing
 rounds as (
-    select distinct championship, season, round as after_round
-    from entries
-    where session = 'race'
+    select distinct championships.championship, s.season, s.round as after_round
+    from scored as s
+    inner join (select distinct championship, season from entries) as championships
+        on championships.season = s.season
+    where s.session = 'race'
 ),
 
 to_date as (

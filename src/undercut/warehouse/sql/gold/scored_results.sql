@@ -4,13 +4,15 @@
 --        (gold.scoring_*); archive_points is what the archive says, kept for comparison.
 --        Where the archive has no fastest-lap data for a race (none before 2004, and a few
 --        gaps since, such as Monaco 2024) the fastest-lap point is located as the result
---        whose archive points exceed its position's share. Results not eligible for points
+--        whose archive points exceed its position's share, unless
+--        gold.scoring_shared_fastest_laps names who shared it (each driver's first result
+--        of the race takes the share). Results not eligible for points
 --        (gold.scoring_ineligible) score nothing, and move the finishers behind them up a
 --        points place where the points passed down.
 -- incremental by: season
 -- depends on: silver.race_results, silver.sprint_results, gold.scoring_points,
 --             gold.scoring_rules, gold.scoring_race_factors, gold.result_corrections,
---             gold.scoring_ineligible
+--             gold.scoring_ineligible, gold.scoring_shared_fastest_laps
 with race_results as (select * from silver.race_results),
 
 corrections as (select * from gold.result_corrections),
@@ -24,6 +26,8 @@ points_scale as (select * from gold.scoring_points),
 rules as (select * from gold.scoring_rules),
 
 factors as (select * from gold.scoring_race_factors),
+
+shared_fastest_laps as (select * from gold.scoring_shared_fastest_laps),
 
 results as (
     select 'race' as session, rr.season, rr.round, rr.result_id, rr.driver_id,
@@ -99,22 +103,32 @@ position_points as (
             partition by session, season, round, constructor_id order by position_order
         ) as car_rank_in_team,
         coalesce(bool_or(fastest_lap_rank = 1)
-            over (partition by session, season, round), false) as has_fastest_lap_data
+            over (partition by session, season, round), false) as has_fastest_lap_data,
+        row_number() over (
+            partition by session, season, round, driver_id order by position_order
+        ) as drive_rank
     from with_rules
 ),
 
+shared_races as (select distinct season, round from shared_fastest_laps),
+
 fastest_lap as (
     select
-        *,
+        p.*,
         case
-            when session <> 'race' or fastest_lap_points = 0 or not fastest_lap_awarded
+            when p.session <> 'race' or p.fastest_lap_points = 0 or not p.fastest_lap_awarded
                 then false
-            when not has_fastest_lap_data
-                then archive_points - driver_position_points > 0.01
-            else fastest_lap_rank = 1
-                and (not fastest_lap_top10_only or position <= 10)
+            when sr.season is not null
+                then sf.driver_id is not null and p.drive_rank = 1
+            when not p.has_fastest_lap_data
+                then p.archive_points - p.driver_position_points > 0.01
+            else p.fastest_lap_rank = 1
+                and (not p.fastest_lap_top10_only or p.position <= 10)
         end as is_fastest_lap_point
-    from position_points
+    from position_points as p
+    left join shared_races as sr on sr.season = p.season and sr.round = p.round
+    left join shared_fastest_laps as sf
+        on sf.season = p.season and sf.round = p.round and sf.driver_id = p.driver_id
 ),
 
 final as (
