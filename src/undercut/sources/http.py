@@ -53,6 +53,7 @@ MAX_RETRY_AFTER_S = 120.0
 DEFAULT_FRESH_S = 600.0
 DEFAULT_MAX_LIMIT_WAIT_S = 120.0
 
+
 class RetryableHTTPError(Exception):
     """A response worth retrying (429/5xx); carries the server's ``Retry-After``."""
 
