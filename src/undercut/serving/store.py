@@ -53,10 +53,7 @@ def attach_readonly(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             con.execute(f"attach '{quoted}' as wh (read_only)")
         except duckdb.Error as exc:
-            raise WarehouseError(
-                f"{path}: cannot be opened ({str(exc).splitlines()[0]}); is an update or "
-                "build running?"
-            ) from exc
+            raise WarehouseError(db.describe_duckdb_error(exc)) from exc
         con.execute("use wh")
         yield con
     finally:
