@@ -121,15 +121,19 @@ def query_failed(exc: Exception, timeout: float | None = None) -> WarehouseError
 
 
 @contextmanager
-def _cancelled_after(seconds: float, cancel: Any) -> Iterator[None]:
-    """Call ``cancel`` if the block is still running after ``seconds`` (0: never), and
-    turn what the cancelled query raises into ``QueryTimeoutError``."""
-    timer = threading.Timer(seconds, cancel) if seconds > 0 else None
+def _cancelled_after(seconds: float, cancel: Any = None) -> Iterator[None]:
+    """Call ``cancel`` (when given) if the block still runs after ``seconds`` (0: never),
+    and turn a cancelled query (by ``cancel`` or the database's own timeout) into
+    ``QueryTimeoutError`` and other database failures into ``WarehouseError``."""
+    timer = threading.Timer(seconds, cancel) if cancel is not None and seconds > 0 else None
     if timer is not None:
         timer.daemon = True
         timer.start()
     try:
         yield
+    except QueryTimeoutError as exc:  # raised by a reader, which does not know the limit
+        cause = exc.__cause__
+        raise query_failed(cause if isinstance(cause, Exception) else exc, seconds) from cause
     except (duckdb.Error, sa.exc.SQLAlchemyError) as exc:
         raise query_failed(exc, seconds) from exc
     finally:
@@ -395,7 +399,7 @@ class PostgresStore:
                     sa.text("select set_config('statement_timeout', :ms, true)"),
                     {"ms": str(int(timeout * 1000))},
                 )
-            with _cancelled_after(0, None):
+            with _cancelled_after(timeout):
                 yield PgReader(conn, self._tables)
 
     def status(self) -> dict[str, Any]:

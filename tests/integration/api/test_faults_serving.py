@@ -7,10 +7,12 @@ Each asserts that no request got a 5xx and none went unanswered.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import signal
 import subprocess
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -247,3 +249,102 @@ def test_redis_killed_and_restarted_under_load_keeps_limits_and_answers(
     assert up["checks"]["rate_limits"]["status"] == "ok" and up["checks"]["redis"]["status"] == "ok"
     # counted in Redis again: the budget left before the kill ran out there
     assert after_restart[-1] == 429 and counts and max(counts) > 8
+
+
+def _burst(base: str, paths: list[str]) -> list[httpx.Response]:
+    """Every path at once, each from its own thread (one anonymous client)."""
+    answers: list[httpx.Response] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(paths))
+
+    def one(path: str) -> None:
+        start.wait()
+        response = httpx.get(base + path, timeout=120)
+        with lock:
+            answers.append(response)
+
+    threads = [threading.Thread(target=one, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return answers
+
+
+def test_a_burst_of_uncached_requests_from_one_client_cannot_starve_the_others(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    add_users(built_settings.model_copy(update={"database_url": f"sqlite:///{home / 'app.db'}"}))
+    with serving(
+        built_settings.local_dir,
+        tmp_path / "serve.log",
+        UNDERCUT_DATABASE_URL=f"sqlite:///{home / 'app.db'}",
+        UNDERCUT_MAX_CONCURRENT_PER_CLIENT="2",
+    ) as base:
+        headers = {"Authorization": f"Bearer {_login(base)}"}
+        # the expensive Ergast reads (no season), each page a different URL: all misses
+        paths = [f"/ergast/f1/results.json?limit=100&offset={100 * n}" for n in range(16)]
+        with Load(base, threads=1, headers=headers) as other:
+            burst = _burst(base, paths)
+            served = other.total
+            _until(lambda: other.total > served + 5, "the other client's reads")
+    statuses = Counter(r.status_code for r in burst)
+    print(
+        f"\nburst of {len(paths)} from one client: {dict(statuses)}; other client: "
+        f"{dict(other.answers)}"
+    )
+    assert not other.failures and set(other.answers) == {200}
+    assert set(statuses) == {200, 429}
+    refused = [r for r in burst if r.status_code == 429]
+    assert all(r.headers["retry-after"] == "1" for r in refused)
+    assert all("in progress from this client" in r.json()["detail"] for r in refused)
+
+
+def test_a_query_running_too_long_is_cancelled_with_503_and_retry_after(
+    served: Settings,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from undercut.api.app import create_app
+
+    settings = served.model_copy(update={"serving_query_timeout": 0.001})
+    with TestClient(create_app(settings)) as client:
+        for path in (
+            f"/ergast/f1/results.json?limit=100&offset={secrets.randbelow(20000)}",
+            f"/api/v1/drivers?q={uuid.uuid4().hex[:12]}",  # a search no cache holds
+        ):
+            response = client.get(path)
+            assert response.status_code == 503, (path, response.text)
+            assert int(response.headers["retry-after"]) >= 1
+            assert "cancelled after 0.001s" in response.json()["detail"], response.text
+            for internal in ("statement timeout", "INTERRUPT", "Catalog", "Error:"):
+                assert internal not in response.text
+
+
+def test_query_parameters_a_route_ignores_do_not_bypass_the_response_cache(
+    served: Settings,
+) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from undercut.api.app import create_app
+
+    def hits(client: TestClient) -> float:
+        found = re.search(
+            r'^undercut_response_cache_total\{result="hit"\} (\S+)$',
+            client.get("/metrics").text,
+            re.MULTILINE,
+        )
+        return float(found.group(1)) if found else 0.0
+
+    with TestClient(create_app(served)) as client:
+        first = client.get("/ergast/f1/2023/results.json?limit=5&cb=1")
+        assert first.status_code == 200
+        before = hits(client)
+        same = client.get("/ergast/f1/2023/results.json?cb=2&limit=5")
+        assert same.content == first.content and hits(client) == before + 1
+        other = client.get("/ergast/f1/2023/results.json?limit=6&cb=3")
+        assert other.status_code == 200 and hits(client) == before + 1  # a page of its own
