@@ -19,8 +19,8 @@ from typing import Any
 
 from undercut.appdb.base import get_engine
 from undercut.config import Settings
-from undercut.errors import InputError
-from undercut.serving.store import SERVED_SCHEMAS, attach_readonly
+from undercut.errors import InputError, WarehouseError
+from undercut.serving.store import SERVED_SCHEMAS, attach_readonly, built_at_of
 
 BATCH = 10_000
 _TYPES = {
@@ -79,7 +79,8 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
 
     Raises:
         InputError: the app database is not PostgreSQL.
-        WarehouseError: no warehouse yet, or it is locked by a running update/build.
+        WarehouseError: no warehouse yet, it is locked by a running update/build, or its
+            gold is not built since its last ingest.
     """
     if not is_postgres(settings.app_database_url):
         raise InputError(
@@ -93,6 +94,11 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
     con = warehouse.__enter__()
     raw = get_engine(settings).raw_connection()
     try:
+        if built_at_of(con) is None:  # PostgreSQL keeps serving the last built copy
+            raise WarehouseError(
+                "the warehouse has no gold built since its last ingest; run `undercut build`, "
+                "then `undercut publish`"
+            )
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = 'wh' and table_schema in ('silver', 'gold', 'meta') "

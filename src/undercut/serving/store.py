@@ -213,7 +213,7 @@ class SnapshotStore:
             db.install_macros(con)
             path = str(self.settings.warehouse_path).replace("'", "''")
             con.execute(f"attach '{path}' as wh (read_only)")
-            built_at = _built_at(con)
+            built_at = built_at_of(con)
             if built_at is None and self._built:
                 con.close()
                 if self._held != signature:
@@ -413,7 +413,7 @@ class PostgresStore:
         return None
 
 
-def _built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+def built_at_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     """When gold was last built on the attached warehouse ``wh``, if after its last
     ingest (a freshly ingested warehouse holds silver only)."""
     names = {

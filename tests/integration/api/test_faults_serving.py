@@ -352,3 +352,40 @@ def test_query_parameters_a_route_ignores_do_not_bypass_the_response_cache(
         assert same.content == first.content and hits(client) == before + 1
         other = client.get("/ergast/f1/2023/results.json?limit=6&cb=3")
         assert other.status_code == 200 and hits(client) == before + 1  # a page of its own
+
+
+def test_publish_refuses_a_warehouse_ingested_but_not_built(
+    loaded_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support.services import postgres_database
+    from undercut.cli import main
+
+    with postgres_database() as url:
+        monkeypatch.setenv("UNDERCUT_DATABASE_URL", url)
+        code = main(["publish", "--home", str(loaded_settings.local_dir)])
+    err = capsys.readouterr().err.strip()
+    assert code == 1, err
+    assert len(err.splitlines()) == 1 and "run `undercut build`, then `undercut publish`" in err
+
+
+def test_a_home_never_built_answers_gold_reads_with_a_plain_503(
+    loaded_settings: Settings, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from support.api import api_settings
+    from undercut.api.app import create_app
+
+    settings = api_settings(loaded_settings, tmp_path / "app.sqlite")
+    with TestClient(create_app(settings)) as client:
+        silver = client.get("/ergast/f1/2023/results/1.json")
+        gold = client.get("/api/v1/drivers/hamilton")
+        health = client.get("/health").json()
+    assert silver.status_code == 200
+    assert gold.status_code == 503 and int(gold.headers["retry-after"]) >= 1
+    assert gold.json()["detail"] == (
+        "the served warehouse has no gold tables yet; run `undercut build`"
+    )
+    assert health["checks"]["warehouse"]["built"] is False
+    assert health["checks"]["warehouse"]["status"] == "degraded"
+    assert str(loaded_settings.local_dir) not in str(health)
