@@ -354,14 +354,19 @@ def test_query_parameters_a_route_ignores_do_not_bypass_the_response_cache(
         assert other.status_code == 200 and hits(client) == before + 1  # a page of its own
 
 
-def test_publish_refuses_a_warehouse_ingested_but_not_built(
-    loaded_settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_publish_never_replaces_a_built_copy_with_one_ingested_but_not_built(
+    built_settings: Settings,
+    loaded_settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from support.services import postgres_database
     from undercut.cli import main
 
     with postgres_database() as url:
         monkeypatch.setenv("UNDERCUT_DATABASE_URL", url)
+        assert main(["publish", "--home", str(built_settings.local_dir)]) == 0
+        capsys.readouterr()
         code = main(["publish", "--home", str(loaded_settings.local_dir)])
     err = capsys.readouterr().err.strip()
     assert code == 1, err
