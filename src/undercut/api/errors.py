@@ -29,9 +29,10 @@ from undercut.errors import (
     ValidationError,
     WarehouseError,
 )
-from undercut.serving.store import RETRY_AFTER_S
 
 log = logging.getLogger("undercut.api")
+# Seconds a client should wait after a 503 (the warehouse reloading, a query cancelled).
+RETRY_AFTER_S = 5
 
 
 class ErrorBody(BaseModel):

@@ -36,7 +36,6 @@ from undercut.warehouse import db
 log = logging.getLogger(__name__)
 
 SERVED_SCHEMAS = ("silver", "gold", "meta")
-RETRY_AFTER_S = 5
 
 
 @contextmanager

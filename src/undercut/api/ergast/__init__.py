@@ -22,8 +22,9 @@ from undercut.api.ergast.endpoints import (
 )
 from undercut.api.ergast.envelope import Window, mrdata, page_window
 from undercut.api.ergast.grammar import ErgastPathError, parse_path
+from undercut.api.errors import RETRY_AFTER_S
 from undercut.errors import WarehouseError
-from undercut.serving.store import RETRY_AFTER_S, PostgresStore, SnapshotStore
+from undercut.serving.store import PostgresStore, SnapshotStore
 
 router = APIRouter(prefix="/ergast/f1", tags=["ergast"])
 
