@@ -396,7 +396,7 @@ class PostgresStore:
             if timeout > 0:  # for this transaction only: the pool's connections stay as they were
                 conn.execute(
                     sa.text("select set_config('statement_timeout', :ms, true)"),
-                    {"ms": str(int(timeout * 1000))},
+                    {"ms": str(max(1, round(timeout * 1000)))},
                 )
             with _cancelled_after(timeout):
                 yield PgReader(conn, self._tables)

@@ -307,24 +307,40 @@ def test_a_burst_of_uncached_requests_from_one_client_cannot_starve_the_others(
 def test_a_query_running_too_long_is_cancelled_with_503_and_retry_after(
     served: Settings,
 ) -> None:
+    """PostgreSQL's own ``statement_timeout`` cancels a slow read; the client gets a 503
+    that says so, with ``Retry-After`` and no database message."""
     from fastapi.testclient import TestClient
 
     from undercut.api.app import create_app
 
+    if not served.redis_url:
+        pytest.skip("the snapshot's reads finish within any timer; see the next test")
     settings = served.model_copy(update={"serving_query_timeout": 0.001})
-    # Reads that take far longer than 1 ms: every season's results (the slow Ergast query
-    # without a season) in both profiles; a driver search in PostgreSQL.
-    paths = [f"/ergast/f1/results.json?limit=100&offset={secrets.randbelow(20000)}"]
-    if served.redis_url:
-        paths.append(f"/api/v1/drivers?q={uuid.uuid4().hex[:12]}")  # a search no cache holds
+    paths = [
+        # every season's results: the slow Ergast query without a season
+        f"/ergast/f1/results.json?limit=100&offset={secrets.randbelow(20000)}",
+        f"/api/v1/drivers?q={uuid.uuid4().hex[:12]}",  # a search no cache holds
+    ]
     with TestClient(create_app(settings)) as client:
         for path in paths:
             response = client.get(path)
             assert response.status_code == 503, (path, response.text)
             assert int(response.headers["retry-after"]) >= 1
             assert "cancelled after 0.001s" in response.json()["detail"], response.text
-            for internal in ("statement timeout", "INTERRUPT", "Catalog", "Error:"):
+            for internal in ("statement timeout", "canceling", "Error:"):
                 assert internal not in response.text
+
+
+def test_a_snapshot_query_running_too_long_is_interrupted(built_settings: Settings) -> None:
+    from undercut.serving.store import QueryTimeoutError, SnapshotStore
+
+    store = SnapshotStore(built_settings.model_copy(update={"serving_query_timeout": 0.2}))
+    assert store.load()
+    with pytest.raises(QueryTimeoutError, match=r"cancelled after 0\.2s"), store.reader() as reader:
+        reader.fetch("select count(*) from range(1000000000000)")  # hours, uninterrupted
+    with store.reader() as reader:  # the next request's query runs as usual
+        assert reader.fetch("select 1 as one") == [{"one": 1}]
+    store.close()
 
 
 def test_query_parameters_a_route_ignores_do_not_bypass_the_response_cache(
