@@ -191,6 +191,8 @@ def main() -> None:
         "UNDERCUT_SECRET_KEY": secrets.token_urlsafe(48),
         "UNDERCUT_LOG_LEVEL": "WARNING",
         "UNDERCUT_RATE_LIMIT": args.rate_limit,
+        # every connection stands for a client of its own, all from this one address
+        "UNDERCUT_MAX_CONCURRENT_PER_CLIENT": "0",
         "UNDERCUT_CACHE_SECONDS": "600",
     }
     if args.redis:

@@ -85,6 +85,16 @@ class Settings(BaseSettings):
     rate_limit_authenticated: str | None = Field(
         default=None, description="Limit for signed-in users; defaults to `rate_limit`."
     )
+    max_concurrent_per_client: int = Field(
+        default=4,
+        description="Requests one client may have in progress per API process (more: 429); "
+        "0 disables.",
+    )
+    serving_query_timeout: float = Field(
+        default=10.0,
+        description="Seconds a serving query may run before it is cancelled (503 + "
+        "Retry-After); 0 disables.",
+    )
     cache_seconds: int = Field(
         default=60, description="Cache-Control max-age and server cache lifetime of reads."
     )

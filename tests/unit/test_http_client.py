@@ -11,7 +11,6 @@ from support.httpserver import LocalServer, Reply
 from undercut.errors import SourceError
 from undercut.sources.http import (
     ApiClient,
-    RateLimit,
     RateLimiter,
     RateLimitError,
     http_cache_dir,
@@ -19,21 +18,6 @@ from undercut.sources.http import (
 )
 
 JSON = {"Content-Type": "application/json"}
-
-
-def test_parse_limits_table() -> None:
-    assert parse_limits("4/s;500/h") == (RateLimit(4, 1.0), RateLimit(500, 3600.0))
-    assert parse_limits("10/5min, 2/0.5s") == (RateLimit(10, 300.0), RateLimit(2, 0.5))
-    assert parse_limits("none") == ()
-    assert parse_limits("") == ()
-    assert parse_limits(None) == ()
-    assert str(RateLimit(500, 3600.0)) == "500/h"
-
-
-@pytest.mark.parametrize("spec", ["4 per second", "4/fortnight", "0/s", "/s"])
-def test_parse_limits_rejects_garbage(spec: str) -> None:
-    with pytest.raises(SourceError, match="cannot read"):
-        parse_limits(spec)
 
 
 class FakeClock:

@@ -25,7 +25,7 @@ from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredS
 from undercut.api.cors import CorsMiddleware
 from undercut.api.ergast import router as ergast_router
 from undercut.api.observability import Metrics, RequestContextMiddleware
-from undercut.api.ratelimit import MemoryCounter, RateLimitMiddleware, RedisCounter
+from undercut.api.ratelimit import Limiter, RateLimitMiddleware, RedisCounter
 from undercut.api.routes import auth, health
 from undercut.api.routes.v1 import router as v1_router
 from undercut.api.security import check_secret
@@ -124,16 +124,18 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         if redis is not None
         else MemoryStore()
     )
-    counter = (
+    limiter = Limiter(
+        settings,
         RedisCounter(redis_async, settings.redis_prefix, breaker)
         if redis_async is not None
-        else MemoryCounter()
+        else None,
     )
+    app.state.limiter = limiter
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(
         CacheMiddleware, store=cache_store, ttl=settings.cache_seconds, version=data_version
     )
-    app.add_middleware(RateLimitMiddleware, settings=settings, counter=counter)
+    app.add_middleware(RateLimitMiddleware, settings=settings, limiter=limiter)
     app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app

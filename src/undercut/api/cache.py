@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote_plus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -175,6 +177,25 @@ def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
     return etag in tags or b"*" in tags
 
 
+def _declared_params(schema: dict[str, Any]) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """``(path pattern, query parameter names)`` of every GET operation in an OpenAPI
+    schema (a ``{path}`` parameter spans slashes, as the Ergast route's does)."""
+    found = []
+    for template, item in schema.get("paths", {}).items():
+        operation = item.get("get")
+        if operation is None:
+            continue
+        pattern = "".join(
+            (".*" if part == "{path}" else "[^/]+") if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template)
+        )
+        names = frozenset(
+            p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+        )
+        found.append((re.compile(pattern + "$"), names))
+    return found
+
+
 class CacheMiddleware:
     """Adds ETag/Cache-Control, answers 304s, serves and fills the server cache."""
 
@@ -185,11 +206,28 @@ class CacheMiddleware:
         self.version = version
         self.hits = 0
         self.misses = 0
+        self._params: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
+
+    def _declared(self, scope: Scope) -> frozenset[str] | None:
+        """The query parameters the operation answering ``scope`` documents (``None``:
+        unknown; then every parameter counts)."""
+        if self._params is None:
+            openapi = getattr(scope.get("app"), "openapi", None)
+            self._params = _declared_params(openapi()) if openapi is not None else []
+        # Every operation whose path matches (a literal path may also match a template):
+        # the union never drops a parameter one of them reads.
+        matching = [names for pattern, names in self._params if pattern.match(scope["path"])]
+        return frozenset().union(*matching) if matching else None
 
     def _key(self, scope: Scope) -> str:
+        """Version + path + the query parameters the route reads, sorted: parameters it
+        ignores (``?cb=…``) cannot make every request a miss."""
         query = scope.get("query_string", b"").decode("latin-1")
-        params = "&".join(sorted(query.split("&"))) if query else ""
-        return f"{self.version()}:{scope['path']}?{params}"
+        pairs = [p for p in query.split("&") if p] if query else []
+        declared = self._declared(scope) if pairs else None
+        if declared is not None:
+            pairs = [p for p in pairs if unquote_plus(p.partition("=")[0]) in declared]
+        return f"{self.version()}:{scope['path']}?{'&'.join(sorted(pairs))}"
 
     async def _send_entry(
         self, scope: Scope, send: Send, entry: Entry, cache_control: bytes

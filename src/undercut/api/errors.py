@@ -31,6 +31,8 @@ from undercut.errors import (
 )
 
 log = logging.getLogger("undercut.api")
+# Seconds a client should wait after a 503 (the warehouse reloading, a query cancelled).
+RETRY_AFTER_S = 5
 
 
 class ErrorBody(BaseModel):
@@ -48,7 +50,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A parameter has a value that cannot be used."},
     404: {"model": ErrorBody, "description": "No such resource."},
     429: {"model": ErrorBody, "description": "Over the rate limit; see `Retry-After`."},
-    503: {"model": ErrorBody, "description": "The warehouse is not available yet."},
+    503: {
+        "model": ErrorBody,
+        "description": "The warehouse is not available yet, or the query took too long; "
+        "see `Retry-After`.",
+    },
 }
 
 STATUS: list[tuple[type[UndercutError], int, str]] = [
@@ -71,7 +77,13 @@ def status_for(exc: UndercutError) -> tuple[int, str]:
 
 
 def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = (
+        {"WWW-Authenticate": "Bearer"}
+        if status == 401
+        else {"Retry-After": str(RETRY_AFTER_S)}
+        if status == 503
+        else None
+    )
     return JSONResponse(
         {"detail": message, "error": code, **extra}, status_code=status, headers=headers
     )

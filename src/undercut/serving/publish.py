@@ -19,8 +19,8 @@ from typing import Any
 
 from undercut.appdb.base import get_engine
 from undercut.config import Settings
-from undercut.errors import InputError
-from undercut.serving.store import SERVED_SCHEMAS, attach_readonly
+from undercut.errors import InputError, WarehouseError
+from undercut.serving.store import SERVED_SCHEMAS, attach_readonly, built_at_of
 
 BATCH = 10_000
 _TYPES = {
@@ -74,12 +74,26 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _holds_a_build(pg: Any) -> bool:
+    """Whether PostgreSQL serves a copy with gold built: an unbuilt warehouse (just
+    ingested) must never replace it; a first copy of silver alone may be published."""
+    with pg.cursor() as cur:
+        cur.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'meta' and table_name = 'builds'"
+        )
+        row = cur.fetchone()
+    pg.rollback()
+    return bool(row and row[0])
+
+
 def publish(settings: Settings, on_step: Callable[[str], None] | None = None) -> PublishResult:
     """Copy the warehouse's silver, gold and meta tables into the PostgreSQL app database.
 
     Raises:
         InputError: the app database is not PostgreSQL.
-        WarehouseError: no warehouse yet, or it is locked by a running update/build.
+        WarehouseError: no warehouse yet, it is locked by a running update/build, or its
+            gold is not built since its last ingest while PostgreSQL holds a built copy.
     """
     if not is_postgres(settings.app_database_url):
         raise InputError(
@@ -93,13 +107,18 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
     con = warehouse.__enter__()
     raw = get_engine(settings).raw_connection()
     try:
+        pg: Any = raw.driver_connection
+        if built_at_of(con) is None and _holds_a_build(pg):
+            raise WarehouseError(
+                "the warehouse has no gold built since its last ingest; run `undercut build`, "
+                "then `undercut publish` (the published copy stays as it is)"
+            )
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = 'wh' and table_schema in ('silver', 'gold', 'meta') "
             "and table_type = 'BASE TABLE' "
             "order by table_schema, table_name"
         ).fetchall()
-        pg: Any = raw.driver_connection
         with pg.cursor() as cur:
             for schema in SERVED_SCHEMAS:
                 cur.execute(f"drop schema if exists {schema}_next cascade")

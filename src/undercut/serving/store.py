@@ -2,8 +2,15 @@
 
 ``SnapshotStore`` (embedded profile) copies the warehouse into an in-memory DuckDB and
 swaps in a fresh copy, in a background thread, whenever the warehouse file changes and is
-not locked by a writer; until then the previous copy keeps answering. ``PostgresStore``
-(production profile) reads the copy that ``undercut publish`` keeps in PostgreSQL.
+not locked by a writer; until then the previous copy keeps answering. A built snapshot is
+only ever replaced by another built one: a warehouse that ``ingest archive`` has just
+swapped in holds no gold until ``undercut build`` has run (``meta.builds`` records a build
+newer than the last ingest), so until then the previous snapshot keeps answering and
+``/health`` says a newer warehouse is waiting. ``PostgresStore`` (production profile)
+reads the copy that ``undercut publish`` keeps in PostgreSQL.
+
+Either store cancels a request's queries after ``serving_query_timeout`` seconds (503 with
+``Retry-After``), and no error it raises names a file or quotes a database's message.
 """
 
 from __future__ import annotations
@@ -45,10 +52,7 @@ def attach_readonly(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             con.execute(f"attach '{quoted}' as wh (read_only)")
         except duckdb.Error as exc:
-            raise WarehouseError(
-                f"{path}: cannot be opened ({str(exc).splitlines()[0]}); is an update or "
-                "build running?"
-            ) from exc
+            raise WarehouseError(db.describe_duckdb_error(exc)) from exc
         con.execute("use wh")
         yield con
     finally:
@@ -93,6 +97,49 @@ def check_params(params: Mapping[str, Any] | None) -> None:
             raise InputError(f"{name}: NUL characters are not allowed")
 
 
+class QueryTimeoutError(WarehouseError):
+    """A serving query ran longer than ``serving_query_timeout`` and was cancelled."""
+
+
+def query_failed(exc: Exception, timeout: float | None = None) -> WarehouseError:
+    """What a failed serving query tells the client: what happened, never the database's
+    own message (which names tables, files and internals); that goes to the log."""
+    if isinstance(exc, WarehouseError):
+        return exc
+    original = getattr(exc, "orig", exc)
+    if isinstance(original, duckdb.InterruptException) or type(original).__name__ in (
+        "QueryCanceled",
+        "QueryCanceledError",
+    ):
+        after = f" after {timeout:g}s" if timeout else ""
+        return QueryTimeoutError(f"the query was cancelled{after}; try again in a moment")
+    log.warning("serving query failed: %s", str(exc).splitlines()[0] if str(exc) else exc)
+    if isinstance(original, duckdb.CatalogException):
+        return WarehouseError("the served warehouse has no gold tables yet; run `undercut build`")
+    return WarehouseError("the served warehouse could not answer this request")
+
+
+@contextmanager
+def _cancelled_after(seconds: float, cancel: Any = None) -> Iterator[None]:
+    """Call ``cancel`` (when given) if the block still runs after ``seconds`` (0: never),
+    and turn a cancelled query (by ``cancel`` or the database's own timeout) into
+    ``QueryTimeoutError`` and other database failures into ``WarehouseError``."""
+    timer = threading.Timer(seconds, cancel) if cancel is not None and seconds > 0 else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    except QueryTimeoutError as exc:  # raised by a reader, which does not know the limit
+        cause = exc.__cause__
+        raise query_failed(cause if isinstance(cause, Exception) else exc, seconds) from cause
+    except (duckdb.Error, sa.exc.SQLAlchemyError) as exc:
+        raise query_failed(exc, seconds) from exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
 @dataclass
 class DuckReader:
     cursor: duckdb.DuckDBPyConnection
@@ -105,7 +152,7 @@ class DuckReader:
         try:
             result = self.cursor.execute(text, values)
         except duckdb.Error as exc:
-            raise WarehouseError(f"serving query failed: {str(exc).splitlines()[0]}") from exc
+            raise query_failed(exc) from exc
         columns = [d[0] for d in result.description or []]
         return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
@@ -129,6 +176,11 @@ class SnapshotStore:
         self._last_check = 0.0
         self._loading: threading.Thread | None = None
         self._last_error: str | None = None
+        self._built_at: datetime | None = None
+        self._built = False
+        # A newer warehouse file that is not served because gold is not built in it yet.
+        self._held: tuple[int, ...] | None = None
+        self._held_since: datetime | None = None
 
     # -- loading ---------------------------------------------------------------------------
     def _file_signature(self) -> tuple[int, ...] | None:
@@ -147,18 +199,26 @@ class SnapshotStore:
     def load(self) -> bool:
         """Copy the warehouse into a new in-memory database and swap it in.
 
-        Returns False (keeping the previous copy) when there is no warehouse yet or a
-        writer holds its lock; the next check tries again.
+        Returns False (keeping the previous copy) when there is no warehouse yet, a
+        writer holds its lock, or a built snapshot is served and the new file's gold is
+        not built yet; the next check (after the file changes) tries again.
         """
         signature = self._file_signature()
         if signature is None:
-            self._last_error = f"{self.settings.warehouse_path}: no warehouse yet"
+            self._last_error = "no warehouse yet"
             return False
         con = duckdb.connect(":memory:")
         try:
             db.install_macros(con)
             path = str(self.settings.warehouse_path).replace("'", "''")
             con.execute(f"attach '{path}' as wh (read_only)")
+            built_at = built_at_of(con)
+            if built_at is None and self._built:
+                con.close()
+                if self._held != signature:
+                    log.info("newer warehouse not served until `undercut build` has run")
+                    self._held, self._held_since = signature, datetime.now(UTC)
+                return False
             rows = con.execute(
                 "select table_schema, table_name from information_schema.tables "
                 "where table_catalog = 'wh' and table_schema in ('silver', 'gold', 'meta') "
@@ -171,8 +231,12 @@ class SnapshotStore:
             con.execute("detach wh")
         except duckdb.Error as exc:
             con.close()
-            self._last_error = str(exc).splitlines()[0]
-            log.info("warehouse snapshot not refreshed: %s", self._last_error)
+            log.info("warehouse snapshot not refreshed: %s", str(exc).splitlines()[0])
+            self._last_error = (
+                "locked by a writer (an update or build is running)"
+                if "lock" in str(exc).lower()
+                else "could not be read"
+            )
             return False
         tables = frozenset(f"{s}.{n}" for s, n in rows)
         with self._lock:
@@ -181,6 +245,9 @@ class SnapshotStore:
             self._signature = signature
             self._version = hashlib.sha256(repr(signature).encode()).hexdigest()[:16]
             self._loaded_at = datetime.now(UTC)
+            self._built_at = built_at
+            self._built = built_at is not None
+            self._held = self._held_since = None
             self._last_error = None
         return True
 
@@ -197,7 +264,9 @@ class SnapshotStore:
             return
         self._last_check = now
         signature = self._file_signature()
-        if signature is None or signature == self._signature or self._loading is not None:
+        if signature is None or signature in (self._signature, self._held):
+            return
+        if self._loading is not None:
             return
         if self._con is None:
             self.load()  # nothing to serve meanwhile: load in the request
@@ -220,22 +289,31 @@ class SnapshotStore:
             con, tables = self._con, self._tables
         if con is None:
             raise WarehouseError(
-                f"{self.settings.warehouse_path}: no warehouse to serve yet; run "
-                "`undercut ingest archive` and `undercut build`"
-                + (f" ({self._last_error})" if self._last_error else "")
+                "no warehouse to serve yet; run `undercut ingest archive` and `undercut build`"
             )
         cursor = con.cursor()
         try:
-            yield DuckReader(cursor, tables)
+            with _cancelled_after(self.settings.serving_query_timeout, cursor.interrupt):
+                yield DuckReader(cursor, tables)
         finally:
             cursor.close()
 
     def status(self) -> dict[str, Any]:
+        """What is served (never where it lives on disk): the snapshot's version, when its
+        gold was built and loaded, and whether a newer, not yet built warehouse waits."""
+        waiting = None
+        if self._held_since is not None:
+            waiting = {
+                "since": self._held_since.isoformat(),
+                "reason": "gold not built yet; run `undercut build`",
+            }
         return {
             "source": "snapshot",
-            "path": str(self.settings.warehouse_path),
-            "loaded_at": self._loaded_at.isoformat() if self._loaded_at else None,
             "version": self._version,
+            "built": self._built,
+            "built_at": self._built_at.isoformat() if self._built_at else None,
+            "loaded_at": self._loaded_at.isoformat() if self._loaded_at else None,
+            "waiting": waiting,
             "last_error": self._last_error,
         }
 
@@ -255,7 +333,7 @@ class PgReader:
         try:
             result = self.connection.execute(sa.text(sql), dict(params or {}))
         except sa.exc.SQLAlchemyError as exc:
-            raise WarehouseError(f"serving query failed: {str(exc).splitlines()[0]}") from exc
+            raise query_failed(exc) from exc
         return [dict(row) for row in result.mappings()]
 
     def has_table(self, qualified: str) -> bool:
@@ -313,8 +391,15 @@ class PostgresStore:
             raise WarehouseError(
                 "PostgreSQL holds no published warehouse yet; run `undercut publish`"
             )
+        timeout = self.settings.serving_query_timeout
         with self.engine.connect() as conn:
-            yield PgReader(conn, self._tables)
+            if timeout > 0:  # for this transaction only: the pool's connections stay as they were
+                conn.execute(
+                    sa.text("select set_config('statement_timeout', :ms, true)"),
+                    {"ms": str(max(1, round(timeout * 1000)))},
+                )
+            with _cancelled_after(timeout):
+                yield PgReader(conn, self._tables)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -325,6 +410,28 @@ class PostgresStore:
 
     def close(self) -> None:
         return None
+
+
+def built_at_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When gold was last built on the attached warehouse ``wh``, if after its last
+    ingest (a freshly ingested warehouse holds silver only)."""
+    names = {
+        str(name)
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'wh' and table_schema = 'meta'"
+        ).fetchall()
+    }
+    if "builds" not in names:
+        return None
+    built = con.execute("select max(built_at) from wh.meta.builds").fetchone()
+    if built is None or built[0] is None:
+        return None
+    if "ingests" in names:
+        ingested = con.execute("select max(loaded_at) from wh.meta.ingests").fetchone()
+        if ingested is not None and ingested[0] is not None and ingested[0] > built[0]:
+            return None
+    return built[0].replace(tzinfo=UTC)
 
 
 def open_store(settings: Settings) -> SnapshotStore | PostgresStore:

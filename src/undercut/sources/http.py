@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 import time
 from collections import deque
@@ -45,25 +44,14 @@ from tenacity import (
 
 from undercut import __version__
 from undercut.config import Settings
-from undercut.errors import InputError, SourceError
+from undercut.errors import SourceError
+from undercut.limits import RateLimit, parse_limits
 
 USER_AGENT = f"undercut/{__version__} (+https://github.com/undercut-f1/undercut)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 120.0
 DEFAULT_FRESH_S = 600.0
 DEFAULT_MAX_LIMIT_WAIT_S = 120.0
-
-_UNITS = {
-    "s": 1.0,
-    "sec": 1.0,
-    "m": 60.0,
-    "min": 60.0,
-    "h": 3600.0,
-    "hour": 3600.0,
-    "d": 86400.0,
-    "day": 86400.0,
-}
-_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d*\.?\d*)\s*([a-z]+)\s*$")
 
 
 class RetryableHTTPError(Exception):
@@ -94,44 +82,6 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 # --------------------------------------------------------------------------- rate limits
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``calls`` requests in any window of ``per_seconds`` seconds."""
-
-    calls: int
-    per_seconds: float
-
-    def __str__(self) -> str:
-        unit = {1.0: "s", 60.0: "min", 3600.0: "h", 86400.0: "d"}.get(self.per_seconds)
-        return f"{self.calls}/{unit}" if unit else f"{self.calls}/{self.per_seconds:g}s"
-
-
-def parse_limits(spec: str | None) -> tuple[RateLimit, ...]:
-    """Parse a limits table such as ``"4/s;500/h"``; ``"none"`` or empty means no limits.
-
-    Each entry is ``CALLS/UNIT`` or ``CALLS/N UNIT`` with a unit of ``s``, ``min``
-    (or ``m``), ``h`` or ``d``; entries are separated by ``;`` or ``,``.
-
-    Raises:
-        SourceError: an entry cannot be read (the message quotes it).
-    """
-    if spec is None or spec.strip().lower() in {"", "none", "off", "0"}:
-        return ()
-    limits = []
-    for part in re.split(r"[;,]", spec):
-        if not part.strip():
-            continue
-        match = _LIMIT.match(part.lower())
-        if not match or match.group(3) not in _UNITS or int(match.group(1)) <= 0:
-            raise SourceError(
-                f"rate limits {spec!r}: cannot read {part.strip()!r} "
-                "(expected e.g. '4/s;500/h' or 'none')"
-            )
-        count = float(match.group(2)) if match.group(2) else 1.0
-        limits.append(RateLimit(int(match.group(1)), count * _UNITS[match.group(3)]))
-    return tuple(limits)
 
 
 class RateLimiter:
@@ -547,12 +497,8 @@ def options_from_settings(settings: Settings, limits: str, setting: str) -> ApiO
         InputError: ``limits`` cannot be read (the message names ``setting``, the
             environment variable it came from).
     """
-    try:
-        rules = parse_limits(limits)
-    except SourceError as exc:
-        raise InputError(f"{setting}: {exc}") from exc
     return {
-        "limits": rules,
+        "limits": parse_limits(limits, setting),
         "cache_dir": http_cache_dir(settings),
         "timeout": settings.http_timeout,
         "attempts": settings.http_retries,

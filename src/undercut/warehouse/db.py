@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,23 @@ def install_macros(con: duckdb.DuckDBPyConnection, *, temporary: bool = False) -
         if temporary:
             statement = statement.replace("create or replace macro", "create or replace temp macro")
         con.execute(statement)
+
+
+_LOCKED = re.compile(r'lock on file "(?P<path>[^"]+)".*?\(PID (?P<pid>\d+)\)', re.DOTALL)
+
+
+def describe_duckdb_error(exc: Exception) -> str:
+    """One line for a DuckDB failure: a file locked by another process names the file and
+    that process; anything else gives DuckDB's first line."""
+    text = str(exc)
+    locked = _LOCKED.search(text)
+    if locked:
+        return (
+            f"warehouse {locked['path']} is in use by another process (pid {locked['pid']}); "
+            "try again when it has finished"
+        )
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"warehouse: {first}"
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

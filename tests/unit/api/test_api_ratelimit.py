@@ -1,33 +1,10 @@
-"""Rate specs and the in-memory counter."""
+"""The in-memory counter and the breaker (the grammar of limits: tests/unit/test_limits.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from undercut.api.ratelimit import MemoryCounter, Rate, parse_rate
-from undercut.errors import InputError
-
-
-@pytest.mark.parametrize(
-    ("text", "rate"),
-    [
-        ("120/minute", Rate(120, 60)),
-        ("10/s", Rate(10, 1)),
-        ("1000/5m", Rate(1000, 300)),
-        ("5/hours", Rate(5, 3600)),
-        ("none", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_parse_rate(text: str | None, rate: Rate | None) -> None:
-    assert parse_rate(text) == rate
-
-
-@pytest.mark.parametrize("text", ["fast", "10/fortnight", "-1/s", "0/s/x"])
-def test_bad_rates_name_the_setting(text: str) -> None:
-    with pytest.raises(InputError, match="UNDERCUT_RATE_LIMIT"):
-        parse_rate(text)
+from undercut.api.ratelimit import MemoryCounter
 
 
 def test_memory_counter_counts_per_key_and_window() -> None:

@@ -22,6 +22,7 @@ from undercut.api.ergast.endpoints import (
 )
 from undercut.api.ergast.envelope import Window, mrdata, page_window
 from undercut.api.ergast.grammar import ErgastPathError, parse_path
+from undercut.api.errors import RETRY_AFTER_S
 from undercut.errors import WarehouseError
 from undercut.serving.store import PostgresStore, SnapshotStore
 
@@ -75,7 +76,9 @@ def answer(request: Request, path: str, limit: str | None, offset: str | None) -
     except ErgastPathError as exc:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
     except WarehouseError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)}
+        )
     body: dict[str, Any] = mrdata(
         url=str(request.url.remove_query_params(["limit", "offset"])).split("?")[0].lower(),
         window=window,

@@ -41,8 +41,11 @@ class Health(BaseModel):
     version: str
     checked_at: datetime
     checks: dict[str, Check] = Field(
-        description="app_database, warehouse (last race loaded and its age), redis when "
-        "configured, pipeline, and any check other parts of the service register."
+        description="app_database, warehouse (the served data's version, when its gold "
+        "was built, whether a newer warehouse waits for `undercut build`, the last race "
+        "and its age), redis when configured, rate_limits (`shared (redis)`, "
+        "`per-process`, or `degraded: per-process` while Redis fails), pipeline, and any "
+        "check other parts of the service register."
     )
 
 
@@ -66,7 +69,13 @@ def last_race(app: FastAPI) -> dict[str, Any] | None:
 
 
 def _warehouse(app: FastAPI) -> dict[str, Any]:
-    result: dict[str, Any] = {"status": "ok", **app.state.store.status()}
+    served = app.state.store.status()
+    # Serving silver without gold (a home ingested but never built) answers only part of
+    # the API.
+    result: dict[str, Any] = {
+        "status": "ok" if served.get("built", True) else "degraded",
+        **served,
+    }
     race = last_race(app)
     if race is None:
         return {**result, "status": "degraded", "last_race": None}
@@ -118,6 +127,7 @@ def health(request: Request, response: Response) -> Health:
     }
     if app.state.redis is not None:
         checks["redis"] = _timed(lambda: _redis(app))
+    checks["rate_limits"] = _timed(lambda: app.state.limiter.status())
     extra: dict[str, HealthCheck] = {"pipeline": _pipeline, **app.state.health_checks}
     for name, check in extra.items():
         checks[name] = _timed(lambda check=check: check(app))  # type: ignore[misc]
