@@ -37,11 +37,20 @@ def _pct(value: float) -> str:
 
 
 def _table(document: dict[str, Any]) -> Table:
+    from undercut.appdb.predictions import HINDCAST
+
     model = document["model"]
+    title = f"{document['season']} round {document['round']}: {document['race']}"
+    caption = (
+        f"model {model['version']} (trained until {model['trained_until']}), "
+        f"basis {document['basis']}"
+    )
+    if document["kind"] == HINDCAST:
+        title += " (hindcast)"
+        caption += "; a hindcast: predicted after the race, not a forecast"
     table = Table(
-        title=f"{document['season']} round {document['round']}: {document['race']}",
-        caption=f"model {model['version']} (trained until {model['trained_until']}), "
-        f"basis {document['basis']}",
+        title=title,
+        caption=caption,
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -115,7 +124,8 @@ def predict(
         typer.Option(
             "--model",
             metavar="VERSION",
-            help="Model version from the registry. Default: the newest.",
+            help="Model version from the registry. Default: the newest (for a race "
+            "with a result, the newest trained before it).",
             show_default=False,
         ),
     ] = None,
@@ -128,6 +138,10 @@ def predict(
     "pre-qualifying"). Per race p_win sums to 1, p_podium to 3 and p_points to
     min(10, starters). The prediction is stored in the app database with the model version
     and a hash of its inputs, and scored once the result arrives.
+
+    A race whose result is already loaded gets a hindcast ("kind": "hindcast"), never a
+    forecast: it is predicted by the newest model trained only on the races before it
+    (train one with `undercut train --until` the race before when there is none).
 
     Examples: undercut predict 2025 18 --format json; undercut predict --next
     """

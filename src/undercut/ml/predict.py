@@ -20,13 +20,15 @@ import numpy as np
 import onnxruntime as ort
 import pandas as pd
 
+from undercut.appdb.predictions import FORECAST, HINDCAST
 from undercut.config import Settings
 from undercut.errors import InputError, ModelError
 from undercut.features.build import KEY, race_features
-from undercut.features.inputs import load_inputs
+from undercut.features.entries import Race, result_before
+from undercut.features.inputs import FeatureInputs, load_inputs
 from undercut.lake import Lake
 from undercut.ml.race_logit import ScoreMapping
-from undercut.ml.registry import Registry
+from undercut.ml.registry import Registry, trained_on
 
 DECIMALS = 4
 
@@ -71,6 +73,43 @@ def _grid(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def model_for(registry: Registry, inputs: FeatureInputs, race: Race, requested: str | None) -> str:
+    """The version that predicts ``race``: the one asked for, else the newest; for a race
+    whose result is loaded, only a version trained on the races before it (a hindcast).
+
+    Training on a race's result and then "predicting" it would be scored as if it had been
+    a forecast, so a version that saw the result is refused, and no model is trained here:
+    training takes a minute and would become the newest version for every later forecast.
+    """
+    if not race.has_result:
+        return registry.resolve(requested)
+    label = f"{race.season}:{race.round}"
+    previous = result_before(inputs, race.season, race.round)
+    train_first = (
+        f"run `undercut train --until {previous // 100}:{previous % 100}`"
+        if previous is not None
+        else "no earlier race exists to train on"
+    )
+    if requested is not None:
+        version = registry.resolve(requested)
+        meta = registry.meta(version)
+        if trained_on(meta, race.season, race.round):
+            raise InputError(
+                f"model {version} was trained on races up to {meta['trained_until']}, which "
+                f"include {label}: only a model trained before it may predict it; pick an "
+                f"older version or {train_first}"
+            )
+        return version
+    before = registry.newest_before(race.season, race.round)
+    if before is None:
+        registry.latest()  # an empty registry says so first
+        raise ModelError(
+            f"no model trained before race {label} (its result is loaded and every registered "
+            f"model has seen it): {train_first}, then predict it again"
+        )
+    return before
+
+
 def build_prediction(
     settings: Settings, season: int, rnd: int, model_version: str | None = None
 ) -> tuple[dict[str, Any], str, dict]:
@@ -80,7 +119,7 @@ def build_prediction(
     if rows.empty:
         raise InputError(f"race {season}:{rnd} has no entry list to predict")
     registry = Registry.from_settings(settings)
-    version = registry.resolve(model_version)
+    version = model_for(registry, inputs, race, model_version)
     meta = registry.meta(version)
     features = meta["features"][basis]
     scores = onnx_scores(registry, version, basis, rows, features)
@@ -108,6 +147,7 @@ def build_prediction(
         "season": season,
         "round": rnd,
         "race": race.race_name,
+        "kind": HINDCAST if race.has_result else FORECAST,
         "model": {"version": version, "trained_until": meta["trained_until"]},
         "basis": basis,
         "drivers": drivers,

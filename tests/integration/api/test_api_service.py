@@ -121,6 +121,7 @@ def test_stored_predictions_are_served_as_written_and_scored(
         "season": 2023,
         "round": 1,
         "race": "Bahrain Grand Prix",
+        "kind": "forecast",
         "model": {"version": "api-test-uniform", "trained_until": "2022:22"},
         "basis": "pre-qualifying",
         "drivers": [
@@ -152,7 +153,24 @@ def test_stored_predictions_are_served_as_written_and_scored(
     summary = {s["model_version"]: s for s in client.get("/api/v1/accuracy/models").json()}
     mine = summary["api-test-uniform"]
     assert mine["races"] == 1 and mine["first_race"] == mine["last_race"] == "2023:1"
-    assert mine["win_brier"] == rows[0]["win_brier"]
+    assert mine["win_brier"] == rows[0]["win_brier"] and mine["kind"] == "forecast"
+
+    # a hindcast of the same race, stored later: it never stands in for the forecast, and
+    # it is scored apart from it
+    model = {"version": "api-test-hindcast", "trained_until": "2022:22"}
+    hindcast = {**document, "kind": "hindcast", "model": model}
+    store_prediction(served, hindcast, "input-hash")
+    assert client.get("/api/v1/predictions/2023/1").json() == document
+    evaluate_finished(served)
+    kinds = {(r["model_version"], r["kind"]) for r in client.get("/api/v1/accuracy").json()}
+    assert {("api-test-uniform", "forecast"), ("api-test-hindcast", "hindcast")} <= kinds
+    forecasts = client.get("/api/v1/accuracy", params={"kind": "forecast"}).json()
+    assert "api-test-hindcast" not in {r["model_version"] for r in forecasts}
+    summaries = client.get("/api/v1/accuracy/models").json()
+    assert {"model_version": "api-test-hindcast", "kind": "hindcast"}.items() <= next(
+        s for s in summaries if s["model_version"] == "api-test-hindcast"
+    ).items()
+    assert client.get("/api/v1/accuracy", params={"kind": "guess"}).status_code == 422
     metrics = client.get("/metrics").text
     stored = re.search(r"^undercut_predictions_stored (\S+)$", metrics, re.MULTILINE)
     assert stored is not None and float(stored.group(1)) >= 1
