@@ -161,13 +161,15 @@ def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
     for (version, kind), rows in sorted(by_version.items()):
         races = sorted((r["season"], r["round"]) for r in rows)
         summaries.append(
-            AccuracySummary(
-                model_version=version,
-                kind=kind,
-                races=len(rows),
-                first_race=f"{races[0][0]}:{races[0][1]}",
-                last_race=f"{races[-1][0]}:{races[-1][1]}",
-                **{name: _mean([r.get(name) for r in rows]) for name in store.ACCURACY_COLUMNS},
+            AccuracySummary.model_validate(
+                {
+                    "model_version": version,
+                    "kind": kind,
+                    "races": len(rows),
+                    "first_race": f"{races[0][0]}:{races[0][1]}",
+                    "last_race": f"{races[-1][0]}:{races[-1][1]}",
+                    **{n: _mean([r.get(n) for r in rows]) for n in store.ACCURACY_COLUMNS},
+                }
             )
         )
     return summaries
