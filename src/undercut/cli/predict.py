@@ -12,10 +12,12 @@ from undercut.cli.common import (
     FormatOption,
     HomeOption,
     OutputFormat,
+    SinceOption,
     emit,
     err_console,
     out_console,
     settings_for,
+    step_spinner,
 )
 from undercut.config import Settings
 from undercut.errors import InputError
@@ -84,23 +86,32 @@ def _table(document: dict[str, Any]) -> Table:
 
 
 def _race_to_predict(
-    settings: Settings, season: int | None, round_: int | None, next_race: bool
+    settings: Settings, season: int | None, round_: int | None, next_race: bool, last_race: bool
 ) -> tuple[int, int]:
-    """SEASON ROUND as given, or with ``--next`` the calendar's next race to be run."""
+    """SEASON ROUND as given, or the calendar's next race to be run (``--next``), or the
+    newest race with results (``--last``)."""
     from undercut.jobs import probes
 
-    if next_race:
+    if next_race and last_race:
+        raise InputError("give either --next or --last, not both")
+    if next_race or last_race:
+        flag = "--next" if next_race else "--last"
         if season is not None or round_ is not None:
-            raise InputError("give either SEASON ROUND or --next, not both")
+            raise InputError(f"give either SEASON ROUND or {flag}, not both")
         if not probes.warehouse_ready(settings):
             raise InputError("no warehouse yet: run `undercut ingest archive` first")
         with probes.connect_read_only(settings) as con:
+            if last_race:
+                latest = probes.latest_result(con)
+                if latest is None:
+                    raise InputError("no race with results yet: run `undercut ingest archive`")
+                return latest
             weekend = probes.next_race(con)
         if weekend is None:
             raise InputError("no race left in the calendar: every scheduled race has results")
         return weekend.season, weekend.round
     if season is None or round_ is None:
-        raise InputError("give SEASON ROUND (e.g. `undercut predict 2025 19`) or --next")
+        raise InputError("give SEASON ROUND (e.g. `undercut predict 2025 19`), --next or --last")
     return season, round_
 
 
@@ -118,6 +129,22 @@ def predict(
             "--next", help="Predict the next race of the calendar (the first without results)."
         ),
     ] = False,
+    last_race: Annotated[
+        bool,
+        typer.Option(
+            "--last",
+            help="Predict the newest race with results, as a hindcast (see --train).",
+        ),
+    ] = False,
+    train_missing: Annotated[
+        bool,
+        typer.Option(
+            "--train",
+            help="For a race with results: when no registered model was trained before it, "
+            "train and register one on the races before it first.",
+        ),
+    ] = False,
+    since: SinceOption = None,
     fmt: FormatOption = OutputFormat.table,
     model: Annotated[
         str | None,
@@ -141,15 +168,21 @@ def predict(
 
     A race whose result is already loaded gets a hindcast ("kind": "hindcast"), never a
     forecast: it is predicted by the newest model trained only on the races before it
-    (train one with `undercut train --until` the race before when there is none).
+    (train one with `undercut train --until` the race before when there is none, or pass
+    --train; --since then sets its first season).
 
-    Examples: undercut predict 2025 18 --format json; undercut predict --next
+    Examples: undercut predict 2025 18 --format json; undercut predict --next;
+    undercut predict --last --train
     """
+    from undercut.cli.train import model_params
     from undercut.ml.predict import predict_race
 
     settings = settings_for(home)
-    season, round_ = _race_to_predict(settings, season, round_, next_race)
-    document = predict_race(settings, season, round_, model)
+    season, round_ = _race_to_predict(settings, season, round_, next_race, last_race)
+    params = model_params(since) if train_missing else None
+    with step_spinner("predict") as on_step:
+        on_step(f"predicting {season}:{round_}")
+        document = predict_race(settings, season, round_, model, train_missing=params)
     if fmt is OutputFormat.table:
         out_console().print(_table(document))
         if document["basis"] != "qualifying":

@@ -27,6 +27,7 @@ from undercut.features.build import KEY, race_features
 from undercut.features.entries import Race, result_before
 from undercut.features.inputs import FeatureInputs, load_inputs
 from undercut.lake import Lake
+from undercut.ml.model import ModelParams
 from undercut.ml.race_logit import ScoreMapping
 from undercut.ml.registry import Registry, trained_on
 
@@ -73,14 +74,23 @@ def _grid(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def model_for(registry: Registry, inputs: FeatureInputs, race: Race, requested: str | None) -> str:
+def model_for(
+    settings: Settings,
+    inputs: FeatureInputs,
+    race: Race,
+    requested: str | None,
+    train_missing: ModelParams | None = None,
+) -> str:
     """The version that predicts ``race``: the one asked for, else the newest; for a race
     whose result is loaded, only a version trained on the races before it (a hindcast).
 
     Training on a race's result and then "predicting" it would be scored as if it had been
-    a forecast, so a version that saw the result is refused, and no model is trained here:
-    training takes a minute and would become the newest version for every later forecast.
+    a forecast, so a version that saw the result is refused. When no version was trained
+    before the race, one is trained with ``train_missing`` (hyper-parameters) if given;
+    otherwise the error names the command: training takes a minute or more, and the
+    version it registers becomes the newest one for every later forecast.
     """
+    registry = Registry.from_settings(settings)
     if not race.has_result:
         return registry.resolve(requested)
     label = f"{race.season}:{race.round}"
@@ -101,6 +111,10 @@ def model_for(registry: Registry, inputs: FeatureInputs, race: Race, requested: 
             )
         return version
     before = registry.newest_before(race.season, race.round)
+    if before is None and train_missing is not None and previous is not None:
+        from undercut.ml.train import train
+
+        return train(settings, (previous // 100, previous % 100), params=train_missing)
     if before is None:
         registry.latest()  # an empty registry says so first
         raise ModelError(
@@ -111,15 +125,20 @@ def model_for(registry: Registry, inputs: FeatureInputs, race: Race, requested: 
 
 
 def build_prediction(
-    settings: Settings, season: int, rnd: int, model_version: str | None = None
+    settings: Settings,
+    season: int,
+    rnd: int,
+    model_version: str | None = None,
+    train_missing: ModelParams | None = None,
 ) -> tuple[dict[str, Any], str, dict]:
-    """The prediction document, its input hash and the input snapshot (nothing stored)."""
+    """The prediction document, its input hash and the input snapshot (nothing stored but
+    the model ``train_missing`` may train, see ``model_for``)."""
     inputs = load_inputs(settings)
     rows, basis, race = race_features(inputs, season, rnd)
     if rows.empty:
         raise InputError(f"race {season}:{rnd} has no entry list to predict")
+    version = model_for(settings, inputs, race, model_version, train_missing)
     registry = Registry.from_settings(settings)
-    version = model_for(registry, inputs, race, model_version)
     meta = registry.meta(version)
     features = meta["features"][basis]
     scores = onnx_scores(registry, version, basis, rows, features)
@@ -163,12 +182,15 @@ def predict_race(
     model_version: str | None = None,
     *,
     store: bool = True,
+    train_missing: ModelParams | None = None,
 ) -> dict[str, Any]:
     """Predict race ``season:rnd`` and (by default) store it in the app database.
 
     Returns exactly the ``undercut predict --format json`` document.
     """
-    document, digest, snapshot = build_prediction(settings, season, rnd, model_version)
+    document, digest, snapshot = build_prediction(
+        settings, season, rnd, model_version, train_missing
+    )
     if store:
         from undercut.appdb.predictions import store_prediction
 

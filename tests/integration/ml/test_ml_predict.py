@@ -152,7 +152,9 @@ def test_next_is_the_first_race_without_results(
     [
         (["2025", "30"], 2, "race 2025:30 does not exist"),
         (["2025", "18", "--next"], 2, "not both"),
-        ([], 2, "or --next"),
+        ([], 2, "--next or --last"),
+        (["--next", "--last"], 2, "--next or --last, not both"),
+        (["2025", "18", "--last"], 2, "SEASON ROUND or --last, not both"),
         (["2031", "1"], 2, "season 2031 has no data"),
         (["1949", "1"], 2, "season 1949 has no data"),
         (["2025", "18", "--model", "20990101-000000-nope"], 2, "not in the registry"),
@@ -281,7 +283,7 @@ def test_a_model_that_saw_the_race_is_refused(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_no_model_trained_before_a_finished_race_names_the_train_command(
+def test_no_model_trained_before_a_finished_race_names_the_train_command_or_trains_one(
     built_settings: Settings,
     small_params: ModelParams,
     tmp_path: Path,
@@ -294,3 +296,15 @@ def test_no_model_trained_before_a_finished_race_names_the_train_command(
     assert "no model trained before race 2025:1" in err
     assert "undercut train --until 2024:24" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+    # --last --train: the newest finished race, by a model trained first on the races before
+    [full] = Registry.from_settings(settings).versions()
+    document = _predict(settings, capsys, "--last", "--train", "--since", "2021")
+    assert (document["season"], document["round"], document["kind"]) == (2025, 18, "hindcast")
+    registry = Registry.from_settings(settings)
+    assert registry.versions()[0] == full and len(registry.versions()) == 2
+    assert document["model"] == {"version": registry.latest(), "trained_until": "2025:17"}
+    assert registry.meta(registry.latest())["train_from"] == 2021
+    # with a model from before the race now registered, nothing is trained again
+    again = _predict(settings, capsys, "--last", "--train")
+    assert again["model"] == document["model"] and len(registry.versions()) == 2
