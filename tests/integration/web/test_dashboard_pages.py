@@ -158,6 +158,7 @@ def test_an_empty_home_gets_a_helpful_page(tmp_path: Path) -> None:
 def test_a_hindcast_is_labelled_and_kept_out_of_the_live_accuracy(
     built_settings: Settings, tmp_path: Path
 ) -> None:
+    from support.api import uniform_prediction
     from undercut.appdb.predictions import store_prediction
     from undercut.ml.evaluate import evaluate_finished
 
@@ -165,29 +166,7 @@ def test_a_hindcast_is_labelled_and_kept_out_of_the_live_accuracy(
         update={"database_url": f"sqlite:///{tmp_path}/app.sqlite", "rate_limit": "none"}
     )
     with TestClient(create_app(settings)) as client:
-        last = client.get("/api/v1/races/2025/18/results").json()["results"]
-        field = len(last)
-        document = {
-            "season": 2025,
-            "round": 18,
-            "race": "Singapore Grand Prix",
-            "kind": "hindcast",
-            "model": {"version": "web-test-hindcast", "trained_until": "2025:17"},
-            "basis": "qualifying",
-            "drivers": [
-                {
-                    "driverId": r["driverId"],
-                    "code": None,
-                    "constructorId": r["constructorId"],
-                    "grid": None,
-                    "p_win": 1 / field,
-                    "p_podium": 3 / field,
-                    "p_points": 10 / field,
-                    "expected_position": rank,
-                }
-                for rank, r in enumerate(last, 1)
-            ],
-        }
+        document = uniform_prediction(client, 2025, 18, "hindcast", "web-test-hindcast", "2025:17")
         store_prediction(settings, document, "input-hash")
         assert evaluate_finished(settings)
         race = _text(client.get("/races/2025/18").text)
