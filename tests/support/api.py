@@ -48,3 +48,34 @@ def login(client: TestClient, name: str, password: str) -> dict[str, Any]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def uniform_prediction(
+    client: TestClient, season: int, round: int, kind: str, version: str, trained_until: str
+) -> dict[str, Any]:
+    """A prediction document of a race with results that gives every starter the same
+    chances (expected positions in driverId order), as `undercut predict` would store it."""
+    race = client.get(f"/api/v1/races/{season}/{round}/results").json()
+    results = sorted(race["results"], key=lambda r: r["driverId"])
+    field = len(results)
+    return {
+        "season": season,
+        "round": round,
+        "race": race.get("raceName"),
+        "kind": kind,
+        "model": {"version": version, "trained_until": trained_until},
+        "basis": "pre-qualifying",
+        "drivers": [
+            {
+                "driverId": r["driverId"],
+                "code": None,
+                "constructorId": r["constructorId"],
+                "grid": None,
+                "p_win": 1 / field,
+                "p_podium": 3 / field,
+                "p_points": 10 / field,
+                "expected_position": rank,
+            }
+            for rank, r in enumerate(results, 1)
+        ],
+    }

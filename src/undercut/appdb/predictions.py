@@ -1,8 +1,9 @@
 """App-database tables of predictions and of their accuracy once the result is known.
 
 ``predictions`` keeps every prediction made (the exact JSON document served, the model
-version, the basis and a hash of the inputs); ``prediction_accuracy`` one row per evaluated
-prediction. The API and the dashboard read them through the helpers below.
+version, the basis, whether it is a forecast or a hindcast, and a hash of the inputs);
+``prediction_accuracy`` one row per evaluated prediction. The API and the dashboard read
+them through the helpers below.
 """
 
 from __future__ import annotations
@@ -10,12 +11,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, case, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from undercut.appdb.base import Base, session_factory
 from undercut.config import Settings
 from undercut.ml.metrics import METRICS
+
+# What a stored prediction is: made before its race's result was loaded (a forecast), or
+# after it by a model trained only on the races before (a hindcast, never counted as a
+# forecast). ``in_sample`` marks predictions stored before the two were told apart whose
+# model had seen the race's result.
+FORECAST = "forecast"
+HINDCAST = "hindcast"
+IN_SAMPLE = "in_sample"
+KINDS = (FORECAST, HINDCAST, IN_SAMPLE)
 
 
 def _now() -> datetime:
@@ -30,6 +40,7 @@ class Prediction(Base):
     round: Mapped[int] = mapped_column(Integer)
     model_version: Mapped[str] = mapped_column(String(64), index=True)
     basis: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     input_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -69,6 +80,7 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
             round=document["round"],
             model_version=document["model"]["version"],
             basis=document["basis"],
+            kind=document["kind"],
             input_hash=input_hash,
             payload=document,
         )
@@ -77,14 +89,24 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
         return int(row.id)
 
 
-def latest_prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
-    """The most recent stored prediction document of a race, or None."""
-    row = session.scalars(
+def latest_row(session: Session, season: int, round: int) -> Prediction | None:
+    """The stored prediction that stands for a race: its newest forecast, else (a race
+    predicted only after its result was loaded) its newest hindcast."""
+    return session.scalars(
         select(Prediction)
         .where(Prediction.season == season, Prediction.round == round)
-        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
+        .order_by(
+            case((Prediction.kind == FORECAST, 0), else_=1),
+            Prediction.created_at.desc(),
+            Prediction.id.desc(),
+        )
         .limit(1)
     ).first()
+
+
+def latest_prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
+    """The document of ``latest_row``, or None."""
+    row = latest_row(session, season, round)
     return None if row is None else dict(row.payload)
 
 
@@ -98,21 +120,31 @@ def unevaluated(session: Session) -> list[Prediction]:
     )
 
 
-def accuracy_rows(session: Session, model_version: str | None = None) -> list[dict[str, Any]]:
-    """Accuracy per evaluated prediction (optionally of one model version), by race."""
-    query = select(PredictionAccuracy).order_by(
-        PredictionAccuracy.season, PredictionAccuracy.round, PredictionAccuracy.prediction_id
+def accuracy_rows(
+    session: Session, model_version: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Accuracy per evaluated prediction (optionally of one model version, of one kind),
+    by race; each row says whether it scored a forecast or a hindcast."""
+    query = (
+        select(PredictionAccuracy, Prediction.kind)
+        .join(Prediction, Prediction.id == PredictionAccuracy.prediction_id)
+        .order_by(
+            PredictionAccuracy.season, PredictionAccuracy.round, PredictionAccuracy.prediction_id
+        )
     )
     if model_version is not None:
         query = query.where(PredictionAccuracy.model_version == model_version)
+    if kind is not None:
+        query = query.where(Prediction.kind == kind)
     return [
         {
             "prediction_id": row.prediction_id,
             "season": row.season,
             "round": row.round,
             "model_version": row.model_version,
+            "kind": row_kind,
             "evaluated_at": row.evaluated_at.isoformat() if row.evaluated_at else None,
             **{name: getattr(row, name) for name in ACCURACY_COLUMNS},
         }
-        for row in session.scalars(query)
+        for row, row_kind in session.execute(query)
     ]

@@ -12,10 +12,12 @@ from undercut.cli.common import (
     FormatOption,
     HomeOption,
     OutputFormat,
+    SinceOption,
     emit,
     err_console,
     out_console,
     settings_for,
+    step_spinner,
 )
 from undercut.config import Settings
 from undercut.errors import InputError
@@ -37,11 +39,20 @@ def _pct(value: float) -> str:
 
 
 def _table(document: dict[str, Any]) -> Table:
+    from undercut.appdb.predictions import HINDCAST
+
     model = document["model"]
+    title = f"{document['season']} round {document['round']}: {document['race']}"
+    caption = (
+        f"model {model['version']} (trained until {model['trained_until']}), "
+        f"basis {document['basis']}"
+    )
+    if document["kind"] == HINDCAST:
+        title += " (hindcast)"
+        caption += "; a hindcast: predicted after the race, not a forecast"
     table = Table(
-        title=f"{document['season']} round {document['round']}: {document['race']}",
-        caption=f"model {model['version']} (trained until {model['trained_until']}), "
-        f"basis {document['basis']}",
+        title=title,
+        caption=caption,
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -75,23 +86,32 @@ def _table(document: dict[str, Any]) -> Table:
 
 
 def _race_to_predict(
-    settings: Settings, season: int | None, round_: int | None, next_race: bool
+    settings: Settings, season: int | None, round_: int | None, next_race: bool, last_race: bool
 ) -> tuple[int, int]:
-    """SEASON ROUND as given, or with ``--next`` the calendar's next race to be run."""
+    """SEASON ROUND as given, or the calendar's next race to be run (``--next``), or the
+    newest race with results (``--last``)."""
     from undercut.jobs import probes
 
-    if next_race:
+    if next_race and last_race:
+        raise InputError("give either --next or --last, not both")
+    if next_race or last_race:
+        flag = "--next" if next_race else "--last"
         if season is not None or round_ is not None:
-            raise InputError("give either SEASON ROUND or --next, not both")
+            raise InputError(f"give either SEASON ROUND or {flag}, not both")
         if not probes.warehouse_ready(settings):
             raise InputError("no warehouse yet: run `undercut ingest archive` first")
         with probes.connect_read_only(settings) as con:
+            if last_race:
+                latest = probes.latest_result(con)
+                if latest is None:
+                    raise InputError("no race with results yet: run `undercut ingest archive`")
+                return latest
             weekend = probes.next_race(con)
         if weekend is None:
             raise InputError("no race left in the calendar: every scheduled race has results")
         return weekend.season, weekend.round
     if season is None or round_ is None:
-        raise InputError("give SEASON ROUND (e.g. `undercut predict 2025 19`) or --next")
+        raise InputError("give SEASON ROUND (e.g. `undercut predict 2025 19`), --next or --last")
     return season, round_
 
 
@@ -109,13 +129,30 @@ def predict(
             "--next", help="Predict the next race of the calendar (the first without results)."
         ),
     ] = False,
+    last_race: Annotated[
+        bool,
+        typer.Option(
+            "--last",
+            help="Predict the newest race with results, as a hindcast (see --train).",
+        ),
+    ] = False,
+    train_missing: Annotated[
+        bool,
+        typer.Option(
+            "--train",
+            help="For a race with results: when no registered model was trained before it, "
+            "train and register one on the races before it first.",
+        ),
+    ] = False,
+    since: SinceOption = None,
     fmt: FormatOption = OutputFormat.table,
     model: Annotated[
         str | None,
         typer.Option(
             "--model",
             metavar="VERSION",
-            help="Model version from the registry. Default: the newest.",
+            help="Model version from the registry. Default: the newest (for a race "
+            "with a result, the newest trained before it).",
             show_default=False,
         ),
     ] = None,
@@ -129,13 +166,23 @@ def predict(
     min(10, starters). The prediction is stored in the app database with the model version
     and a hash of its inputs, and scored once the result arrives.
 
-    Examples: undercut predict 2025 18 --format json; undercut predict --next
+    A race whose result is already loaded gets a hindcast ("kind": "hindcast"), never a
+    forecast: it is predicted by the newest model trained only on the races before it
+    (train one with `undercut train --until` the race before when there is none, or pass
+    --train; --since then sets its first season).
+
+    Examples: undercut predict 2025 18 --format json; undercut predict --next;
+    undercut predict --last --train
     """
+    from undercut.cli.train import model_params
     from undercut.ml.predict import predict_race
 
     settings = settings_for(home)
-    season, round_ = _race_to_predict(settings, season, round_, next_race)
-    document = predict_race(settings, season, round_, model)
+    season, round_ = _race_to_predict(settings, season, round_, next_race, last_race)
+    params = model_params(since) if train_missing else None
+    with step_spinner("predict") as on_step:
+        on_step(f"predicting {season}:{round_}")
+        document = predict_race(settings, season, round_, model, train_missing=params)
     if fmt is OutputFormat.table:
         out_console().print(_table(document))
         if document["basis"] != "qualifying":

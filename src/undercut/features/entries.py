@@ -46,6 +46,15 @@ def race_index(season: pd.Series | int, rnd: pd.Series | int) -> pd.Series | int
     return season * 100 + rnd
 
 
+def parse_race(text: str, field: str = "race") -> tuple[int, int]:
+    """``"2024:22"`` → ``(2024, 22)``; a bare season means its last round."""
+    season, sep, rnd = text.partition(":")
+    try:
+        return int(season), int(rnd) if sep else 99
+    except ValueError as exc:
+        raise InputError(f"{field} {text!r}: expected SEASON:ROUND, e.g. 2024:22") from exc
+
+
 def find_race(inputs: FeatureInputs, season: int, rnd: int) -> Race:
     """The scheduled race S:R, or a one-line error naming what does not exist."""
     races = inputs.races
@@ -73,6 +82,14 @@ def find_race(inputs: FeatureInputs, season: int, rnd: int) -> Race:
     )
 
 
+def result_before(inputs: FeatureInputs, season: int, rnd: int) -> int | None:
+    """Race index of the last race with results before ``season:rnd`` (None if none)."""
+    starts = inputs.starts
+    key = race_index(starts["season"], starts["round"])
+    before = key[key < race_index(season, rnd)]
+    return None if before.empty else int(before.max())
+
+
 def upcoming_entries(inputs: FeatureInputs, race: Race) -> tuple[pd.DataFrame, str]:
     """Entry list and basis of a race that has no result yet."""
     if race.has_qualifying:
@@ -81,15 +98,13 @@ def upcoming_entries(inputs: FeatureInputs, race: Race) -> tuple[pd.DataFrame, s
         entries = rows.assign(grid=rows["quali_position"].astype("float64"))
         return entries[ENTRY_COLUMNS].reset_index(drop=True), QUALIFYING
     starts = inputs.starts
-    key = race_index(starts["season"], starts["round"])
-    before = starts[key < race_index(race.season, race.round)]
-    if before.empty:
+    previous = result_before(inputs, race.season, race.round)
+    if previous is None:
         raise InputError(
             f"race {race.season}:{race.round}: no earlier race with results to take the "
             "entry list from"
         )
-    keys = race_index(before["season"], before["round"])
-    last = before[keys == keys.max()]
+    last = starts[race_index(starts["season"], starts["round"]) == previous]
     entries = last[["driver_id", "constructor_id"]].assign(
         season=race.season, round=race.round, grid=np.nan
     )

@@ -20,13 +20,16 @@ import numpy as np
 import onnxruntime as ort
 import pandas as pd
 
+from undercut.appdb.predictions import FORECAST, HINDCAST
 from undercut.config import Settings
 from undercut.errors import InputError, ModelError
 from undercut.features.build import KEY, race_features
-from undercut.features.inputs import load_inputs
+from undercut.features.entries import Race, result_before
+from undercut.features.inputs import FeatureInputs, load_inputs
 from undercut.lake import Lake
+from undercut.ml.model import ModelParams
 from undercut.ml.race_logit import ScoreMapping
-from undercut.ml.registry import Registry
+from undercut.ml.registry import Registry, trained_on
 
 DECIMALS = 4
 
@@ -71,16 +74,71 @@ def _grid(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def model_for(
+    settings: Settings,
+    inputs: FeatureInputs,
+    race: Race,
+    requested: str | None,
+    train_missing: ModelParams | None = None,
+) -> str:
+    """The version that predicts ``race``: the one asked for, else the newest; for a race
+    whose result is loaded, only a version trained on the races before it (a hindcast).
+
+    Training on a race's result and then "predicting" it would be scored as if it had been
+    a forecast, so a version that saw the result is refused. When no version was trained
+    before the race, one is trained with ``train_missing`` (hyper-parameters) if given;
+    otherwise the error names the command: training takes a minute or more, and the
+    version it registers becomes the newest one for every later forecast.
+    """
+    registry = Registry.from_settings(settings)
+    if not race.has_result:
+        return registry.resolve(requested)
+    label = f"{race.season}:{race.round}"
+    previous = result_before(inputs, race.season, race.round)
+    train_first = (
+        f"run `undercut train --until {previous // 100}:{previous % 100}`"
+        if previous is not None
+        else "no earlier race exists to train on"
+    )
+    if requested is not None:
+        version = registry.resolve(requested)
+        meta = registry.meta(version)
+        if trained_on(meta, race.season, race.round):
+            raise InputError(
+                f"model {version} was trained on races up to {meta['trained_until']}, which "
+                f"include {label}: only a model trained before it may predict it; pick an "
+                f"older version or {train_first}"
+            )
+        return version
+    before = registry.newest_before(race.season, race.round)
+    if before is None and train_missing is not None and previous is not None:
+        from undercut.ml.train import train
+
+        return train(settings, (previous // 100, previous % 100), params=train_missing)
+    if before is None:
+        registry.latest()  # an empty registry says so first
+        raise ModelError(
+            f"no model trained before race {label} (its result is loaded and every registered "
+            f"model has seen it): {train_first}, then predict it again"
+        )
+    return before
+
+
 def build_prediction(
-    settings: Settings, season: int, rnd: int, model_version: str | None = None
+    settings: Settings,
+    season: int,
+    rnd: int,
+    model_version: str | None = None,
+    train_missing: ModelParams | None = None,
 ) -> tuple[dict[str, Any], str, dict]:
-    """The prediction document, its input hash and the input snapshot (nothing stored)."""
+    """The prediction document, its input hash and the input snapshot (nothing stored but
+    the model ``train_missing`` may train, see ``model_for``)."""
     inputs = load_inputs(settings)
     rows, basis, race = race_features(inputs, season, rnd)
     if rows.empty:
         raise InputError(f"race {season}:{rnd} has no entry list to predict")
+    version = model_for(settings, inputs, race, model_version, train_missing)
     registry = Registry.from_settings(settings)
-    version = registry.resolve(model_version)
     meta = registry.meta(version)
     features = meta["features"][basis]
     scores = onnx_scores(registry, version, basis, rows, features)
@@ -108,6 +166,7 @@ def build_prediction(
         "season": season,
         "round": rnd,
         "race": race.race_name,
+        "kind": HINDCAST if race.has_result else FORECAST,
         "model": {"version": version, "trained_until": meta["trained_until"]},
         "basis": basis,
         "drivers": drivers,
@@ -123,12 +182,15 @@ def predict_race(
     model_version: str | None = None,
     *,
     store: bool = True,
+    train_missing: ModelParams | None = None,
 ) -> dict[str, Any]:
     """Predict race ``season:rnd`` and (by default) store it in the app database.
 
     Returns exactly the ``undercut predict --format json`` document.
     """
-    document, digest, snapshot = build_prediction(settings, season, rnd, model_version)
+    document, digest, snapshot = build_prediction(
+        settings, season, rnd, model_version, train_missing
+    )
     if store:
         from undercut.appdb.predictions import store_prediction
 

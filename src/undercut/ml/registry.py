@@ -21,7 +21,7 @@ from typing import Any
 
 from undercut.config import Settings
 from undercut.errors import ModelError, NotFoundError
-from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.features.entries import PRE_QUALIFYING, QUALIFYING, parse_race, race_index
 from undercut.lake import Lake
 
 ROOT = "models"
@@ -60,6 +60,17 @@ class Registry:
             raise NotFoundError(f"model version {version!r} not in the registry (latest: {known})")
         return version
 
+    def newest_before(self, season: int, rnd: int) -> str | None:
+        """The newest version trained only on races before ``season:rnd`` (None if none).
+
+        A race whose result is loaded may only be predicted by such a version: any later
+        one has seen that result.
+        """
+        for version in reversed(self.versions()):
+            if not trained_on(self.meta(version), season, rnd):
+                return version
+        return None
+
     def meta(self, version: str) -> dict[str, Any]:
         return dict(self.lake.read_json(ROOT, version, META))
 
@@ -87,6 +98,11 @@ class Registry:
         if not self.lake.exists(ROOT, BACKTESTS, "latest.json"):
             return None
         return dict(self.lake.read_json(ROOT, BACKTESTS, "latest.json"))
+
+
+def trained_on(meta: dict[str, Any], season: int, rnd: int) -> bool:
+    """Whether a version's training window reaches race ``season:rnd`` (it saw its result)."""
+    return race_index(*parse_race(meta["trained_until"])) >= race_index(season, rnd)
 
 
 def list_versions(settings: Settings) -> list[dict[str, Any]]:

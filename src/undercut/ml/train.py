@@ -13,24 +13,15 @@ import pandas as pd
 from onnxmltools.convert.common.data_types import FloatTensorType
 
 from undercut.config import Settings
-from undercut.errors import InputError, NotFoundError
+from undercut.errors import NotFoundError
 from undercut.features.build import KEY, build_features
-from undercut.features.entries import race_index
+from undercut.features.entries import parse_race, race_index
 from undercut.features.inputs import load_inputs
 from undercut.ml.model import FittedModel, ModelParams, fit_model, training_rows
 from undercut.ml.registry import FILE_STEMS, Registry
 
 ONNX_OPSET = 15
 ONNX_INPUT = "features"
-
-
-def parse_race(text: str) -> tuple[int, int]:
-    """``"2024:22"`` → ``(2024, 22)``; a bare season means its last round."""
-    season, sep, rnd = text.partition(":")
-    try:
-        return int(season), int(rnd) if sep else 99
-    except ValueError as exc:
-        raise InputError(f"--until {text!r}: expected SEASON:ROUND, e.g. 2024:22") from exc
 
 
 def resolve_cutoff(frame: pd.DataFrame, until: str | tuple[int, int] | None) -> int:
@@ -40,7 +31,7 @@ def resolve_cutoff(frame: pd.DataFrame, until: str | tuple[int, int] | None) -> 
         raise NotFoundError("no finished race in the warehouse; run `undercut ingest` first")
     if until is None:
         return int(finished.max())
-    season, rnd = parse_race(until) if isinstance(until, str) else until
+    season, rnd = parse_race(until, "--until") if isinstance(until, str) else until
     eligible = finished[finished <= race_index(season, rnd)]
     if eligible.empty:
         raise NotFoundError(f"--until {season}:{rnd}: no finished race up to then")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from undercut.api.routes.v1 import (
@@ -100,23 +99,12 @@ def upcoming(reader: Reader) -> dict[str, Any] | None:
 
 
 def prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
-    """The newest stored prediction (the API's document) and when it was made."""
-    document = prediction_store.latest_prediction(session, season, round)
-    if document is None:
+    """The stored prediction that stands for a race (the API's document) and when it was
+    made (UTC, to the minute)."""
+    row = prediction_store.latest_row(session, season, round)
+    if row is None:
         return None
-    return {**document, "created_at": made_at(session, season, round)}
-
-
-def made_at(session: Session, season: int, round: int) -> str | None:
-    """When the newest prediction of a race was stored (UTC, to the minute)."""
-    row = prediction_store.Prediction
-    stamp = session.scalars(
-        select(row.created_at)
-        .where(row.season == season, row.round == round)
-        .order_by(row.created_at.desc(), row.id.desc())
-        .limit(1)
-    ).first()
-    return None if stamp is None else f"{stamp:%Y-%m-%d %H:%M} UTC"
+    return {**row.payload, "created_at": f"{row.created_at:%Y-%m-%d %H:%M} UTC"}
 
 
 def comparison(session: Session, reader: Reader, season: int, round: int) -> dict[str, Any] | None:
@@ -220,9 +208,12 @@ def team_head_to_heads(
     return pairs
 
 
-def accuracy(session: Session) -> list[dict[str, Any]]:
-    """Every scored prediction, by race (what ``/api/v1/accuracy`` lists)."""
-    return prediction_store.accuracy_rows(session, None)
+def accuracy(session: Session) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every scored prediction, by race (what ``/api/v1/accuracy`` lists): the forecasts,
+    and apart from them the hindcasts (never counted as forecasts)."""
+    rows = prediction_store.accuracy_rows(session, None)
+    forecasts = [r for r in rows if r["kind"] == prediction_store.FORECAST]
+    return forecasts, [r for r in rows if r["kind"] != prediction_store.FORECAST]
 
 
 def registry_state(settings: Settings) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:

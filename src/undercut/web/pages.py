@@ -497,7 +497,7 @@ def model_page(request: Request) -> Response:
 
     def build(p: Page) -> dict[str, Any]:
         versions, backtest = data.registry_state(p.settings)
-        live = data.accuracy(p.session)
+        live, hindcasts = data.accuracy(p.session)
         figures = []
         if backtest is not None:
             figures = _titled_charts("backtest", _backtest_figures(backtest))
@@ -517,6 +517,7 @@ def model_page(request: Request) -> Response:
             "charts": figures + live_figures,
             "live": live,
             "live_charts": live_figures,
+            "hindcasts": hindcasts,
             "seasons": seasons,
             "metrics": charts.SUMMARY_METRICS,
             "metric_labels": charts.METRIC_LABELS,

@@ -112,31 +112,13 @@ def test_every_request_has_an_id_in_header_and_log(client: TestClient) -> None:
 def test_stored_predictions_are_served_as_written_and_scored(
     client: TestClient, served: Settings
 ) -> None:
+    from support.api import uniform_prediction
     from undercut.appdb.predictions import store_prediction
     from undercut.ml.evaluate import evaluate_finished
 
     results = client.get("/api/v1/races/2023/1/results").json()["results"]
-    field = len(results)
-    document = {
-        "season": 2023,
-        "round": 1,
-        "race": "Bahrain Grand Prix",
-        "model": {"version": "api-test-uniform", "trained_until": "2022:22"},
-        "basis": "pre-qualifying",
-        "drivers": [
-            {
-                "driverId": r["driverId"],
-                "code": None,
-                "constructorId": r["constructorId"],
-                "grid": None,
-                "p_win": 1 / field,
-                "p_podium": 3 / field,
-                "p_points": 10 / field,
-                "expected_position": rank,
-            }
-            for rank, r in enumerate(sorted(results, key=lambda r: r["driverId"]), 1)
-        ],
-    }
+    document = uniform_prediction(client, 2023, 1, "forecast", "api-test-uniform", "2022:22")
+    assert document["race"] == "Bahrain Grand Prix"
     store_prediction(served, document, "input-hash")
     served_doc = client.get("/api/v1/predictions/2023/1")
     assert served_doc.status_code == 200 and served_doc.json() == document
@@ -152,7 +134,23 @@ def test_stored_predictions_are_served_as_written_and_scored(
     summary = {s["model_version"]: s for s in client.get("/api/v1/accuracy/models").json()}
     mine = summary["api-test-uniform"]
     assert mine["races"] == 1 and mine["first_race"] == mine["last_race"] == "2023:1"
-    assert mine["win_brier"] == rows[0]["win_brier"]
+    assert mine["win_brier"] == rows[0]["win_brier"] and mine["kind"] == "forecast"
+
+    # a hindcast of the same race, stored later: it never stands in for the forecast, and
+    # it is scored apart from it
+    hindcast = uniform_prediction(client, 2023, 1, "hindcast", "api-test-hindcast", "2022:22")
+    store_prediction(served, hindcast, "input-hash")
+    assert client.get("/api/v1/predictions/2023/1").json() == document
+    evaluate_finished(served)
+    kinds = {(r["model_version"], r["kind"]) for r in client.get("/api/v1/accuracy").json()}
+    assert {("api-test-uniform", "forecast"), ("api-test-hindcast", "hindcast")} <= kinds
+    forecasts = client.get("/api/v1/accuracy", params={"kind": "forecast"}).json()
+    assert "api-test-hindcast" not in {r["model_version"] for r in forecasts}
+    summaries = client.get("/api/v1/accuracy/models").json()
+    assert {"model_version": "api-test-hindcast", "kind": "hindcast"}.items() <= next(
+        s for s in summaries if s["model_version"] == "api-test-hindcast"
+    ).items()
+    assert client.get("/api/v1/accuracy", params={"kind": "guess"}).status_code == 422
     metrics = client.get("/metrics").text
     stored = re.search(r"^undercut_predictions_stored (\S+)$", metrics, re.MULTILINE)
     assert stored is not None and float(stored.group(1)) >= 1

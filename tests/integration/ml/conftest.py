@@ -37,6 +37,20 @@ def trained_home(built_settings: Settings, tmp_path_factory: pytest.TempPathFact
     return settings
 
 
+@pytest.fixture(scope="session")
+def retrained_home(trained_home: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The trained home plus a newer version trained on every finished race, the archive's
+    last (2025:18) included: the model that must not predict 2025:18."""
+    settings = copy_home(trained_home, tmp_path_factory.mktemp("retrained") / "home")
+    train(settings, params=SMALL)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def small_params() -> ModelParams:
+    return SMALL
+
+
 @pytest.fixture
 def own_app_db(trained_home: Settings, tmp_path: Path) -> Settings:
     """The trained home with an app database of this test's own."""

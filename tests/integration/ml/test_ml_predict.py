@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
 
+from support.homes import copy_home
 from undercut.cli import main
 from undercut.config import Settings
 from undercut.features.build import race_features
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.features.inputs import load_inputs
 from undercut.ml.calibrate import Temperatures, race_probabilities
+from undercut.ml.model import ModelParams
 from undercut.ml.predict import onnx_scores
 from undercut.ml.race_logit import RaceLogit, blend
 from undercut.ml.registry import Registry
+from undercut.ml.train import train
 
 # one worker trains the session's model once for every module of this folder
 pytestmark = pytest.mark.xdist_group("ml")
 
-KEYS = {"season", "round", "race", "model", "basis", "drivers"}
+KEYS = {"season", "round", "race", "kind", "model", "basis", "drivers"}
 DRIVER_KEYS = {
     "driverId",
     "code",
@@ -148,7 +152,9 @@ def test_next_is_the_first_race_without_results(
     [
         (["2025", "30"], 2, "race 2025:30 does not exist"),
         (["2025", "18", "--next"], 2, "not both"),
-        ([], 2, "or --next"),
+        ([], 2, "--next or --last"),
+        (["--next", "--last"], 2, "--next or --last, not both"),
+        (["2025", "18", "--last"], 2, "SEASON ROUND or --last, not both"),
         (["2031", "1"], 2, "season 2031 has no data"),
         (["1949", "1"], 2, "season 1949 has no data"),
         (["2025", "18", "--model", "20990101-000000-nope"], 2, "not in the registry"),
@@ -239,3 +245,66 @@ def test_pit_lane_starters_rookies_and_missing_times(
     back = onnx_scores(registry, version, QUALIFYING, rows, features)[at.to_numpy()]
     ahead = onnx_scores(registry, version, QUALIFYING, front, features)[at.to_numpy()]
     assert ahead[0] > back[0]
+
+
+def test_a_finished_race_is_a_hindcast_by_a_model_trained_before_it(
+    retrained_home: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", f"sqlite:///{tmp_path}/app.sqlite")
+    registry = Registry.from_settings(retrained_home)
+    before, newest = registry.versions()
+    assert registry.meta(newest)["trained_until"] == "2025:18"
+    # Singapore 2025 has its result loaded: the newest model saw it, so it may not predict it
+    document = _predict(retrained_home, capsys, "2025", "18")
+    assert document["model"] == {"version": before, "trained_until": "2025:17"}
+    assert document["kind"] == "hindcast"
+    # the next race has no result: the newest model forecasts it
+    document = _predict(retrained_home, capsys, "2025", "19")
+    assert document["model"] == {"version": newest, "trained_until": "2025:18"}
+    assert document["kind"] == "forecast"
+    # the table says it too
+    home = str(retrained_home.home)
+    assert main(["predict", "2025", "18", "--home", home]) == 0
+    assert "hindcast" in capsys.readouterr().out
+
+
+def test_a_model_that_saw_the_race_is_refused(
+    retrained_home: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newest = Registry.from_settings(retrained_home).latest()
+    home = str(retrained_home.home)
+    assert main(["predict", "2025", "18", "--model", newest, "--home", home]) == 2
+    err = capsys.readouterr().err
+    assert f"model {newest} was trained on races up to 2025:18" in err
+    assert "undercut train --until 2025:17" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_no_model_trained_before_a_finished_race_names_the_train_command_or_trains_one(
+    built_settings: Settings,
+    small_params: ModelParams,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = copy_home(built_settings, tmp_path / "home")
+    train(settings, "2025:18", params=small_params)
+    assert main(["predict", "2025", "1", "--home", str(settings.home)]) == 1
+    err = capsys.readouterr().err
+    assert "no model trained before race 2025:1" in err
+    assert "undercut train --until 2024:24" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+    # --last --train: the newest finished race, by a model trained first on the races before
+    [full] = Registry.from_settings(settings).versions()
+    document = _predict(settings, capsys, "--last", "--train", "--since", "2021")
+    assert (document["season"], document["round"], document["kind"]) == (2025, 18, "hindcast")
+    registry = Registry.from_settings(settings)
+    assert registry.versions()[0] == full and len(registry.versions()) == 2
+    assert document["model"] == {"version": registry.latest(), "trained_until": "2025:17"}
+    assert registry.meta(registry.latest())["train_from"] == 2021
+    # with a model from before the race now registered, nothing is trained again
+    again = _predict(settings, capsys, "--last", "--train")
+    assert again["model"] == document["model"] and len(registry.versions()) == 2

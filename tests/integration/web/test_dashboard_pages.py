@@ -61,7 +61,7 @@ def test_pages_without_a_model_explain_what_is_missing(client: TestClient) -> No
     assert model.status_code == 200
     text = _text(model.text)
     assert "No model trained yet" in text and "No backtest stored yet" in text
-    assert "No scored predictions yet" in text
+    assert "No scored forecasts yet" in text
     upcoming = client.get("/api/v1/next-race").json()
     race = client.get(f"/races/{upcoming['season']}/{upcoming['round']}")
     assert race.status_code == 200 and "has not been run yet" in _text(race.text)
@@ -153,3 +153,29 @@ def test_an_empty_home_gets_a_helpful_page(tmp_path: Path) -> None:
             response = client.get(path)
             assert response.status_code == 503, path
             assert "undercut ingest archive" in response.text
+
+
+def test_a_hindcast_is_labelled_and_kept_out_of_the_live_accuracy(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    from support.api import uniform_prediction
+    from undercut.appdb.predictions import store_prediction
+    from undercut.ml.evaluate import evaluate_finished
+
+    settings = built_settings.model_copy(
+        update={"database_url": f"sqlite:///{tmp_path}/app.sqlite", "rate_limit": "none"}
+    )
+    with TestClient(create_app(settings)) as client:
+        document = uniform_prediction(client, 2025, 18, "hindcast", "web-test-hindcast", "2025:17")
+        store_prediction(settings, document, "input-hash")
+        assert evaluate_finished(settings)
+        race = _text(client.get("/races/2025/18").text)
+        assert "Hindcast vs actual" in race and "Predicted vs actual" not in race
+        assert "not a forecast" in race
+        home = _text(client.get("/").text)
+        assert "Hindcast vs actual" in home and "not a forecast" in home
+        model = client.get("/model").text
+        live = _text(model.split('id="live-heading"')[1].split("</section>")[0])
+        assert "No scored forecasts yet" in live and "web-test-hindcast" not in live
+        hindcasts = _text(model.split('id="hindcast-heading"')[1].split("</section>")[0])
+        assert "2025:18" in hindcasts and "web-test-hindcast" in hindcasts

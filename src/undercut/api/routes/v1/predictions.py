@@ -7,7 +7,7 @@ database; these routes only read them. The stored payload is exactly the CLI's J
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
@@ -44,12 +44,21 @@ class ModelRef(BaseModel):
     model_config = {"extra": "allow"}
 
 
+Kind = Literal["forecast", "hindcast", "in_sample"]
+KIND_HELP = (
+    "`forecast`: made before the race's result was loaded; `hindcast`: made after it, by a "
+    "model trained only on the races before (never counted as a forecast); `in_sample`: "
+    "stored before the two were told apart, by a model that had seen the result."
+)
+
+
 class Prediction(BaseModel):
     """Exactly what `undercut predict S R --format json` prints."""
 
     season: int
     round: int
     race: str | None
+    kind: Kind = Field(description=KIND_HELP)
     model: ModelRef
     basis: str = Field(description="`qualifying` or `pre-qualifying`.")
     drivers: list[PredictedDriver]
@@ -72,6 +81,7 @@ class AccuracyRow(BaseModel):
     season: int
     round: int
     model_version: str
+    kind: Kind = Field(description=KIND_HELP)
     evaluated_at: datetime | None
     winner_log_loss: float | None
     win_brier: float | None
@@ -94,7 +104,8 @@ def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:
 
 @router.get("/predictions/{season}/{round}", response_model=Prediction)
 def get_prediction(season: SeasonPath, round: RoundPath, session: SessionDep) -> Prediction:
-    """The newest stored prediction of a race, in the CLI's JSON shape."""
+    """The stored prediction of a race, in the CLI's JSON shape: its newest forecast, or
+    when it was only predicted after its result was loaded, its newest hindcast."""
     return Prediction.model_validate(_prediction(session, season, round))
 
 
@@ -117,9 +128,11 @@ def compare_prediction(
 
 
 class AccuracySummary(BaseModel):
-    """Means over every scored race of one model version."""
+    """Means over every scored race of one model version and kind (forecasts and hindcasts
+    are never averaged together)."""
 
     model_version: str
+    kind: Kind = Field(description=KIND_HELP)
     races: int = Field(description="Scored predictions.")
     first_race: str = Field(description="`season:round` of the earliest scored race.")
     last_race: str
@@ -139,20 +152,24 @@ def _mean(values: list[Any]) -> float | None:
 
 @router.get("/accuracy/models", response_model=list[AccuracySummary])
 def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
-    """How each model version's stored predictions scored, averaged over its races."""
-    by_version: dict[str, list[dict[str, Any]]] = {}
+    """How each model version's stored predictions scored, averaged over its races: its
+    forecasts, and apart from them its hindcasts."""
+    by_version: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in store.accuracy_rows(session, None):
-        by_version.setdefault(row["model_version"], []).append(row)
+        by_version.setdefault((row["model_version"], row["kind"]), []).append(row)
     summaries = []
-    for version, rows in sorted(by_version.items()):
+    for (version, kind), rows in sorted(by_version.items()):
         races = sorted((r["season"], r["round"]) for r in rows)
         summaries.append(
-            AccuracySummary(
-                model_version=version,
-                races=len(rows),
-                first_race=f"{races[0][0]}:{races[0][1]}",
-                last_race=f"{races[-1][0]}:{races[-1][1]}",
-                **{name: _mean([r.get(name) for r in rows]) for name in store.ACCURACY_COLUMNS},
+            AccuracySummary.model_validate(
+                {
+                    "model_version": version,
+                    "kind": kind,
+                    "races": len(rows),
+                    "first_race": f"{races[0][0]}:{races[0][1]}",
+                    "last_race": f"{races[-1][0]}:{races[-1][1]}",
+                    **{n: _mean([r.get(n) for r in rows]) for n in store.ACCURACY_COLUMNS},
+                }
             )
         )
     return summaries
@@ -162,9 +179,11 @@ def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
 def accuracy(
     session: SessionDep,
     model_version: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Annotated[Kind | None, Query(description=KIND_HELP)] = None,
 ) -> list[AccuracyRow]:
-    """How stored predictions scored once their race was run, per race and model version."""
+    """How stored predictions scored once their race was run, per race and model version;
+    each row says whether it scored a forecast or a hindcast."""
     return [
         AccuracyRow.model_validate({k: r.get(k) for k in AccuracyRow.model_fields})
-        for r in store.accuracy_rows(session, model_version)
+        for r in store.accuracy_rows(session, model_version, kind)
     ]
