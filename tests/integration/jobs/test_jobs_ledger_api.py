@@ -9,13 +9,13 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from support.httpserver import LocalServer, Reply
+from support.ergast_replay import files_replay
+from support.httpserver import LocalServer
 from undercut.api.app import create_app
 from undercut.api.security import hash_password
 from undercut.appdb import users as user_store
@@ -27,7 +27,6 @@ from undercut.jobs.options import JobOptions
 from undercut.jobs.pipeline import RunReport, run_pipeline
 from undercut.ml.registry import latest_version
 
-STANDIN = "support.update_standin:update"
 SMALL_MODEL = {"min_season": 2021, "n_estimators": 20}
 
 
@@ -53,14 +52,16 @@ def _add_qualifying(settings: Settings, season: int, rnd: int) -> None:
 
 @pytest.fixture(scope="module")
 def operated(
-    loaded_settings: Settings, api_responses_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    loaded_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Operated]:
     home = tmp_path_factory.mktemp("operated") / "home"
     shutil.copytree(loaded_settings.local_dir, home)
-    body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
-    with LocalServer({"/ergast/f1/current/last/results.json": [Reply(200, body)]}) as server:
-        settings = get_settings(home=str(home), jolpica_url=f"{server.url}/ergast/f1/")
-        options = JobOptions(update_function=STANDIN, model_params=SMALL_MODEL, heartbeat_seconds=1)
+    # The Ergast-compatible API replayed from recorded answers: no race after the archive.
+    with LocalServer(fallback=files_replay()) as server:
+        settings = get_settings(
+            home=str(home), jolpica_url=f"{server.url}/ergast/f1/", jolpica_limits="none"
+        )
+        options = JobOptions(model_params=SMALL_MODEL, heartbeat_seconds=1)
         first = run_pipeline(settings, options=options)
         second = run_pipeline(settings, options=options)
         _add_qualifying(settings, 2025, 19)
@@ -89,10 +90,9 @@ def test_pipeline_runs_every_step_then_skips_what_did_not_change(operated: Opera
         "evaluate": "skipped",
     }
     steps = {s["name"]: s for s in ledger.get_run(operated.settings, first.run_id)["steps"]}
-    served = json.loads(operated.server.routes["/ergast/f1/current/last/results.json"][0].body)
-    assert steps["update"]["outputs"]["result"]["races_seen"] == len(
-        served["MRData"]["RaceTable"]["Races"]
-    )
+    update = steps["update"]["outputs"]
+    assert update["result"]["source"] == f"{operated.server.url}/ergast/f1/"
+    assert update["result"]["races_added"] == [] and update["changed"] is False
     assert steps["update"]["outputs"]["latest_result"] == "2025:18"
     assert steps["build"]["outputs"]["row_counts"]["race_starts"] > 20_000
     version = steps["train"]["outputs"]["model_version"]

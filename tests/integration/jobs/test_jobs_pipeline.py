@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from support.ergast_replay import files_replay
 from support.httpserver import LocalServer, Reply
 from support.jobs import cli_env, start_cli, wait_for, zip_archive, zip_reply
 from undercut.cli import main
@@ -16,21 +17,21 @@ from undercut.jobs import ledger
 from undercut.jobs.pipeline import run_pipeline
 
 
+def _down(path: str, headers: dict[str, str]) -> Reply:
+    return Reply(503, b"service unavailable")
+
+
 def test_run_then_rerun_skips_unchanged_steps(
     archive_dir: Path,
-    api_responses_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = tmp_path / "home"
-    body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
-    ok, down = Reply(200, body), Reply(503, b"service unavailable")
-    server = LocalServer({"/current/last/results.json": [ok, ok, down, ok]})
-    monkeypatch.setenv("UNDERCUT_JOB_UPDATE_FUNCTION", "support.update_standin:update")
+    monkeypatch.setenv("UNDERCUT_HTTP_RETRIES", "1")
     # No model in these tests: train and predict are the ledger/API tests' business.
-    with server:
-        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/")
+    with LocalServer(fallback=files_replay()) as server, LocalServer(fallback=_down) as down:
+        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/ergast/f1/")
         code = main(
             [
                 "run",
@@ -56,24 +57,28 @@ def test_run_then_rerun_skips_unchanged_steps(
             "update": "succeeded",
             "build": "succeeded",
         }
+        assert server.requests
         settings = get_settings(home=str(home))
         second = run_pipeline(
             settings, ["ingest", "update", "build"], params={"archive": str(archive_dir)}
         )
-        assert len(server.requests) == 2
         # The API source fails for one step: that run fails there, the next one recovers.
-        broken = run_pipeline(settings, ["update", "build"])
+        broken = run_pipeline(
+            settings.model_copy(update={"jolpica_url": f"{down.url}/ergast/f1/"}),
+            ["update", "build"],
+        )
         recovered = run_pipeline(settings, ["update", "build"])
     assert broken.status == "failed"
     assert broken.steps == {"update": "failed"}
-    assert f"{server.url}/current/last/results.json: HTTP 503" in (broken.error or "")
+    assert down.url in (broken.error or "") and "503" in (broken.error or "")
     failed_run = ledger.get_run(settings, broken.run_id)
     assert [s["status"] for s in failed_run["steps"]] == ["failed", "pending"]
-    assert "HTTP 503" in failed_run["steps"][0]["error"]
+    assert "503" in failed_run["steps"][0]["error"]
     assert recovered.status == "succeeded"
     assert recovered.steps == {"update": "succeeded", "build": "skipped"}
     assert second.status == "succeeded"
     assert second.steps["ingest"] == "skipped"
+    assert second.steps["update"] == "succeeded"
     assert second.steps["build"] == "skipped"
 
     run = ledger.get_run(settings, first["run_id"])
