@@ -21,15 +21,12 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# The main job end to end: history in, gold built, a model trained, the next race predicted,
-# a one-season backtest for the model page, then the API and dashboard on http://$(HOST):$(PORT)/
-# (predicting is skipped when the calendar has no race left to run).
+# The main job end to end, as recorded runs (`undercut runs`): history in, gold built, a
+# model trained, the next race predicted (skipped when the calendar has no race left), a
+# one-season backtest for the model page, then the API and dashboard on http://$(HOST):$(PORT)/
 demo: install
-	$(BIN)/undercut ingest archive --source "$(UNDERCUT_ARCHIVE)"
-	$(BIN)/undercut build
-	$(BIN)/undercut train
-	-$(BIN)/undercut predict --next
-	$(BIN)/undercut backtest --from $(DEMO_BACKTEST_SEASON)
+	$(BIN)/undercut run --archive "$(UNDERCUT_ARCHIVE)" --step ingest --step build --step train --step predict
+	$(BIN)/undercut run --backtest $(DEMO_BACKTEST_SEASON)
 	$(BIN)/undercut serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
 from undercut.config import Settings
 from undercut.errors import UndercutError
@@ -211,7 +212,10 @@ def _failed(
     return Outcome("failed", error)
 
 
-def _describe(outputs: dict[str, object]) -> str:
+def _describe(outputs: dict[str, Any]) -> str:
+    if outputs.get("favourites"):
+        odds = ", ".join(f"{f['code']} {f['p_win']:.0%}" for f in outputs["favourites"])
+        return f"{outputs['race']} ({outputs['basis']}): {odds} to win"
     for key in ("model_version", "status"):
         if outputs.get(key):
             extra = f", {outputs['rows']:,} rows" if isinstance(outputs.get("rows"), int) else ""

@@ -310,6 +310,10 @@ def _execute_predict(ctx: StepContext, plan: Plan) -> dict[str, Any]:
         "basis": document.get("basis"),
         "model_version": (document.get("model") or {}).get("version"),
         "drivers": len(document.get("drivers") or []),
+        "favourites": [
+            {"code": d.get("code") or d["driverId"], "p_win": d["p_win"]}
+            for d in sorted(document["drivers"], key=lambda d: -float(d["p_win"]))[:3]
+        ],
         "prediction_ids": prediction_ids(ctx.settings, season, round_),
     }
 

@@ -14,11 +14,15 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
+import psycopg
 import pytest
 from sqlalchemy import select
 
+from support.ergast_replay import FIXTURES, JSON, files_replay
 from support.homes import copy_home, warehouse_rows
-from support.jobs import BIN, cli_env, kill_group, start_cli, wait_for
+from support.httpserver import LocalServer, Reply
+from support.jobs import BIN, cli_env, free_port, kill_group, start_cli, wait_for
 from undercut.appdb.ledger import RunStep
 from undercut.cli import main
 from undercut.config import Settings
@@ -160,3 +164,148 @@ def test_run_killed_during_build_keeps_the_previous_gold(
     assert main(["run", "--home", str(settings.local_dir), "--step", "build", "--force"]) == 0
     assert warehouse_rows(settings, HAMILTON_WINS) == before
     assert ledger.list_runs(settings)[1][0]["status"] == "succeeded"
+
+
+def _live(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_admin_job_killed_with_its_server_is_abandoned(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    settings = copy_home(built_settings, tmp_path / "home")
+    env = _env(settings, UNDERCUT_RATE_LIMIT="none", UNDERCUT_LOG_LEVEL="WARNING")
+    created = subprocess.run(
+        [str(BIN / "undercut"), "users", "create", "admin", "--role", "admin"],
+        input="admin-password-1\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert created.returncode == 0, created.stderr
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    server = start_cli(["serve", "--port", str(port)], env, log)
+    try:
+        wait_for(lambda: server.poll() is not None or _live(base), 120, "undercut serve")
+        assert server.poll() is None, log.read_text()
+        token = httpx.post(
+            f"{base}/auth/token", data={"username": "admin", "password": "admin-password-1"}
+        ).json()["access_token"]
+        job = httpx.post(
+            f"{base}/api/v1/admin/jobs/train", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert job.status_code == 202, job.text
+        run_id = job.json()["id"]
+        wait_for(lambda: _running(settings, "train") == run_id, 300, "the train job to start")
+    finally:
+        kill_group(server)
+    assert server.returncode == -9, log.read_text()
+    run = _abandoned(settings, run_id)
+    _assert_abandoned(run, "train")
+    assert run["kind"] == "job" and run["trigger"] == "api"
+    assert Registry.from_settings(settings).versions() == []
+    assert main(["run", "--home", str(settings.local_dir), "--step", "train"]) == 0
+    assert len(Registry.from_settings(settings).versions()) == 1
+
+
+def _season_rows(settings: Settings, season: int) -> list[tuple[Any, ...]]:
+    return warehouse_rows(
+        settings,
+        "select round, count(*) from silver.race_results where season = ? "
+        "group by round order by round",
+        [season],
+    )
+
+
+def test_run_killed_during_update_rolls_back_the_race_it_was_writing(
+    built_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = copy_home(built_settings, tmp_path / "home")
+    before = _season_rows(settings, 2025)
+    wins = warehouse_rows(settings, HAMILTON_WINS)
+    laps = FIXTURES / "laps" / "2026@1@laps.json"
+    # The replayed API holds 2026 rounds 1-2; round 1's laps answer slowly, so the kill
+    # lands while round 1 is half-applied.
+    stuck = {laps.name: [Reply(200, laps.read_bytes(), JSON, delay=600)]}
+    with LocalServer(fallback=files_replay(FIXTURES, overrides=stuck)) as server:
+        proc = start_cli(
+            ["run", "--step", "update"],
+            _env(
+                settings,
+                UNDERCUT_JOLPICA_URL=f"{server.url}/ergast/f1/",
+                UNDERCUT_JOLPICA_LIMITS="none",
+            ),
+            tmp_path / "run.log",
+        )
+        try:
+            wait_for(
+                lambda: any("/2026/1/laps" in path for path, _ in server.requests),
+                300,
+                "the update to ask for round 1's laps",
+            )
+            run_id = _running(settings, "update")
+        finally:
+            kill_group(proc)
+    assert run_id is not None, (tmp_path / "run.log").read_text()
+    _assert_abandoned(_abandoned(settings, run_id), "update")
+    # Nothing half-written: 2025 as it was, no trace of the round being applied.
+    assert _season_rows(settings, 2025) == before
+    assert _season_rows(settings, 2026) == []
+    assert warehouse_rows(settings, HAMILTON_WINS) == wins
+
+    monkeypatch.setenv("UNDERCUT_JOLPICA_LIMITS", "none")
+    with LocalServer(fallback=files_replay(FIXTURES)) as server:
+        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/ergast/f1/")
+        assert main(["run", "--home", str(settings.local_dir), "--retry", run_id]) == 0
+    assert [r for r, _ in _season_rows(settings, 2026)] == [1, 2]
+    assert _season_rows(settings, 2025) == before
+
+
+def _published_wins(url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as con:
+        return con.execute(HAMILTON_WINS).fetchall()
+
+
+def _publishing(url: str) -> bool:
+    """A publish is copying rows into the next schemas right now."""
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as con:
+        row = con.execute(
+            "select count(*) from pg_stat_activity where pid <> pg_backend_pid() "
+            "and datname = current_database() and query like %s",
+            ["%\\_next.%"],
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_publish_killed_midway_keeps_the_previous_copy(
+    built_settings: Settings, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = copy_home(built_settings, tmp_path / "home")
+    home = str(settings.local_dir)
+    monkeypatch.setenv("UNDERCUT_DATABASE_URL", postgres_url)
+    assert main(["publish", "--home", home]) == 0
+    published = _published_wins(postgres_url)
+    assert published == warehouse_rows(settings, HAMILTON_WINS)
+
+    proc = start_cli(
+        ["publish"], _env(settings, UNDERCUT_DATABASE_URL=postgres_url), tmp_path / "publish.log"
+    )
+    try:
+        wait_for(lambda: _publishing(postgres_url), 300, "the second publish to copy rows")
+    finally:
+        kill_group(proc)
+    assert proc.returncode == -9, (tmp_path / "publish.log").read_text()
+    # The server rolls the dead publisher's transaction back; readers keep the old copy.
+    wait_for(lambda: not _publishing(postgres_url), 60, "the killed publish to be rolled back")
+    assert _published_wins(postgres_url) == published
+    _total, items = ledger.list_runs(settings.model_copy(update={"database_url": postgres_url}))
+    assert [r for r in items if r["status"] in ("queued", "running")] == []
+
+    assert main(["publish", "--home", home]) == 0
+    assert _published_wins(postgres_url) == published

@@ -208,7 +208,13 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     assert api.get("/api/v1/runs/ffffffffffff").status_code == 404
     lineage = api.get("/api/v1/lineage/2025:19").json()
     assert lineage["model"]["version"] == train["outputs"]["model_version"]
-    assert api.get("/api/v1/lineage/1999:1").status_code == 404
+    none = api.get("/api/v1/lineage/1999:1")
+    assert none.status_code == 200
+    assert none.json()["prediction"] is None and none.json()["steps"] == []
+    assert none.json()["reason"].startswith("no prediction of 1999:1 (Australian Grand Prix)")
+    unknown = api.get("/api/v1/lineage/1999:40")
+    assert unknown.status_code == 404
+    assert "race 1999:40: not in the warehouse" in unknown.text
 
 
 def test_admin_jobs_need_an_admin_and_report_their_state(
@@ -271,3 +277,47 @@ def test_metrics_and_health_report_the_pipeline(
     assert health["status"] == "degraded"
     assert health["checks"]["pipeline"]["status"] == "degraded"
     assert "stale" in health["checks"]["pipeline"]["detail"]
+
+
+def test_lineage_says_in_one_line_why_there_is_none(
+    operated: Operated, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(operated.settings.local_dir)
+    assert main(["runs", "--home", home, "--lineage", "2025:40"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        f"error: race 2025:40: not in the warehouse of {home} "
+        "(see `undercut stats` or /api/v1/races for the races it holds)"
+    ]
+
+    assert main(["runs", "--home", home, "--lineage", "2025:18"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().splitlines() == [
+        "no prediction of 2025:18 (Singapore Grand Prix) is recorded; `undercut run` "
+        "predicts the next race with its lineage"
+    ]
+    assert main(["runs", "--home", home, "--lineage", "2025:18", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["reason"].startswith("no prediction of 2025:18")
+    assert document["prediction"] is None and document["steps"] == []
+    assert document["race"] == {"season": 2025, "round": 18}
+
+
+def test_lineage_of_a_prediction_made_outside_the_pipeline_says_so(
+    operated: Operated, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from undercut.ml.predict import predict_race
+
+    home = str(operated.settings.local_dir)
+    predict_race(operated.settings, 2025, 19)  # what `undercut predict 2025 19` does
+    assert main(["runs", "--home", home, "--lineage", "2025:19", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["reason"].startswith(
+        f"prediction {document['prediction']['id']} was not made by a pipeline run"
+    )
+    assert document["prediction"]["model_version"] == latest_version(operated.settings)
+    assert document["model"]["trainRunId"] == operated.first.run_id
+    assert [s["name"] for s in document["steps"]] == ["train", "build", "update"]
+    assert main(["runs", "--home", home, "--lineage", "2025:19"]) == 0
+    assert "was not made by a pipeline run" in capsys.readouterr().out
