@@ -10,7 +10,9 @@ tells the truth (the run is `failed`, abandoned, with the time it was last seen 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +21,13 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from support.ergast_replay import FIXTURES, JSON, files_replay
+from support.ergast_replay import CUT_FIRST, CUT_LAST, CUT_SEASON, app_replay, truncate_archive
 from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
 from support.jobs import BIN, cli_env, free_port, kill_group, start_cli, wait_for
 from undercut.appdb.ledger import RunStep
 from undercut.cli import main
-from undercut.config import Settings
+from undercut.config import Settings, get_settings
 from undercut.jobs import ledger
 from undercut.ml.registry import Registry
 
@@ -224,47 +226,68 @@ def _season_rows(settings: Settings, season: int) -> list[tuple[Any, ...]]:
 
 
 def test_run_killed_during_update_rolls_back_the_race_it_was_writing(
-    built_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive_dir: Path,
+    loaded_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = copy_home(built_settings, tmp_path / "home")
-    before = _season_rows(settings, 2025)
-    wins = warehouse_rows(settings, HAMILTON_WINS)
-    laps = FIXTURES / "laps" / "2026@1@laps.json"
-    # The replayed API holds 2026 rounds 1-2; round 1's laps answer slowly, so the kill
-    # lands while round 1 is half-applied.
-    stuck = {laps.name: [Reply(200, laps.read_bytes(), JSON, delay=600)]}
-    with LocalServer(fallback=files_replay(FIXTURES, overrides=stuck)) as server:
-        proc = start_cli(
-            ["run", "--step", "update"],
-            _env(
-                settings,
-                UNDERCUT_JOLPICA_URL=f"{server.url}/ergast/f1/",
-                UNDERCUT_JOLPICA_LIMITS="none",
-            ),
-            tmp_path / "run.log",
-        )
-        try:
-            wait_for(
-                lambda: any("/2026/1/laps" in path for path, _ in server.requests),
-                300,
-                "the update to ask for round 1's laps",
-            )
-            run_id = _running(settings, "update")
-        finally:
-            kill_group(proc)
-    assert run_id is not None, (tmp_path / "run.log").read_text()
-    _assert_abandoned(_abandoned(settings, run_id), "update")
-    # Nothing half-written: 2025 as it was, no trace of the round being applied.
-    assert _season_rows(settings, 2025) == before
-    assert _season_rows(settings, 2026) == []
-    assert warehouse_rows(settings, HAMILTON_WINS) == wins
+    from undercut.warehouse.load_archive import ingest_archive
 
-    monkeypatch.setenv("UNDERCUT_JOLPICA_LIMITS", "none")
-    with LocalServer(fallback=files_replay(FIXTURES)) as server:
-        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/ergast/f1/")
-        assert main(["run", "--home", str(settings.local_dir), "--retry", run_id]) == 0
-    assert [r for r, _ in _season_rows(settings, 2026)] == [1, 2]
-    assert _season_rows(settings, 2025) == before
+    # A home without 2025 rounds 16-18; the replayed API (undercut's own Ergast API over
+    # the full archive) has them. Round 17's standings answer slowly: the kill lands while
+    # round 16 is applied and round 17 half-written.
+    truncate_archive(archive_dir, tmp_path / "archive", CUT_SEASON, CUT_FIRST, CUT_LAST)
+    settings = get_settings(home=str(tmp_path / "home"))
+    ingest_archive(settings, str(tmp_path / "archive"))
+    reference_home = tmp_path / "reference"
+    reference_home.mkdir()
+    shutil.copy2(loaded_settings.warehouse_path, reference_home / "warehouse.duckdb")
+    reference, close = app_replay(get_settings(home=str(reference_home)))
+    stuck = f"{CUT_SEASON}/17/driverstandings"
+
+    def slow_round_17(path: str, headers: dict[str, str]) -> Reply:
+        reply = reference(path, headers)
+        return replace(reply, delay=600) if stuck in path else reply
+
+    before = _season_rows(settings, CUT_SEASON)
+    assert [r for r, _ in before][-1] == CUT_FIRST - 1
+    try:
+        with LocalServer(fallback=slow_round_17) as server:
+            proc = start_cli(
+                ["run", "--step", "update"],
+                _env(
+                    settings,
+                    UNDERCUT_JOLPICA_URL=f"{server.url}/ergast/f1/",
+                    UNDERCUT_JOLPICA_LIMITS="none",
+                ),
+                tmp_path / "run.log",
+            )
+            try:
+                wait_for(
+                    lambda: (
+                        proc.poll() is not None or any(stuck in path for path, _ in server.requests)
+                    ),
+                    300,
+                    "the update to reach round 17",
+                )
+                assert proc.poll() is None, (tmp_path / "run.log").read_text()
+                run_id = _running(settings, "update")
+            finally:
+                kill_group(proc)
+        assert run_id is not None
+        _assert_abandoned(_abandoned(settings, run_id), "update")
+        # Nothing half-written: round 16 applied whole, nothing of round 17.
+        rounds = [r for r, _ in _season_rows(settings, CUT_SEASON)]
+        assert rounds == [*(r for r, _ in before), CUT_FIRST]
+        assert _season_rows(settings, CUT_SEASON)[: len(before)] == before
+
+        monkeypatch.setenv("UNDERCUT_JOLPICA_LIMITS", "none")
+        with LocalServer(fallback=reference) as server:
+            monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/ergast/f1/")
+            assert main(["run", "--home", str(settings.local_dir), "--retry", run_id]) == 0
+    finally:
+        close()
+    assert _season_rows(settings, CUT_SEASON) == _season_rows(loaded_settings, CUT_SEASON)
 
 
 def _published_wins(url: str) -> list[tuple[Any, ...]]:
