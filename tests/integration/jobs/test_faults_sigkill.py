@@ -21,10 +21,20 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from support.api import ADMIN_PASSWORD
 from support.ergast_replay import CUT_FIRST, CUT_LAST, CUT_SEASON, app_replay, truncate_archive
 from support.homes import copy_home, warehouse_rows
 from support.httpserver import LocalServer, Reply
-from support.jobs import BIN, cli_env, free_port, kill_group, start_cli, wait_for
+from support.jobs import (
+    BIN,
+    Workers,
+    cli_env,
+    free_port,
+    kill_group,
+    live,
+    start_cli,
+    wait_for,
+)
 from undercut.appdb.ledger import RunStep
 from undercut.cli import main
 from undercut.config import Settings, get_settings
@@ -168,13 +178,6 @@ def test_run_killed_during_build_keeps_the_previous_gold(
     assert ledger.list_runs(settings)[1][0]["status"] == "succeeded"
 
 
-def _live(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def test_admin_job_killed_with_its_server_is_abandoned(
     built_settings: Settings, tmp_path: Path
 ) -> None:
@@ -182,7 +185,7 @@ def test_admin_job_killed_with_its_server_is_abandoned(
     env = _env(settings, UNDERCUT_RATE_LIMIT="none", UNDERCUT_LOG_LEVEL="WARNING")
     created = subprocess.run(
         [str(BIN / "undercut"), "users", "create", "admin", "--role", "admin"],
-        input="admin-password-1\n",
+        input=f"{ADMIN_PASSWORD}\n",
         env=env,
         capture_output=True,
         text=True,
@@ -194,10 +197,10 @@ def test_admin_job_killed_with_its_server_is_abandoned(
     log = tmp_path / "serve.log"
     server = start_cli(["serve", "--port", str(port)], env, log)
     try:
-        wait_for(lambda: server.poll() is not None or _live(base), 120, "undercut serve")
+        wait_for(lambda: server.poll() is not None or live(base), 120, "undercut serve")
         assert server.poll() is None, log.read_text()
         token = httpx.post(
-            f"{base}/auth/token", data={"username": "admin", "password": "admin-password-1"}
+            f"{base}/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD}
         ).json()["access_token"]
         job = httpx.post(
             f"{base}/api/v1/admin/jobs/train", headers={"Authorization": f"Bearer {token}"}
@@ -332,3 +335,61 @@ def test_publish_killed_midway_keeps_the_previous_copy(
 
     assert main(["publish", "--home", home]) == 0
     assert _published_wins(postgres_url) == published
+
+
+def test_worker_killed_with_no_one_to_take_over_is_abandoned(
+    built_settings: Settings,
+    tmp_path: Path,
+    redis_settings: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from support.api import add_user, bearer, login
+    from undercut.api.app import create_app
+
+    home = tmp_path / "home"
+    shutil.copytree(built_settings.local_dir, home)
+    pool = Workers(
+        tmp_path,
+        home,
+        redis_settings["redis_url"],
+        redis_settings["redis_prefix"],
+        UNDERCUT_JOB_MODEL_PARAMS=SMALL_MODEL,
+    )
+    # The API sends to this queue and reads the ledger with the workers' timings.
+    monkeypatch.setenv("UNDERCUT_JOB_QUEUE", pool.queue)
+    monkeypatch.setenv("UNDERCUT_JOB_VISIBILITY_TIMEOUT", "6")
+    settings = pool.settings.model_copy(update={"rate_limit": "none"})
+    try:
+        pool.start("a")
+        with TestClient(create_app(settings)) as client:
+            add_user(settings, "admin", ADMIN_PASSWORD, "admin")
+            headers = bearer(login(client, "admin", ADMIN_PASSWORD)["access_token"])
+            job = client.post("/api/v1/admin/jobs/train", headers=headers).json()
+            assert job["distributed"] is True
+            wait_for(lambda: _running(settings, "train") == job["id"], 300, "the worker to train")
+            pool.stop()
+
+            def abandoned() -> dict[str, Any] | None:
+                items = client.get("/api/v1/runs", params={"kind": "job"}).json()["items"]
+                return items[0] if items[0]["status"] != "running" else None
+
+            run = wait_for(abandoned, 120, "/api/v1/runs to find the job abandoned", every=0.5)
+            assert isinstance(run, dict)
+            _assert_abandoned(run, "train")
+            assert run["id"] == job["id"] and run["distributed"] is True
+            assert "no sign of life for 9s" in run["error"]  # visibility timeout + 3 beats
+
+            pool.start("b")  # a rerun on a live worker succeeds
+            again = client.post("/api/v1/admin/jobs/train", headers=headers).json()
+
+            def finished() -> dict[str, Any] | None:
+                state = client.get(again["url"], headers=headers).json()
+                return state if state["status"] in ("succeeded", "failed") else None
+
+            state = wait_for(finished, 300, "the second train job", every=0.5)
+    finally:
+        pool.stop()
+    assert isinstance(state, dict) and state["status"] == "succeeded", state
+    assert ledger.get_run(settings, job["id"])["status"] == "failed"
