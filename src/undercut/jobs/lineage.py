@@ -32,11 +32,15 @@ def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
 
 def _race_name(settings: Settings, race: tuple[int, int]) -> str:
     """The race's name; ``NotFoundError`` when the warehouse does not hold that race."""
-    if probes.warehouse_ready(settings):
-        with probes.connect_read_only(settings) as con:
-            for weekend in probes.calendar(con):
-                if (weekend.season, weekend.round) == race:
-                    return weekend.race_name
+    if not probes.warehouse_ready(settings):
+        raise NotFoundError(
+            f"race {race[0]}:{race[1]}: no warehouse in {settings.home} yet "
+            "(`undercut run --archive SOURCE` loads one)"
+        )
+    with probes.connect_read_only(settings) as con:
+        for weekend in probes.calendar(con):
+            if (weekend.season, weekend.round) == race:
+                return weekend.race_name
     raise NotFoundError(
         f"race {race[0]}:{race[1]}: not in the warehouse of {settings.home} "
         "(see `undercut stats` or /api/v1/races for the races it holds)"
@@ -181,6 +185,11 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
             f"prediction {pid} was not made by a pipeline run (`undercut run`), so the "
             "ledger does not record which data it saw"
             + ("; its model's training is recorded" if train else "")
+        )
+    elif build is None:
+        reason = (
+            f"the gold build prediction {pid} read ({(gold or 'unknown')[:12]}) was not made by a "
+            "pipeline run (`undercut run`), so where its data came from is not recorded"
         )
     return {
         "reason": reason,
