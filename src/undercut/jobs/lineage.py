@@ -16,8 +16,10 @@ from sqlalchemy import select
 from undercut.appdb.ledger import RunStep
 from undercut.appdb.predictions import Prediction
 from undercut.config import Settings
-from undercut.errors import InputError, NotFoundError
+from undercut.errors import InputError, NotFoundError, ValidationError
 from undercut.jobs import ledger, probes
+
+MAX_ID = 2**31 - 1  # predictions.id is a 32-bit integer column
 
 
 def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
@@ -26,6 +28,8 @@ def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
         if season.isdigit() and round_.isdigit():
             return None, (int(season), int(round_))
     elif ref.isdigit():
+        if not 1 <= int(ref) <= MAX_ID:
+            raise ValidationError(f"prediction {ref}: an id is between 1 and {MAX_ID}")
         return int(ref), None
     raise InputError(f"prediction {ref!r}: give a prediction id or SEASON:ROUND")
 

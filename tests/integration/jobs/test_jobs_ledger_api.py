@@ -215,6 +215,10 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     unknown = api.get("/api/v1/lineage/1999:40")
     assert unknown.status_code == 404
     assert "race 1999:40: not in the warehouse" in unknown.text
+    huge = api.get("/api/v1/lineage/9223372036854775808")
+    assert huge.status_code == 422
+    assert "prediction 9223372036854775808: an id is between 1 and 2147483647" in huge.text
+    assert api.get("/api/v1/lineage/2025:9223372036854775808").status_code == 404
 
 
 def test_admin_jobs_need_an_admin_and_report_their_state(
