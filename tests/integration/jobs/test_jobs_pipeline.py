@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from support.ergast_replay import files_replay
+from support.homes import copy_home
 from support.httpserver import LocalServer, Reply
 from support.jobs import cli_env, start_cli, wait_for, zip_archive, zip_reply
+from undercut.appdb.ledger import RunStep
 from undercut.cli import main
-from undercut.config import get_settings
-from undercut.jobs import ledger
-from undercut.jobs.pipeline import run_pipeline
+from undercut.config import Settings, get_settings
+from undercut.jobs import ledger, locks
+from undercut.jobs.pipeline import RunReport, run_pipeline
 
 
 def _down(path: str, headers: dict[str, str]) -> Reply:
@@ -190,3 +194,38 @@ def test_ctrl_c_marks_the_run_interrupted_and_leaves_nothing_half_written(
     assert not settings.warehouse_path.exists()
     leftovers = [p.name for p in home.iterdir() if p.name.startswith((".", "undercut-"))]
     assert leftovers == [], leftovers
+
+
+def test_a_step_waiting_for_another_runs_lease_is_alive_not_abandoned(
+    built_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_JOB_HEARTBEAT_SECONDS", "1")
+    settings = copy_home(built_settings, tmp_path / "home")
+    other = locks.lease(settings, "step:build", ttl=120)  # another run is building
+    assert other.acquire()
+    box: dict[str, RunReport] = {}
+    waiting = threading.Thread(
+        target=lambda: box.update(report=run_pipeline(settings, ["build"])), daemon=True
+    )
+    waiting.start()
+
+    def beating_while_waiting() -> bool:
+        with ledger.session(settings) as db:
+            step = db.scalars(select(RunStep).where(RunStep.name == "build")).first()
+        return bool(
+            step
+            and step.status == "running"
+            and step.heartbeat_at
+            and step.started_at
+            and (step.heartbeat_at - step.started_at).total_seconds() > 4
+        )
+
+    try:
+        wait_for(beating_while_waiting, 60, "the waiting step to keep beating")
+        _, items = ledger.list_runs(settings)  # a reader closes abandoned runs, not this one
+        assert items[0]["status"] == "running" and items[0]["abandoned"] is False
+    finally:
+        other.release()
+    waiting.join(timeout=120)
+    assert box["report"].status == "succeeded", box["report"].error
+    assert box["report"].steps == {"build": "skipped"}
