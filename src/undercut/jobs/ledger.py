@@ -350,7 +350,8 @@ def reap_abandoned(settings: Settings, options: JobOptions | None = None) -> lis
                 )
                 if seen >= cutoff:
                     continue
-                where = "between steps"
+                ended = any(s.finished_at is not None for s in steps)
+                where = "between steps" if ended else "before its first step"
             still_open = db.execute(
                 update(Run)
                 .where(
