@@ -29,18 +29,16 @@ install: $(BIN)/.runtime
 
 install-dev: $(BIN)/.dev
 
-# The main job end to end: history in, gold built, the last race run hindcast by a model
-# trained on the races before it (so the dashboard shows a prediction beside a result), a
-# model trained on everything, the next race predicted, a one-season backtest for the model
-# page, then the API and dashboard on http://$(HOST):$(PORT)/ (predicting is skipped when the
-# calendar has no race left to run).
+# The main job end to end, as recorded runs (`undercut runs`): history in and gold built; the
+# last race hindcast by a model trained only on the races before it (so the dashboard shows a
+# prediction beside a result, labelled as a hindcast); a model trained on everything and the
+# next race predicted (skipped when the calendar has no race left); a one-season backtest for
+# the model page; then the API and dashboard on http://$(HOST):$(PORT)/
 demo: install
-	$(BIN)/undercut ingest archive --source "$(UNDERCUT_ARCHIVE)"
-	$(BIN)/undercut build
+	$(BIN)/undercut run --archive "$(UNDERCUT_ARCHIVE)" --step ingest --step build
 	$(BIN)/undercut predict --last --train
-	$(BIN)/undercut train
-	-$(BIN)/undercut predict --next
-	$(BIN)/undercut backtest --from $(DEMO_BACKTEST_SEASON)
+	$(BIN)/undercut run --step train --step predict
+	$(BIN)/undercut run --backtest $(DEMO_BACKTEST_SEASON)
 	$(BIN)/undercut serve --host $(HOST) --port $(PORT)
 
 test: install-dev

@@ -9,11 +9,17 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from support.httpserver import Reply
+from undercut.config import get_settings
+from undercut.jobs.options import JobOptions
 
 BIN = Path(sys.executable).parent
 
@@ -34,6 +40,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def live(base: str) -> bool:
+    """Whether ``undercut serve`` at ``base`` answers its liveness probe."""
+    try:
+        return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def wait_for(
@@ -137,3 +151,41 @@ class RedisServer:
         self.stop()
         time.sleep(down_for)
         self.start()
+
+
+class Workers:
+    """``undercut worker`` processes sharing one queue; all killed at the end."""
+
+    def __init__(
+        self, tmp_path: Path, home: Path, redis_url: str, prefix: str, **extra: str
+    ) -> None:
+        self.tmp_path = tmp_path
+        self.queue = f"undercut-test-{uuid.uuid4().hex[:10]}"
+        self.options = JobOptions(
+            queue=self.queue, heartbeat_seconds=1, visibility_timeout=6, requeue_after=30
+        )
+        self.env = cli_env(
+            home,
+            UNDERCUT_REDIS_URL=redis_url,
+            UNDERCUT_REDIS_PREFIX=prefix,
+            UNDERCUT_JOB_QUEUE=self.queue,
+            UNDERCUT_JOB_HEARTBEAT_SECONDS="1",
+            UNDERCUT_JOB_VISIBILITY_TIMEOUT="6",
+            **extra,
+        )
+        self.settings = get_settings(home=str(home), redis_url=redis_url, redis_prefix=prefix)
+        self.procs: list[Any] = []
+
+    def start(self, name: str) -> Any:
+        log = self.tmp_path / f"worker-{name}.log"
+        proc = start_cli(["worker", "--loglevel", "INFO"], self.env, log)
+        self.procs.append(proc)
+        wait_for(lambda: " ready." in log.read_text(), 120, f"worker {name} to be ready")
+        return proc
+
+    def log(self, name: str) -> str:
+        return (self.tmp_path / f"worker-{name}.log").read_text()
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            kill_group(proc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,6 +65,7 @@ def runs(
     settings = settings_for(home)
     if lineage:
         document = prediction_lineage(settings, lineage)
+        pid = (document["prediction"] or {}).get("id")
         rows = [
             {
                 "step": s["name"],
@@ -75,12 +76,10 @@ def runs(
             }
             for s in document["steps"]
         ]
-        emit(
-            rows,
-            fmt,
-            title=f"lineage of prediction {document['prediction']['id']}",
-            document=document,
-        )
+        if rows or fmt is not OutputFormat.table:
+            emit(rows, fmt, title=f"lineage of prediction {pid}", document=document)
+        if document["reason"] and fmt is OutputFormat.table:
+            out_console().print(document["reason"], highlight=False, soft_wrap=True)
         return
     if run_id:
         document = ledger.get_run(settings, run_id)
@@ -95,7 +94,7 @@ def runs(
             }
             for s in document["steps"]
         ]
-        emit(rows, fmt, title=f"run {document['id']} ({document['status']})", document=document)
+        emit(rows, fmt, title=f"run {document['id']} ({_status(document)})", document=document)
         return
     total, items = ledger.list_runs(settings, limit=limit, status=status)
     if fmt is OutputFormat.json:
@@ -107,7 +106,7 @@ def runs(
             "created": (r["createdAt"] or "")[:16].replace("T", " "),
             "kind": r["kind"],
             "trigger": r["trigger"],
-            "status": r["status"],
+            "status": _status(r),
             "seconds": r["seconds"],
             "steps": " ".join(f"{s['name']}{_MARK.get(s['status'], '?')}" for s in r["steps"]),
             "error": _short(r["error"]),
@@ -132,6 +131,11 @@ _MARK = {
     "queued": "…",
     "running": "▶",
 }
+
+
+def _status(run: dict[str, Any]) -> str:
+    """``failed (abandoned)`` for a run whose process died; the status otherwise."""
+    return f"{run['status']} (abandoned)" if run.get("abandoned") else str(run["status"])
 
 
 def _short(text: str | None, width: int = 60) -> str:

@@ -17,50 +17,10 @@ import numpy as np
 
 from undercut.config import Settings
 from undercut.errors import InputError
-from undercut.jobs import adapters, ledger, probes
+from undercut.jobs import ledger
 from undercut.jobs.executor import Notify, StepBusy, execute_step
 from undercut.jobs.options import JobOptions, job_options
-from undercut.jobs.steps import Plan, Step, StepContext
-
-PREFIX = "backtest:"
-
-
-def season_of(name: str) -> int:
-    value = name.removeprefix(PREFIX)
-    if not value.isdigit():
-        raise InputError(f"step {name!r}: expected backtest:<season>")
-    return int(value)
-
-
-def _plan(ctx: StepContext, season: int) -> Plan:
-    gold = None
-    if probes.warehouse_ready(ctx.settings):
-        with probes.connect_read_only(ctx.settings) as con:
-            gold = probes.gold_fingerprint(con)
-    return Plan({"season": season, "gold": gold})
-
-
-def _execute(ctx: StepContext, plan: Plan, season: int) -> dict[str, Any]:
-    backtest = adapters.backtest_function()
-    if ctx.options.model_params:
-        from undercut.ml.model import ModelParams
-
-        params = ModelParams(**ctx.options.model_params)
-        result = backtest(ctx.settings, season, season, params=params, store=False)
-    else:
-        result = backtest(ctx.settings, season, season, store=False)
-    return {"season": season, "races": result.get("races"), "result": result}
-
-
-def season_step(name: str) -> Step:
-    """The step that backtests one season."""
-    season = season_of(name)
-    return Step(
-        name,
-        f"backtest season {season}",
-        lambda ctx: _plan(ctx, season),
-        lambda ctx, plan: _execute(ctx, plan, season),
-    )
+from undercut.jobs.steps import BACKTEST_PREFIX
 
 
 def _bin(predicted: float, bins: int = 10) -> int:
@@ -146,7 +106,7 @@ def run_backtests(
         raise InputError(f"backtest: --to {end} is before --from {start}")
     if distributed and not settings.redis_url:
         raise InputError("--distributed needs UNDERCUT_REDIS_URL (the queue workers read)")
-    names = [f"{PREFIX}{season}" for season in range(start, end + 1)]
+    names = [f"{BACKTEST_PREFIX}{season}" for season in range(start, end + 1)]
     run_id = ledger.create_run(
         settings,
         names,

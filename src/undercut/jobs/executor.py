@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
 from undercut.config import Settings
 from undercut.errors import UndercutError
 from undercut.jobs import ledger, locks
-from undercut.jobs.adapters import StepUnavailable
 from undercut.jobs.options import JobOptions, job_options
 from undercut.jobs.steps import Plan, StepContext, step_for
 
@@ -67,7 +67,7 @@ class _Heartbeat:
         while not self._stop.wait(self._every):
             try:
                 ledger.heartbeat(*self._args)
-                for held in self._leases:
+                for held in list(self._leases):
                     held.renew()
             except locks.TRANSIENT_ERRORS as exc:  # Redis or the DB restarting: try again
                 log.warning("heartbeat of %s failed: %s", self._args[2], exc)
@@ -131,15 +131,18 @@ def execute_step(
     started = time.perf_counter()
     try:
         with ExitStack() as stack:
-            say(name, "waiting", "for the step lock")
-            leases = [_take(settings, f"step:{name}", options)]
-            stack.callback(_release, leases[0])
-            if step.writes_warehouse:
-                leases.append(_take(settings, "warehouse", options))
-                stack.callback(_release, leases[-1])
+            # The heartbeat starts before the wait for the leases: a step queued behind
+            # another run's lease is alive, not abandoned. It renews the leases taken.
+            leases: list[locks.Lease] = []
             stack.enter_context(
                 _Heartbeat(settings, run_id, name, worker, leases, options.heartbeat_seconds)
             )
+            say(name, "waiting", "for the step lock")
+            leases.append(_take(settings, f"step:{name}", options))
+            stack.callback(_release, leases[-1])
+            if step.writes_warehouse:
+                leases.append(_take(settings, "warehouse", options))
+                stack.callback(_release, leases[-1])
             say(name, "planning", step.summary)
             plan = step.plan(ctx)
             if plan.skip:
@@ -156,18 +159,6 @@ def execute_step(
                 return Outcome("skipped", plan.skip)
             say(name, "running", step.summary)
             outputs = step.execute(ctx, plan)
-    except StepUnavailable as exc:
-        ledger.finish_step(
-            settings,
-            run_id,
-            name,
-            worker=worker,
-            status="unavailable",
-            inputs=plan.inputs if plan else {},
-            outputs={"reason": str(exc)},
-        )
-        say(name, "unavailable", str(exc))
-        return Outcome("unavailable", str(exc))
     except (KeyboardInterrupt, SystemExit):
         ledger.finish_step(
             settings,
@@ -221,7 +212,10 @@ def _failed(
     return Outcome("failed", error)
 
 
-def _describe(outputs: dict[str, object]) -> str:
+def _describe(outputs: dict[str, Any]) -> str:
+    if outputs.get("favourites"):
+        odds = ", ".join(f"{f['code']} {f['p_win']:.0%}" for f in outputs["favourites"])
+        return f"{outputs['race']} ({outputs['basis']}): {odds} to win"
     for key in ("model_version", "status"):
         if outputs.get(key):
             extra = f", {outputs['rows']:,} rows" if isinstance(outputs.get("rows"), int) else ""

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,14 @@ from undercut.appdb.base import session_factory
 from undercut.appdb.ledger import Run, RunStep
 from undercut.config import Settings
 from undercut.errors import NotFoundError
+from undercut.jobs.options import JobOptions, job_options
 
 TERMINAL_STEP = frozenset({"succeeded", "skipped", "failed", "unavailable", "interrupted"})
 DONE_STEP = frozenset({"succeeded", "skipped", "unavailable"})
 TERMINAL_RUN = frozenset({"succeeded", "failed", "interrupted"})
+OPEN_RUN = ("queued", "running")
+LIVE_STEP = ("queued", "running")
+ABANDONED = "abandoned"
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
@@ -297,6 +301,99 @@ def run_row(settings: Settings, run_id: str) -> Run | None:
         return db.get(Run, run_id)
 
 
+def stale_after(options: JobOptions, distributed: bool) -> float:
+    """Seconds without a sign of life after which a run's executor counts as gone.
+
+    In-process (the command line, the scheduler, an admin job in the API process) the
+    step's heartbeat is the executor's: three missed beats and it is dead. On workers a
+    dead worker's step is handed to another one when the queue's visibility timeout
+    expires, so such a run is abandoned only when that did not happen either.
+    """
+    beats = 3 * options.heartbeat_seconds
+    return options.visibility_timeout + beats if distributed else beats
+
+
+def reap_abandoned(settings: Settings, options: JobOptions | None = None) -> list[str]:
+    """Mark runs whose executor died (SIGKILL, power loss) ``failed``, as abandoned.
+
+    A run is abandoned when a step of it is ``running`` with a heartbeat older than
+    :func:`stale_after`, or when no step of it is running or queued and nothing of it
+    has happened for that long (its process died between steps or before the first).
+    The step and the run are failed with the time they were last seen; every update is
+    conditional, so a heartbeat that lands first keeps the run alive. Returns the ids of
+    the runs it closed. Readers of the ledger call it, so whoever looks sees the truth.
+    """
+    options = options or job_options()
+    now = utcnow()
+    closed: list[str] = []
+    with session(settings) as db:
+        for run in db.scalars(select(Run).where(Run.status.in_(OPEN_RUN))).all():
+            cutoff = now - timedelta(seconds=stale_after(options, run.distributed))
+            steps = db.scalars(select(RunStep).where(RunStep.run_id == run.id)).all()
+            live = [s for s in steps if s.status in LIVE_STEP]
+            dead = [
+                s
+                for s in live
+                if s.status == "running" and (s.heartbeat_at or s.started_at or now) < cutoff
+            ]
+            if live and not dead:
+                continue
+            if dead:
+                seen = max(s.heartbeat_at or s.started_at or run.created_at for s in dead)
+                for step in dead:
+                    _abandon_step(db, step, cutoff)
+                where = f"{dead[0].name} on {dead[0].worker}"
+            else:
+                seen = max(
+                    [run.started_at or run.created_at]
+                    + [s.finished_at for s in steps if s.finished_at is not None]
+                )
+                if seen >= cutoff:
+                    continue
+                ended = any(s.finished_at is not None for s in steps)
+                where = "between steps" if ended else "before its first step"
+            still_open = db.execute(
+                update(Run)
+                .where(
+                    Run.id == run.id,
+                    Run.status.in_(OPEN_RUN),
+                    ~exists().where(
+                        RunStep.run_id == Run.id,
+                        RunStep.status == "running",
+                        RunStep.heartbeat_at >= cutoff,
+                    ),
+                )
+                .values(
+                    status="failed",
+                    finished_at=seen,
+                    error=f"{ABANDONED}: last seen {_seen(seen)} ({where}); "
+                    f"no sign of life for {stale_after(options, run.distributed):.0f}s",
+                )
+            )
+            if still_open.rowcount == 1:  # type: ignore[attr-defined]
+                closed.append(run.id)
+    return closed
+
+
+def _abandon_step(db: Session, step: RunStep, cutoff: datetime) -> None:
+    seen = step.heartbeat_at or step.started_at
+    db.execute(
+        update(RunStep)
+        .where(RunStep.id == step.id, RunStep.status == "running", RunStep.heartbeat_at < cutoff)
+        .values(
+            status="failed",
+            finished_at=seen,
+            seconds=(seen - step.started_at).total_seconds() if seen and step.started_at else None,
+            outputs={ABANDONED: True, "last_seen_at": _iso(seen)},
+            error=f"{ABANDONED}: last seen {_seen(seen)} on {step.worker}",
+        )
+    )
+
+
+def _seen(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M:%S} UTC" if value else "never"
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.replace(tzinfo=UTC).isoformat() if value else None
 
@@ -314,6 +411,7 @@ def step_dict(step: RunStep) -> dict[str, Any]:
         "outputs": step.outputs,
         "error": step.error,
         "worker": step.worker,
+        "heartbeatAt": _iso(step.heartbeat_at),
     }
 
 
@@ -334,6 +432,7 @@ def run_dict(run: Run, steps: list[RunStep] | None = None) -> dict[str, Any]:
             else None
         ),
         "error": run.error,
+        "abandoned": run.status == "failed" and ABANDONED in (run.error or ""),
         "params": run.params,
     }
     if steps is None:
@@ -351,7 +450,8 @@ def list_runs(
     status: str | None = None,
     kind: str | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Newest first, each run with its steps' statuses."""
+    """Newest first, each run with its steps' statuses (abandoned runs closed first)."""
+    reap_abandoned(settings)
     with session(settings) as db:
         query = select(Run)
         count = select(func.count()).select_from(Run)
@@ -372,6 +472,7 @@ def list_runs(
 
 def get_run(settings: Settings, run_id: str) -> dict[str, Any]:
     """One run with every step's inputs, outputs and error; ``NotFoundError`` if unknown."""
+    reap_abandoned(settings)
     with session(settings) as db:
         run = db.get(Run, run_id)
         if run is None:

@@ -9,16 +9,17 @@ hash, API source).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
-from undercut.appdb.base import get_engine
 from undercut.appdb.ledger import RunStep
+from undercut.appdb.predictions import Prediction
 from undercut.config import Settings
-from undercut.errors import InputError, NotFoundError
-from undercut.jobs import ledger
+from undercut.errors import InputError, NotFoundError, ValidationError
+from undercut.jobs import ledger, probes
+
+MAX_ID = 2**31 - 1  # predictions.id is a 32-bit integer column
 
 
 def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
@@ -27,50 +28,51 @@ def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
         if season.isdigit() and round_.isdigit():
             return None, (int(season), int(round_))
     elif ref.isdigit():
+        if not 1 <= int(ref) <= MAX_ID:
+            raise ValidationError(f"prediction {ref}: an id is between 1 and {MAX_ID}")
         return int(ref), None
     raise InputError(f"prediction {ref!r}: give a prediction id or SEASON:ROUND")
+
+
+def _race_name(settings: Settings, race: tuple[int, int]) -> str:
+    """The race's name; ``NotFoundError`` when the warehouse does not hold that race."""
+    if not probes.warehouse_ready(settings):
+        raise NotFoundError(
+            f"race {race[0]}:{race[1]}: no warehouse in {settings.home} yet "
+            "(`undercut run --archive SOURCE` loads one)"
+        )
+    with probes.connect_read_only(settings) as con:
+        for weekend in probes.calendar(con):
+            if (weekend.season, weekend.round) == race:
+                return weekend.race_name
+    raise NotFoundError(
+        f"race {race[0]}:{race[1]}: not in the warehouse of {settings.home} "
+        "(see `undercut stats` or /api/v1/races for the races it holds)"
+    )
 
 
 def _stored_prediction(
     settings: Settings, pid: int | None, race: tuple[int, int] | None
 ) -> dict[str, Any] | None:
-    engine = get_engine(settings)
-    if not inspect(engine).has_table("predictions"):
-        return None
-    columns = {c["name"] for c in inspect(engine).get_columns("predictions")}
-    wanted = [
-        c
-        for c in ("id", "season", "round", "model_version", "basis", "created_at", "input_hash")
-        if c in columns
-    ]
-    select_list = ", ".join(wanted)
-    with engine.connect() as con:
-        if pid is not None:
-            row = (
-                con.execute(
-                    text(f"select {select_list} from predictions where id = :id"), {"id": pid}
-                )
-                .mappings()
-                .first()
-            )
-        else:
-            assert race is not None
-            row = (
-                con.execute(
-                    text(
-                        f"select {select_list} from predictions where season = :s and "
-                        "round = :r order by created_at desc, id desc limit 1"
-                    ),
-                    {"s": race[0], "r": race[1]},
-                )
-                .mappings()
-                .first()
-            )
-    return (
-        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-        if row
-        else None
-    )
+    query = select(Prediction)
+    if pid is not None:
+        query = query.where(Prediction.id == pid)
+    else:
+        assert race is not None
+        query = query.where(Prediction.season == race[0], Prediction.round == race[1])
+    with ledger.session(settings) as db:
+        row = db.scalars(query.order_by(Prediction.created_at.desc(), Prediction.id.desc())).first()
+        if row is None:
+            return None
+        return {
+            "id": row.id,
+            "season": row.season,
+            "round": row.round,
+            "model_version": row.model_version,
+            "basis": row.basis,
+            "created_at": row.created_at.isoformat(),
+            "input_hash": row.input_hash,
+        }
 
 
 def _steps(settings: Settings, name: str) -> list[RunStep]:
@@ -88,16 +90,32 @@ def _with_run(step: RunStep) -> dict[str, Any]:
     return {"runId": step.run_id, **ledger.step_dict(step)}
 
 
+def _no_lineage(race: tuple[int, int], reason: str) -> dict[str, Any]:
+    return {
+        "reason": reason,
+        "prediction": None,
+        "race": {"season": race[0], "round": race[1]},
+        "model": None,
+        "data": None,
+        "steps": [],
+    }
+
+
 def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
     """Everything the ledger knows about how a prediction came to be.
 
+    ``reason`` says, in one line, why the lineage is missing or partial (``None`` when the
+    prediction was made by a pipeline run and its whole chain is recorded).
+
     Raises:
-        NotFoundError: no stored prediction and no predict step match ``ref``.
+        InputError: ``ref`` is neither a prediction id nor SEASON:ROUND.
+        NotFoundError: the race is not in the warehouse, or no prediction has this id.
     """
     pid, race = _parse(ref)
+    race_name = _race_name(settings, race) if race is not None else None
     stored = _stored_prediction(settings, pid, race)
     if stored is not None:
-        pid = stored.get("id", pid)
+        pid = stored["id"]
         race = (int(stored["season"]), int(stored["round"]))
     predict = None
     for step in _steps(settings, "predict"):
@@ -111,8 +129,14 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
             predict = step
             break
     if predict is None and stored is None:
-        raise NotFoundError(
-            f"prediction {ref}: not found in the predictions table or the run ledger"
+        if race is None:
+            raise NotFoundError(
+                f"prediction {ref}: not found in the predictions table or the run ledger"
+            )
+        return _no_lineage(
+            race,
+            f"no prediction of {race[0]}:{race[1]} ({race_name}) is recorded; "
+            f"`undercut run` predicts the next race with its lineage",
         )
     chain: list[RunStep] = [predict] if predict else []
     version = (stored or {}).get("model_version") or (
@@ -147,7 +171,7 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
             (
                 s
                 for s in _steps(settings, name)
-                if horizon is None or (s.finished_at and s.finished_at <= horizon)
+                if horizon is not None and s.finished_at and s.finished_at <= horizon
             ),
             None,
         )
@@ -159,7 +183,20 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
                 "inputs": source.inputs,
                 "outputs": {k: v for k, v in source.outputs.items() if k != "row_counts"},
             }
+    reason = None
+    if predict is None:
+        reason = (
+            f"prediction {pid} was not made by a pipeline run (`undercut run`), so the "
+            "ledger does not record which data it saw"
+            + ("; its model's training is recorded" if train else "")
+        )
+    elif build is None:
+        reason = (
+            f"the gold build prediction {pid} read ({(gold or 'unknown')[:12]}) was not made by a "
+            "pipeline run (`undercut run`), so where its data came from is not recorded"
+        )
     return {
+        "reason": reason,
         "prediction": stored
         or {
             "id": pid,

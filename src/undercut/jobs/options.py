@@ -50,11 +50,6 @@ class JobOptions(BaseSettings):
         default_factory=dict,
         description='Hyper-parameters of the train step as JSON, e.g. {"min_season": 2010}.',
     )
-    update_function: str | None = Field(
-        default=None,
-        description="`module:function` the update step calls instead of undercut's "
-        "Ergast-API updater (a site-specific mirror or feed).",
-    )
 
 
 def job_options(**overrides: Any) -> JobOptions:

@@ -23,7 +23,8 @@ from sqlalchemy import inspect, text
 
 from undercut.appdb.base import get_engine
 from undercut.config import Settings, is_remote_url
-from undercut.jobs import adapters, ledger, probes
+from undercut.errors import InputError
+from undercut.jobs import ledger, probes
 from undercut.jobs.options import JobOptions
 
 
@@ -157,7 +158,8 @@ def _plan_update(ctx: StepContext) -> Plan:
 
 
 def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    update = adapters.update_function(ctx.options.update_function)
+    from undercut.warehouse.load_api import update
+
     result = update(ctx.settings)
     after = _silver_state(ctx.settings)
     before_rows = plan.inputs.get("silver")
@@ -208,24 +210,11 @@ def _execute_build(ctx: StepContext, plan: Plan) -> dict[str, Any]:
 
 
 def current_model_version(settings: Settings) -> str | None:
-    """The registry's newest model version (the ledger's last training when no registry)."""
-    try:
-        latest = adapters.resolve("undercut.ml.registry", "latest_version", "latest")
-    except adapters.StepUnavailable:
-        latest = None
-    if latest is not None:
-        try:
-            found = latest(settings)
-        except Exception:  # an empty registry raises in some versions: treat as none
-            found = None
-        if isinstance(found, str):
-            return found
-        if isinstance(found, dict) and found.get("version"):
-            return str(found["version"])
-        if found is not None and getattr(found, "version", None):
-            return str(found.version)
-    last = ledger.last_success(settings, "train")
-    return str(last.outputs.get("model_version")) if last and last.outputs else None
+    """The registry's newest model version, or ``None`` while the registry is empty."""
+    from undercut.ml.registry import Registry
+
+    versions = Registry.from_settings(settings).versions()
+    return versions[-1] if versions else None
 
 
 def _plan_train(ctx: StepContext) -> Plan:
@@ -255,15 +244,12 @@ def _plan_train(ctx: StepContext) -> Plan:
 
 
 def _execute_train(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    train = adapters.train_function()
-    if ctx.options.model_params:
-        from undercut.ml.model import ModelParams
+    from undercut.ml.model import ModelParams
+    from undercut.ml.train import train
 
-        version = train(ctx.settings, params=ModelParams(**ctx.options.model_params))
-    else:
-        version = train(ctx.settings)
+    params = ModelParams(**ctx.options.model_params) if ctx.options.model_params else None
     return {
-        "model_version": str(getattr(version, "version", version)),
+        "model_version": train(ctx.settings, params=params),
         "trained_until": plan.inputs.get("latest_result"),
         "params": ctx.options.model_params,
     }
@@ -313,9 +299,10 @@ def _plan_predict(ctx: StepContext) -> Plan:
 
 
 def _execute_predict(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    predict = adapters.predict_function()
+    from undercut.ml.predict import predict_race
+
     season, round_ = (int(x) for x in plan.inputs["race"].split(":"))
-    document = predict(ctx.settings, season, round_)
+    document = predict_race(ctx.settings, season, round_)
     return {
         "season": season,
         "round": round_,
@@ -323,6 +310,10 @@ def _execute_predict(ctx: StepContext, plan: Plan) -> dict[str, Any]:
         "basis": document.get("basis"),
         "model_version": (document.get("model") or {}).get("version"),
         "drivers": len(document.get("drivers") or []),
+        "favourites": [
+            {"code": d.get("code") or d["driverId"], "p_win": d["p_win"]}
+            for d in sorted(document["drivers"], key=lambda d: -float(d["p_win"]))[:3]
+        ],
         "prediction_ids": prediction_ids(ctx.settings, season, round_),
     }
 
@@ -360,10 +351,52 @@ def _plan_evaluate(ctx: StepContext) -> Plan:
 
 
 def _execute_evaluate(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    evaluate = adapters.evaluate_function()
-    rows = list(evaluate(ctx.settings) or [])
-    ids = [r.get("prediction_id") for r in rows if isinstance(r, dict)]
-    return {"evaluated": len(rows), "prediction_ids": [i for i in ids if i is not None]}
+    from undercut.ml.evaluate import evaluate_finished
+
+    rows = evaluate_finished(ctx.settings)
+    ids = [r["prediction_id"] for r in rows if r.get("prediction_id") is not None]
+    return {"evaluated": len(rows), "prediction_ids": ids}
+
+
+# backtest:<season> -----------------------------------------------------------------
+
+BACKTEST_PREFIX = "backtest:"
+
+
+def season_of(name: str) -> int:
+    """The season of a ``backtest:<season>`` step."""
+    value = name.removeprefix(BACKTEST_PREFIX)
+    if not value.isdigit():
+        raise InputError(f"step {name!r}: expected backtest:<season>")
+    return int(value)
+
+
+def _plan_backtest(ctx: StepContext, season: int) -> Plan:
+    gold = None
+    if probes.warehouse_ready(ctx.settings):
+        with probes.connect_read_only(ctx.settings) as con:
+            gold = probes.gold_fingerprint(con)
+    return Plan({"season": season, "gold": gold})
+
+
+def _execute_backtest(ctx: StepContext, plan: Plan, season: int) -> dict[str, Any]:
+    from undercut.ml.backtest import run_backtest
+    from undercut.ml.model import ModelParams
+
+    params = ModelParams(**ctx.options.model_params) if ctx.options.model_params else None
+    result = run_backtest(ctx.settings, season, season, params=params, store=False)
+    return {"season": season, "races": result.get("races"), "result": result}
+
+
+def season_step(name: str) -> Step:
+    """The step that backtests one season (walk-forward: seasons are independent)."""
+    season = season_of(name)
+    return Step(
+        name,
+        f"backtest season {season}",
+        lambda ctx: _plan_backtest(ctx, season),
+        lambda ctx, plan: _execute_backtest(ctx, plan, season),
+    )
 
 
 STEPS: dict[str, Step] = {
@@ -417,8 +450,6 @@ def step_for(name: str) -> Step:
     """The step called ``name``: a pipeline step, or ``backtest:<season>``."""
     if name in STEPS:
         return STEPS[name]
-    if name.startswith("backtest:"):
-        from undercut.jobs.backtests import season_step
-
+    if name.startswith(BACKTEST_PREFIX):
         return season_step(name)
     raise KeyError(name)

@@ -9,17 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.jobs import cli_env, free_port, kill_group, start_cli, wait_for
+from support.jobs import cli_env, free_port, kill_group, live, start_cli, wait_for
 from undercut.config import Settings
 
 pytestmark = pytest.mark.xdist_group("built_home")
-
-
-def _live(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_worker_processes_share_one_rate_limit(
@@ -40,7 +33,7 @@ def test_worker_processes_share_one_rate_limit(
     log = tmp_path / "serve.log"
     server = start_cli(["serve", "--workers", "2", "--port", str(port)], env, log)
     try:
-        wait_for(lambda: server.poll() is not None or _live(base), 90, "undercut serve")
+        wait_for(lambda: server.poll() is not None or live(base), 90, "undercut serve")
         assert server.poll() is None, log.read_text()
         # a new connection each time, so the requests spread over the workers
         statuses = [

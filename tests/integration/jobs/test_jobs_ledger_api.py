@@ -9,13 +9,13 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from support.httpserver import LocalServer, Reply
+from support.ergast_replay import files_replay
+from support.httpserver import LocalServer
 from undercut.api.app import create_app
 from undercut.api.security import hash_password
 from undercut.appdb import users as user_store
@@ -27,7 +27,6 @@ from undercut.jobs.options import JobOptions
 from undercut.jobs.pipeline import RunReport, run_pipeline
 from undercut.ml.registry import latest_version
 
-STANDIN = "support.update_standin:update"
 SMALL_MODEL = {"min_season": 2021, "n_estimators": 20}
 
 
@@ -53,14 +52,16 @@ def _add_qualifying(settings: Settings, season: int, rnd: int) -> None:
 
 @pytest.fixture(scope="module")
 def operated(
-    loaded_settings: Settings, api_responses_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    loaded_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Operated]:
     home = tmp_path_factory.mktemp("operated") / "home"
     shutil.copytree(loaded_settings.local_dir, home)
-    body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
-    with LocalServer({"/ergast/f1/current/last/results.json": [Reply(200, body)]}) as server:
-        settings = get_settings(home=str(home), jolpica_url=f"{server.url}/ergast/f1/")
-        options = JobOptions(update_function=STANDIN, model_params=SMALL_MODEL, heartbeat_seconds=1)
+    # The Ergast-compatible API replayed from recorded answers: no race after the archive.
+    with LocalServer(fallback=files_replay()) as server:
+        settings = get_settings(
+            home=str(home), jolpica_url=f"{server.url}/ergast/f1/", jolpica_limits="none"
+        )
+        options = JobOptions(model_params=SMALL_MODEL, heartbeat_seconds=1)
         first = run_pipeline(settings, options=options)
         second = run_pipeline(settings, options=options)
         _add_qualifying(settings, 2025, 19)
@@ -89,10 +90,9 @@ def test_pipeline_runs_every_step_then_skips_what_did_not_change(operated: Opera
         "evaluate": "skipped",
     }
     steps = {s["name"]: s for s in ledger.get_run(operated.settings, first.run_id)["steps"]}
-    served = json.loads(operated.server.routes["/ergast/f1/current/last/results.json"][0].body)
-    assert steps["update"]["outputs"]["result"]["races_seen"] == len(
-        served["MRData"]["RaceTable"]["Races"]
-    )
+    update = steps["update"]["outputs"]
+    assert update["result"]["source"] == f"{operated.server.url}/ergast/f1/"
+    assert update["result"]["races_added"] == [] and update["changed"] is False
     assert steps["update"]["outputs"]["latest_result"] == "2025:18"
     assert steps["build"]["outputs"]["row_counts"]["race_starts"] > 20_000
     version = steps["train"]["outputs"]["model_version"]
@@ -208,7 +208,17 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     assert api.get("/api/v1/runs/ffffffffffff").status_code == 404
     lineage = api.get("/api/v1/lineage/2025:19").json()
     assert lineage["model"]["version"] == train["outputs"]["model_version"]
-    assert api.get("/api/v1/lineage/1999:1").status_code == 404
+    none = api.get("/api/v1/lineage/1999:1")
+    assert none.status_code == 200
+    assert none.json()["prediction"] is None and none.json()["steps"] == []
+    assert none.json()["reason"].startswith("no prediction of 1999:1 (Australian Grand Prix)")
+    unknown = api.get("/api/v1/lineage/1999:40")
+    assert unknown.status_code == 404
+    assert "race 1999:40: not in the warehouse" in unknown.text
+    huge = api.get("/api/v1/lineage/9223372036854775808")
+    assert huge.status_code == 422
+    assert "prediction 9223372036854775808: an id is between 1 and 2147483647" in huge.text
+    assert api.get("/api/v1/lineage/2025:9223372036854775808").status_code == 404
 
 
 def test_admin_jobs_need_an_admin_and_report_their_state(
@@ -271,3 +281,47 @@ def test_metrics_and_health_report_the_pipeline(
     assert health["status"] == "degraded"
     assert health["checks"]["pipeline"]["status"] == "degraded"
     assert "stale" in health["checks"]["pipeline"]["detail"]
+
+
+def test_lineage_says_in_one_line_why_there_is_none(
+    operated: Operated, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(operated.settings.local_dir)
+    assert main(["runs", "--home", home, "--lineage", "2025:40"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        f"error: race 2025:40: not in the warehouse of {home} "
+        "(see `undercut stats` or /api/v1/races for the races it holds)"
+    ]
+
+    assert main(["runs", "--home", home, "--lineage", "2025:18"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().splitlines() == [
+        "no prediction of 2025:18 (Singapore Grand Prix) is recorded; `undercut run` "
+        "predicts the next race with its lineage"
+    ]
+    assert main(["runs", "--home", home, "--lineage", "2025:18", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["reason"].startswith("no prediction of 2025:18")
+    assert document["prediction"] is None and document["steps"] == []
+    assert document["race"] == {"season": 2025, "round": 18}
+
+
+def test_lineage_of_a_prediction_made_outside_the_pipeline_says_so(
+    operated: Operated, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from undercut.ml.predict import predict_race
+
+    home = str(operated.settings.local_dir)
+    predict_race(operated.settings, 2025, 19)  # what `undercut predict 2025 19` does
+    assert main(["runs", "--home", home, "--lineage", "2025:19", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["reason"].startswith(
+        f"prediction {document['prediction']['id']} was not made by a pipeline run"
+    )
+    assert document["prediction"]["model_version"] == latest_version(operated.settings)
+    assert document["model"]["trainRunId"] == operated.first.run_id
+    assert [s["name"] for s in document["steps"]] == ["train", "build", "update"]
+    assert main(["runs", "--home", home, "--lineage", "2025:19"]) == 0
+    assert "was not made by a pipeline run" in capsys.readouterr().out

@@ -4,33 +4,38 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from support.ergast_replay import files_replay
+from support.homes import copy_home
 from support.httpserver import LocalServer, Reply
 from support.jobs import cli_env, start_cli, wait_for, zip_archive, zip_reply
+from undercut.appdb.ledger import RunStep
 from undercut.cli import main
-from undercut.config import get_settings
-from undercut.jobs import ledger
-from undercut.jobs.pipeline import run_pipeline
+from undercut.config import Settings, get_settings
+from undercut.jobs import ledger, locks
+from undercut.jobs.pipeline import RunReport, run_pipeline
+
+
+def _down(path: str, headers: dict[str, str]) -> Reply:
+    return Reply(503, b"service unavailable")
 
 
 def test_run_then_rerun_skips_unchanged_steps(
     archive_dir: Path,
-    api_responses_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     home = tmp_path / "home"
-    body = (api_responses_dir / "results" / "2023@status@1@results.json").read_bytes()
-    ok, down = Reply(200, body), Reply(503, b"service unavailable")
-    server = LocalServer({"/current/last/results.json": [ok, ok, down, ok]})
-    monkeypatch.setenv("UNDERCUT_JOB_UPDATE_FUNCTION", "support.update_standin:update")
+    monkeypatch.setenv("UNDERCUT_HTTP_RETRIES", "1")
     # No model in these tests: train and predict are the ledger/API tests' business.
-    with server:
-        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/")
+    with LocalServer(fallback=files_replay()) as server, LocalServer(fallback=_down) as down:
+        monkeypatch.setenv("UNDERCUT_JOLPICA_URL", f"{server.url}/ergast/f1/")
         code = main(
             [
                 "run",
@@ -56,24 +61,28 @@ def test_run_then_rerun_skips_unchanged_steps(
             "update": "succeeded",
             "build": "succeeded",
         }
+        assert server.requests
         settings = get_settings(home=str(home))
         second = run_pipeline(
             settings, ["ingest", "update", "build"], params={"archive": str(archive_dir)}
         )
-        assert len(server.requests) == 2
         # The API source fails for one step: that run fails there, the next one recovers.
-        broken = run_pipeline(settings, ["update", "build"])
+        broken = run_pipeline(
+            settings.model_copy(update={"jolpica_url": f"{down.url}/ergast/f1/"}),
+            ["update", "build"],
+        )
         recovered = run_pipeline(settings, ["update", "build"])
     assert broken.status == "failed"
     assert broken.steps == {"update": "failed"}
-    assert f"{server.url}/current/last/results.json: HTTP 503" in (broken.error or "")
+    assert down.url in (broken.error or "") and "503" in (broken.error or "")
     failed_run = ledger.get_run(settings, broken.run_id)
     assert [s["status"] for s in failed_run["steps"]] == ["failed", "pending"]
-    assert "HTTP 503" in failed_run["steps"][0]["error"]
+    assert "503" in failed_run["steps"][0]["error"]
     assert recovered.status == "succeeded"
     assert recovered.steps == {"update": "succeeded", "build": "skipped"}
     assert second.status == "succeeded"
     assert second.steps["ingest"] == "skipped"
+    assert second.steps["update"] == "succeeded"
     assert second.steps["build"] == "skipped"
 
     run = ledger.get_run(settings, first["run_id"])
@@ -185,3 +194,38 @@ def test_ctrl_c_marks_the_run_interrupted_and_leaves_nothing_half_written(
     assert not settings.warehouse_path.exists()
     leftovers = [p.name for p in home.iterdir() if p.name.startswith((".", "undercut-"))]
     assert leftovers == [], leftovers
+
+
+def test_a_step_waiting_for_another_runs_lease_is_alive_not_abandoned(
+    built_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_JOB_HEARTBEAT_SECONDS", "1")
+    settings = copy_home(built_settings, tmp_path / "home")
+    other = locks.lease(settings, "step:build", ttl=120)  # another run is building
+    assert other.acquire()
+    box: dict[str, RunReport] = {}
+    waiting = threading.Thread(
+        target=lambda: box.update(report=run_pipeline(settings, ["build"])), daemon=True
+    )
+    waiting.start()
+
+    def beating_while_waiting() -> bool:
+        with ledger.session(settings) as db:
+            step = db.scalars(select(RunStep).where(RunStep.name == "build")).first()
+        return bool(
+            step
+            and step.status == "running"
+            and step.heartbeat_at
+            and step.started_at
+            and (step.heartbeat_at - step.started_at).total_seconds() > 4
+        )
+
+    try:
+        wait_for(beating_while_waiting, 60, "the waiting step to keep beating")
+        _, items = ledger.list_runs(settings)  # a reader closes abandoned runs, not this one
+        assert items[0]["status"] == "running" and items[0]["abandoned"] is False
+    finally:
+        other.release()
+    waiting.join(timeout=120)
+    assert box["report"].status == "succeeded", box["report"].error
+    assert box["report"].steps == {"build": "skipped"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,57 +14,17 @@ import pytest
 from support.httpserver import LocalServer
 from support.jobs import (
     RedisServer,
-    cli_env,
+    Workers,
     kill_group,
-    start_cli,
     wait_for,
     zip_archive,
     zip_reply,
 )
-from undercut.config import Settings, get_settings
+from undercut.config import Settings
 from undercut.jobs import ledger
-from undercut.jobs.options import JobOptions
 from undercut.jobs.pipeline import RunReport, run_pipeline
 
 pytestmark = pytest.mark.xdist_group("celery-workers")
-
-
-class Workers:
-    """``undercut worker`` processes sharing one queue; all killed at the end."""
-
-    def __init__(
-        self, tmp_path: Path, home: Path, redis_url: str, prefix: str, **extra: str
-    ) -> None:
-        self.tmp_path = tmp_path
-        self.queue = f"undercut-test-{uuid.uuid4().hex[:10]}"
-        self.options = JobOptions(
-            queue=self.queue, heartbeat_seconds=1, visibility_timeout=6, requeue_after=30
-        )
-        self.env = cli_env(
-            home,
-            UNDERCUT_REDIS_URL=redis_url,
-            UNDERCUT_REDIS_PREFIX=prefix,
-            UNDERCUT_JOB_QUEUE=self.queue,
-            UNDERCUT_JOB_HEARTBEAT_SECONDS="1",
-            UNDERCUT_JOB_VISIBILITY_TIMEOUT="6",
-            **extra,
-        )
-        self.settings = get_settings(home=str(home), redis_url=redis_url, redis_prefix=prefix)
-        self.procs: list[Any] = []
-
-    def start(self, name: str) -> Any:
-        log = self.tmp_path / f"worker-{name}.log"
-        proc = start_cli(["worker", "--loglevel", "INFO"], self.env, log)
-        self.procs.append(proc)
-        wait_for(lambda: " ready." in log.read_text(), 120, f"worker {name} to be ready")
-        return proc
-
-    def log(self, name: str) -> str:
-        return (self.tmp_path / f"worker-{name}.log").read_text()
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            kill_group(proc)
 
 
 def _in_thread(target: Any) -> tuple[threading.Thread, dict[str, Any]]:
