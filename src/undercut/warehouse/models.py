@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from undercut.errors import WarehouseError
-from undercut.warehouse import db
+from undercut.warehouse import db, python_models
 
 _DEPENDS = re.compile(r"^--\s*depends on:\s*(.*)$", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
@@ -111,22 +111,29 @@ def sql_model(path: Path) -> Model:
     )
 
 
-def discover(
-    directory: Path | None = None, python_models: list[Model] | None = None
-) -> list[Model]:
+def python_model(name: str) -> Model:
+    """The Python model ``python_models.PYTHON_MODELS[name]``."""
+    build, depends_on, modules = python_models.PYTHON_MODELS[name]
+    return Model(
+        name,
+        depends_on,
+        build=build,
+        origin=f"{build.__module__}.{build.__name__}",
+        modules=modules,
+    )
+
+
+def discover(directory: Path | None = None) -> list[Model]:
     """Every gold model, in an order where each comes after the gold models it reads.
 
     Raises:
         WarehouseError: two models share a name, a model reads an unknown gold table, or
             the dependencies form a cycle.
     """
-    if python_models is None:
-        from undercut.warehouse.python_models import PYTHON_MODELS
-
-        python_models = PYTHON_MODELS
     folder = directory or db.sql_dir() / "gold"
     models: dict[str, Model] = {}
-    for model in [*(sql_model(p) for p in sorted(folder.glob("*.sql"))), *python_models]:
+    built_in_python = [python_model(name) for name in python_models.PYTHON_MODELS]
+    for model in [*(sql_model(p) for p in sorted(folder.glob("*.sql"))), *built_in_python]:
         if model.name in models:
             raise WarehouseError(
                 f"{model.origin}: gold model {model.name!r} is also defined by "

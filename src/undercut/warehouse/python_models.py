@@ -17,7 +17,6 @@ import pyarrow as pa
 
 from undercut.ratings import elo
 from undercut.warehouse import db
-from undercut.warehouse.models import Model
 
 _DRIVER_FINISHES = """
     select season, round, race_date, driver_id, position_order
@@ -171,19 +170,16 @@ FINISHES = {
     "constructor_elo_history": _CONSTRUCTOR_FINISHES,
 }
 
-PYTHON_MODELS = [
-    Model(
-        "driver_elo_history",
+# table: (build, what it reads, modules whose source counts as its code)
+PYTHON_MODELS = {
+    "driver_elo_history": (
+        driver_elo_history,
         frozenset({"gold.race_starts"}),
-        build=driver_elo_history,
-        origin=f"{__name__}.driver_elo_history",
-        modules=(__name__, elo.__name__),
+        (__name__, elo.__name__),
     ),
-    Model(
-        "constructor_elo_history",
+    "constructor_elo_history": (
+        constructor_elo_history,
         frozenset({"gold.race_starts"}),
-        build=constructor_elo_history,
-        origin=f"{__name__}.constructor_elo_history",
-        modules=(__name__, elo.__name__),
+        (__name__, elo.__name__),
     ),
-]
+}
