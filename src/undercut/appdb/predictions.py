@@ -16,7 +16,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from undercut.appdb.base import Base, session_factory
 from undercut.config import Settings
-from undercut.ml.metrics import METRICS
 
 # What a stored prediction is: made before its race's result was loaded (a forecast), or
 # after it by a model trained only on the races before (a hindcast, never counted as a
@@ -65,8 +64,12 @@ class PredictionAccuracy(Base):
     mae_position: Mapped[float] = mapped_column(Float)
 
 
-# one accuracy column per metric, named as the metric
-ACCURACY_COLUMNS = METRICS
+# one accuracy column per metric of ``undercut.ml.metrics``, named as the metric
+ACCURACY_COLUMNS = tuple(
+    column.name
+    for column in PredictionAccuracy.__table__.columns
+    if column.name not in ("prediction_id", "season", "round", "model_version", "evaluated_at")
+)
 
 
 def store_prediction(settings: Settings, document: dict[str, Any], input_hash: str) -> int:
