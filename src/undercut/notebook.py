@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,7 @@ def read_only_statement(sql: str) -> str:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise InputError(f"sql: {_first_line(exc)}") from exc
+        raise InputError(f"sql: {db.first_line(exc)}") from exc
     if len(statements) != 1:
         raise InputError(f"sql: expected one statement, got {len(statements)}")
     kind = statements[0].type
@@ -56,10 +56,6 @@ def read_only_statement(sql: str) -> str:
             "here (only select/with/show/describe/explain queries run)"
         )
     return sql
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class Warehouse:
@@ -89,34 +85,14 @@ class Warehouse:
     def __repr__(self) -> str:
         return f"Warehouse({str(self.path)!r})"
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A short connection with the warehouse attached read-only (closed on exit)."""
-        con = duckdb.connect(":memory:")
-        try:
-            db.install_macros(con)
-            quoted = str(self.path).replace("'", "''")
-            try:
-                con.execute(f"attach '{quoted}' as warehouse (read_only)")
-            except duckdb.Error as exc:
-                raise WarehouseError(
-                    f"{self.path}: cannot be opened read-only ({_first_line(exc)}); is an "
-                    "update or build running?"
-                ) from exc
-            con.execute("use warehouse")
-            yield con
-        finally:
-            con.close()
+        return db.attach_read_only(self.path)
 
     def tables(self) -> list[str]:
         """Every table as ``layer.name`` (silver, gold and meta), sorted."""
         with self.connect() as con:
-            rows = con.execute(
-                "select table_schema || '.' || table_name from information_schema.tables "
-                "where table_catalog = 'warehouse' and table_schema in ('silver', 'gold', "
-                "'meta') order by 1"
-            ).fetchall()
-        return [str(r[0]) for r in rows]
+            return db.attached_tables(con)
 
     def resolve(self, name: str) -> str:
         """``name`` checked against the warehouse: ``layer.table`` (``gold`` when no layer).
@@ -169,9 +145,9 @@ class Warehouse:
                 duckdb.InvalidInputException,
                 duckdb.ConversionException,
             ) as exc:
-                raise InputError(f"sql: {_first_line(exc)}") from exc
+                raise InputError(f"sql: {db.first_line(exc)}") from exc
             except duckdb.Error as exc:
-                raise WarehouseError(f"sql: {_first_line(exc)}") from exc
+                raise WarehouseError(f"sql: {db.first_line(exc)}") from exc
 
     def export(self, name: str, target: Path) -> int:
         """Write a table to ``target`` (``.parquet`` or ``.csv``); returns its row count.
@@ -190,7 +166,7 @@ class Warehouse:
                 con.execute(f"copy (select * from {qualified}) to '{quoted}' ({options})")
             except duckdb.Error as exc:
                 partial.unlink(missing_ok=True)
-                raise WarehouseError(f"{target}: export failed: {_first_line(exc)}") from exc
+                raise WarehouseError(f"{target}: export failed: {db.first_line(exc)}") from exc
             row = con.execute(f"select count(*) from {qualified}").fetchone()
         partial.replace(target)
         return int(row[0]) if row else 0

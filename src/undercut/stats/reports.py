@@ -13,7 +13,6 @@ from typing import Any
 
 from undercut.config import Settings
 from undercut.errors import NotFoundError
-from undercut.notebook import Warehouse
 from undercut.serving.documents import (
     career_totals,
     circuit_history,
@@ -26,6 +25,7 @@ from undercut.serving.documents import (
 )
 from undercut.serving.sql import query
 from undercut.serving.store import DuckReader, Reader
+from undercut.warehouse import db
 
 DRIVER_SORTS = {
     "wins": "wins desc",
@@ -50,10 +50,8 @@ CONSTRUCTOR_SORTS = {
 @contextmanager
 def reader(settings: Settings) -> Iterator[Reader]:
     """The warehouse read-only, as the API's serving queries expect it."""
-    warehouse = Warehouse(settings)
-    tables = frozenset(warehouse.tables())
-    with warehouse.connect() as con:
-        yield DuckReader(con, tables)
+    with db.attach_read_only(settings.warehouse_path) as con:
+        yield DuckReader(con, frozenset(db.attached_tables(con)))
 
 
 def _run(r: Reader, name: str, **params: Any) -> list[dict[str, Any]]:

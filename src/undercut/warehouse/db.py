@@ -81,6 +81,45 @@ def open_warehouse(
         con.close()
 
 
+@contextmanager
+def attach_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short in-memory connection with the warehouse file attached read-only.
+
+    The file is never opened for writing, so ``update`` and ``build`` in another process
+    can still replace it while a reader (a notebook, ``undercut stats``) holds this.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        install_macros(con)
+        quoted = str(path).replace("'", "''")
+        try:
+            con.execute(f"attach '{quoted}' as warehouse (read_only)")
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"{path}: cannot be opened read-only ({first_line(exc)}); is an "
+                "update or build running?"
+            ) from exc
+        con.execute("use warehouse")
+        yield con
+    finally:
+        con.close()
+
+
+def attached_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table of an attached warehouse as ``layer.name`` (silver, gold, meta), sorted."""
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_catalog = 'warehouse' and table_schema in ('silver', 'gold', "
+        "'meta') order by 1"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (its type when it has none)."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     schema, _, name = qualified.partition(".")
     # fetchall, not fetchone: a result left unfinished blocks ``register`` on this connection.
