@@ -30,6 +30,7 @@ LAYERS = (
     "ratings",
     "sources",
     "lake",
+    "sql",
     "config",
     "errors",
 )

@@ -16,9 +16,10 @@ import pandas as pd
 
 from undercut.config import Settings
 from undercut.errors import WarehouseError
+from undercut.sql import SqlFolder
 from undercut.warehouse.db import table_exists
 
-SQL_DIR = Path(__file__).parent / "sql"
+SQL = SqlFolder(Path(__file__).parent / "sql")
 WEATHER_COLUMNS = ("rain_mm", "rain_chance_pct", "air_temp_c")
 REQUIRED = (
     "silver.races",
@@ -35,7 +36,7 @@ REQUIRED = (
 
 @cache
 def query(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
+    return SQL.text(name)
 
 
 @dataclass(frozen=True)

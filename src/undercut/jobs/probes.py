@@ -15,9 +15,10 @@ from typing import Any
 import duckdb
 
 from undercut.config import Settings
+from undercut.sql import SqlFolder
 from undercut.warehouse import db
 
-_CALENDAR_SQL = (Path(__file__).parent / "sql" / "calendar.sql").read_text()
+_CALENDAR_SQL = SqlFolder(Path(__file__).parent / "sql").text("calendar")
 
 
 @dataclass(frozen=True)

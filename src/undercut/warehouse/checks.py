@@ -7,14 +7,14 @@ returns ``line`` (or any locating column) and ``value`` for every violation.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-_HEADER = re.compile(r"^--\s*(\w+):\s*(.+?)\s*$")
+from undercut.sql import SqlFolder, header
+
 SAMPLE_ROWS = 5
 
 
@@ -58,12 +58,8 @@ class Check:
 
     @classmethod
     def from_file(cls, path: Path) -> Check:
-        text = path.read_text()
-        meta: dict[str, str] = {}
-        for line in text.splitlines():
-            match = _HEADER.match(line)
-            if match:
-                meta[match.group(1)] = match.group(2)
+        text = SqlFolder(path.parent).read(path.stem)
+        meta = header(text)
         severity = meta.get("severity", "error")
         if severity not in {"error", "warning"}:
             raise ValueError(f"{path}: severity must be error or warning, not {severity!r}")

@@ -11,6 +11,7 @@ import duckdb
 
 from undercut.config import Settings
 from undercut.errors import WarehouseError
+from undercut.sql import SqlFolder
 
 SCHEMAS = ("silver", "gold", "meta")
 
@@ -128,6 +129,11 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
         [schema, name],
     ).fetchall()
     return bool(rows and rows[0][0])
+
+
+def sql_folder(layer: str) -> SqlFolder:
+    """``warehouse/sql/<layer>``: silver declarations, gold tables, a loader's transforms."""
+    return SqlFolder(sql_dir() / layer)
 
 
 def sql_dir() -> Path:

@@ -344,8 +344,8 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _silver_models() -> list[Path]:
-    return sorted((db.sql_dir() / "silver").glob("*.sql"))
+def _silver_tables() -> list[str]:
+    return db.sql_folder("silver").names()
 
 
 def _write_bronze(lake: Lake, source: ArchiveSource, row_counts: dict[str, int]) -> str:
@@ -474,10 +474,11 @@ def _build_warehouse(
 
         step("building silver tables")
         silver_counts: dict[str, int] = {}
-        for model in _silver_models():
-            con.execute(f"create table wh.silver.{model.stem} as {model.read_text()}")
-            count = con.execute(f"select count(*) from wh.silver.{model.stem}").fetchone()
-            silver_counts[model.stem] = int(count[0]) if count else 0
+        silver = db.sql_folder("silver")
+        for name in _silver_tables():
+            con.execute(f"create table wh.silver.{name} as {silver.read(name)}")
+            count = con.execute(f"select count(*) from wh.silver.{name}").fetchone()
+            silver_counts[name] = int(count[0]) if count else 0
 
         step("recording lineage")
         con.execute(

@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -33,6 +32,7 @@ from undercut.lake import Lake
 from undercut.sources import openf1
 from undercut.sources.openf1 import FIELDS, OpenF1Client
 from undercut.sources.records import IssueLog, arrow_table, parse_records
+from undercut.sql import SqlFolder
 from undercut.warehouse import db, staging
 from undercut.warehouse.checks import CheckResult
 
@@ -73,8 +73,8 @@ class SessionsResult:
     seconds: float = 0.0
 
 
-def _transforms() -> Path:
-    return db.sql_dir() / "sessions"
+def _transforms() -> SqlFolder:
+    return db.sql_folder("sessions")
 
 
 def _bronze(season: int, *parts: str) -> tuple[str, ...]:
@@ -147,7 +147,7 @@ def stage_bronze(
 
 def _session_plan(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The staged sessions mapped onto races (the silver.sessions transform, not stored)."""
-    sql = (_transforms() / "sessions.sql").read_text()
+    sql = _transforms().read("sessions")
     cursor = con.execute(
         f"select session_key, season, round, session_name, started_at, ended_at from ({sql}) "
         "order by started_at"

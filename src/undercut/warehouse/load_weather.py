@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -35,6 +34,7 @@ from undercut.sources.openmeteo import (
     parse_hourly,
 )
 from undercut.sources.records import IssueLog
+from undercut.sql import SqlFolder
 from undercut.warehouse import db, staging
 from undercut.warehouse.checks import CheckResult
 
@@ -61,12 +61,12 @@ class WeatherResult:
     seconds: float = 0.0
 
 
-def _transforms() -> Path:
-    return db.sql_dir() / "weather"
+def _transforms() -> SqlFolder:
+    return db.sql_folder("weather")
 
 
 def _race_starts(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    sql = (_transforms() / "race_starts.sql").read_text()
+    sql = _transforms().read("race_starts")
     cursor = con.execute(f"select * from ({sql}) order by race_start_at")
     columns = [d[0] for d in cursor.description or []]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -328,7 +328,7 @@ def stage_bronze(con: duckdb.DuckDBPyConnection, lake: Lake, log: IssueLog) -> i
     schema = _hourly_schema()
     table = pa.table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
     staging.stage_table(con, STAGING, "hourly", table)
-    sql = (_transforms() / "race_starts.sql").read_text()
+    sql = _transforms().read("race_starts")
     con.execute(f"create or replace table {STAGING}.races as {sql}")
     return len(rows)
 

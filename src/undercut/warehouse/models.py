@@ -27,11 +27,9 @@ import duckdb
 import pyarrow as pa
 
 from undercut.errors import WarehouseError
+from undercut.sql import SqlFolder, header
 from undercut.warehouse import db, python_models
 
-_DEPENDS = re.compile(r"^--\s*depends on:\s*(.*)$", re.IGNORECASE)
-_CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
-_BY_SEASON = re.compile(r"^--\s*incremental by:\s*season\s*$", re.IGNORECASE | re.MULTILINE)
 _REFERENCE = re.compile(r"\b(silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 
 PythonBuild = Callable[[duckdb.DuckDBPyConnection], pa.Table]
@@ -71,21 +69,8 @@ class Model:
 
 
 def declared_dependencies(sql: str) -> set[str]:
-    """``layer.table`` names from the ``-- depends on:`` header lines (and continuations)."""
-    found: set[str] = set()
-    in_header = False
-    for line in sql.splitlines():
-        match = _DEPENDS.match(line)
-        if match:
-            in_header = True
-            found.update(_names(match.group(1)))
-            continue
-        if in_header:
-            more = _CONTINUATION.match(line)
-            if not more:
-                break
-            found.update(_names(more.group(1)))
-    return found
+    """``layer.table`` names from the header's ``-- depends on:`` (and its continuations)."""
+    return _names(header(sql).get("depends on", ""))
 
 
 def _names(text: str) -> set[str]:
@@ -98,16 +83,17 @@ def referenced_tables(sql: str) -> set[str]:
     return _names(body)
 
 
-def sql_model(path: Path) -> Model:
-    sql = path.read_text()
+def sql_model(folder: SqlFolder, name: str) -> Model:
+    sql = folder.read(name)
+    meta = header(sql)
     depends = declared_dependencies(sql) | referenced_tables(sql)
-    depends.discard(f"gold.{path.stem}")
+    depends.discard(f"gold.{name}")
     return Model(
-        path.stem,
+        name,
         frozenset(depends),
         sql=sql,
-        origin=str(path),
-        by_season=bool(_BY_SEASON.search(sql)),
+        origin=str(folder.file(name)),
+        by_season=meta.get("incremental by", "").lower() == "season",
     )
 
 
@@ -130,10 +116,10 @@ def discover(directory: Path | None = None) -> list[Model]:
         WarehouseError: two models share a name, a model reads an unknown gold table, or
             the dependencies form a cycle.
     """
-    folder = directory or db.sql_dir() / "gold"
+    folder = SqlFolder(directory) if directory else db.sql_folder("gold")
     models: dict[str, Model] = {}
     built_in_python = [python_model(name) for name in python_models.PYTHON_MODELS]
-    for model in [*(sql_model(p) for p in sorted(folder.glob("*.sql"))), *built_in_python]:
+    for model in [*(sql_model(folder, name) for name in folder.names()), *built_in_python]:
         if model.name in models:
             raise WarehouseError(
                 f"{model.origin}: gold model {model.name!r} is also defined by "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -21,6 +20,7 @@ import pyarrow as pa
 from undercut.config import Settings
 from undercut.lake import Lake
 from undercut.sources.records import IssueLog
+from undercut.sql import SqlFolder
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
 
@@ -49,12 +49,12 @@ def stage_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: pa
 def ensure_silver_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Create ``silver.<name>`` from its typed declaration when the warehouse predates it."""
     if not db.table_exists(con, f"silver.{name}"):
-        declaration = (db.sql_dir() / "silver" / f"{name}.sql").read_text()
+        declaration = db.sql_folder("silver").read(name)
         con.execute(f"create table silver.{name} as {declaration}")
 
 
 def replace_silver(
-    con: duckdb.DuckDBPyConnection, transforms: Path, names: list[str]
+    con: duckdb.DuckDBPyConnection, transforms: SqlFolder, names: list[str]
 ) -> dict[str, int]:
     """Replace each ``silver.<name>`` with the rows of ``transforms/<name>.sql``, in order.
 
@@ -63,7 +63,7 @@ def replace_silver(
     counts: dict[str, int] = {}
     for name in names:
         ensure_silver_table(con, name)
-        sql = (transforms / f"{name}.sql").read_text()
+        sql = transforms.read(name)
         con.execute(f"delete from silver.{name}")
         con.execute(f"insert into silver.{name} by name ({sql})")
         row = con.execute(f"select count(*) from silver.{name}").fetchone()
@@ -89,7 +89,7 @@ def rebuild_silver(
     source: str,
     stage: Stage,
     staged_as: str,
-    transforms: Path,
+    transforms: SqlFolder,
     tables: list[str],
     checks: str,
     report: str,

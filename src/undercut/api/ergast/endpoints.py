@@ -29,13 +29,14 @@ from undercut.api.ergast.grammar import (
     ErgastQuery,
     check_numeric,
 )
+from undercut.sql import SqlFolder
 
 Row = dict[str, Any]
 Shape = Callable[[list[Row]], list[wire.Item]]
 # Runs one Ergast query (``$name`` parameters) and returns its rows.
 Run = Callable[[str, Mapping[str, Any]], list[Row]]
 
-SQL_DIR = Path(__file__).parent / "sql"
+SQL = SqlFolder(Path(__file__).parent / "sql")
 
 RACE_FILTERS = frozenset({"season", "round", "circuit"})
 ENTRY_FILTERS = frozenset({"constructor", "driver", "grid", "position", "fastest", "status"})
@@ -216,9 +217,8 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 @cache
 def load_sql(name: str) -> str:
-    """An endpoint's query with the shared scope CTEs spliced in (static text only)."""
-    scope = (SQL_DIR / "_scope.sql").read_text()
-    return (SQL_DIR / f"{name}.sql").read_text().replace("/*scope*/", scope)
+    """An endpoint's query with the shared scope CTEs (``-- @_scope``) included."""
+    return SQL.text(name)
 
 
 def _used(sql: str, parameters: Mapping[str, Any]) -> dict[str, Any]:

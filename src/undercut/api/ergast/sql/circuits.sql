@@ -2,7 +2,8 @@
 -- Grain: one row per circuit.
 -- depends on: silver.circuits, _scope (scoped_races, scoped_entries)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select ci.circuit_id, ci.url as circuit_url, ci.circuit_name, ci.lat, ci.lng, ci.locality,

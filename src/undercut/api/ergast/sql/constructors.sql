@@ -2,7 +2,8 @@
 -- Grain: one row per constructor.
 -- depends on: silver.constructors, _scope (scoped_entries, final_constructor_standings)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select c.constructor_id, c.url as constructor_url, c.constructor_name,

@@ -3,7 +3,8 @@
 -- Grain: one row per (season, constructor).
 -- depends on: silver.constructor_standings, silver.constructors
 with
-/*scope*/,
+-- @_scope
+,
 
 standing_rounds as (
     select cs.season, coalesce($round, max(cs.round)) as round

@@ -2,7 +2,8 @@
 -- Grain: one row per driver.
 -- depends on: silver.drivers, _scope (scoped_entries, final_driver_standings)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select d.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,

@@ -5,7 +5,8 @@
 -- depends on: silver.driver_standings, silver.race_results, silver.drivers,
 --             silver.constructors
 with
-/*scope*/,
+-- @_scope
+,
 
 standing_rounds as (
     select ds.season, coalesce($round, max(ds.round)) as round

@@ -3,7 +3,8 @@
 -- Grain: one row per (driver, lap).
 -- depends on: silver.lap_times, _scope (scoped_races, scoped_entries, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select

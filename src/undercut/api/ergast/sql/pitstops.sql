@@ -3,7 +3,8 @@
 -- Grain: one row per (driver, stop).
 -- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select

@@ -9,7 +9,8 @@
 -- depends on: silver.qualifying, silver.drivers, silver.constructors,
 --             _scope (scoped_races, scoped_entries, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 session_places as (
     select

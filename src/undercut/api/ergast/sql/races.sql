@@ -2,7 +2,8 @@
 -- Grain: one row per race (season, round).
 -- depends on: silver.races, _scope (scoped_races, scoped_entries, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select rd.*,

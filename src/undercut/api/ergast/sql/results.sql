@@ -3,7 +3,8 @@
 -- depends on: silver.race_results, silver.drivers, silver.constructors,
 --             _scope (scoped_entries, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select

@@ -2,7 +2,8 @@
 -- Grain: one row per season.
 -- depends on: silver.seasons, _scope (scoped_races, scoped_entries, final_*_standings)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select s.season, s.url

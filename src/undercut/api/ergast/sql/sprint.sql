@@ -4,7 +4,8 @@
 -- depends on: silver.sprint_results, silver.drivers, silver.constructors,
 --             _scope (scoped_races, race_details)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select

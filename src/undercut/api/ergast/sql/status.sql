@@ -2,7 +2,8 @@
 -- Grain: one row per finishing status.
 -- depends on: silver.statuses, _scope (scoped_entries)
 with
-/*scope*/,
+-- @_scope
+,
 
 final as (
     select e.status_id, st.status, count(*) as entries
