@@ -4,9 +4,11 @@ Every folder of SQL in the package (``warehouse/sql/<layer>``, ``warehouse/check
 ``features/sql``, ``serving/queries``, ``api/ergast/sql``, ``jobs/sql``, …) is read through a
 ``SqlFolder``, so every file follows the same rules:
 
-- **Header.** The comment lines at the top are ``-- key: value`` pairs (``purpose``,
-  ``grain``, ``depends on``; a check adds ``severity``, ``table``, ``column``, ``message``);
-  a line ``--   more`` (two or more spaces) continues the value above it.
+- **Header.** The comment lines at the top are ``-- key: value`` pairs; a line
+  ``--   more`` (two or more spaces) continues the value above it. A query or a table
+  starts with ``purpose``, then ``grain`` and ``depends on`` (a gold table may add
+  ``incremental by: season``); a check starts with ``severity``, then ``table`` (or
+  ``file``), ``column`` and ``message``.
 - **Include.** A line holding only ``-- @name`` is replaced by ``name.sql`` of the same
   folder, without its comments (a caller may substitute something else, see ``text``).
 - **Parameters.** Values are never spliced into the text: a query names them ``:name``

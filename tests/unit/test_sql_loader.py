@@ -53,10 +53,17 @@ def test_no_module_reads_sql_files_itself() -> None:
     assert readers == []
 
 
-def test_every_query_file_has_a_header() -> None:
-    missing = [
-        str(path.relative_to(PACKAGE))
-        for path in sorted(PACKAGE.rglob("*.sql"))
-        if not header(path.read_text())
-    ]
-    assert missing == []
+def test_every_file_has_the_one_header_shape() -> None:
+    """Queries and tables: purpose, grain, depends on. Checks: severity, what they check
+    (table or file), column and message."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.sql")):
+        keys = list(header(path.read_text()))
+        if "checks" in path.parts:
+            shape_ok = keys[:1] == ["severity"] and {"column", "message"} <= set(keys)
+            shape_ok = shape_ok and bool({"table", "file"} & set(keys))
+        else:
+            shape_ok = keys[:1] == ["purpose"] and {"grain", "depends on"} <= set(keys)
+        if not shape_ok:
+            wrong.append(f"{path.relative_to(PACKAGE)}: {keys}")
+    assert wrong == []

@@ -1,5 +1,5 @@
--- features.constructor_elo: each constructor's Elo after every race (rating_after).
--- Grain: one row per (season, round, constructor_id).
+-- purpose: each constructor's Elo after every race (rating_after).
+-- grain: one row per (season, round, constructor_id).
 -- depends on: gold.constructor_elo_history
 with history as (select * from gold.constructor_elo_history),
 

@@ -1,5 +1,5 @@
--- features.constructor_standings: the constructors' championship after each round.
--- Grain: one row per (season, round, constructor_id).
+-- purpose: the constructors' championship after each round.
+-- grain: one row per (season, round, constructor_id).
 -- depends on: silver.constructor_standings
 with standings as (select * from silver.constructor_standings),
 

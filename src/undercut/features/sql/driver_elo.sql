@@ -1,6 +1,6 @@
--- features.driver_elo: each driver's Elo after every race started (rating_after), with the
--- number of starts behind it; a race uses the latest row strictly before it.
--- Grain: one row per (season, round, driver_id).
+-- purpose: each driver's Elo after every race started (rating_after), with the
+--          number of starts behind it; a race uses the latest row strictly before it.
+-- grain: one row per (season, round, driver_id).
 -- depends on: gold.driver_elo_history
 with history as (select * from gold.driver_elo_history),
 

@@ -1,5 +1,5 @@
--- features.driver_standings: the drivers' championship after each round.
--- Grain: one row per (season, round, driver_id).
+-- purpose: the drivers' championship after each round.
+-- grain: one row per (season, round, driver_id).
 -- depends on: silver.driver_standings
 with standings as (select * from silver.driver_standings),
 

@@ -1,5 +1,5 @@
--- features.drivers: the three-letter code shown beside each prediction.
--- Grain: one row per driver_id.
+-- purpose: the three-letter code shown beside each prediction.
+-- grain: one row per driver_id.
 -- depends on: silver.drivers
 with drivers as (select * from silver.drivers),
 

@@ -1,6 +1,6 @@
--- features.qualifying: each driver's qualifying place and best lap time of the weekend
--- (the fastest of Q1/Q2/Q3 that was set; null when no time was set).
--- Grain: one row per (season, round, driver_id).
+-- purpose: each driver's qualifying place and best lap time of the weekend
+--          (the fastest of Q1/Q2/Q3 that was set; null when no time was set).
+-- grain: one row per (season, round, driver_id).
 -- depends on: silver.qualifying
 with qualifying as (select * from silver.qualifying),
 

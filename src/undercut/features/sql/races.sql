@@ -1,5 +1,5 @@
--- features.races: every scheduled race, in calendar order, with where it is held.
--- Grain: one row per (season, round) of silver.races.
+-- purpose: every scheduled race, in calendar order, with where it is held.
+-- grain: one row per (season, round) of silver.races.
 -- depends on: silver.races
 with races as (select * from silver.races),
 

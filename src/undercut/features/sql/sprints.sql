@@ -1,5 +1,5 @@
--- features.sprints: the sprint result of a race weekend (the sprint runs before the race).
--- Grain: one row per (season, round, driver_id).
+-- purpose: the sprint result of a race weekend (the sprint runs before the race).
+-- grain: one row per (season, round, driver_id).
 -- depends on: silver.sprint_results
 with sprints as (select * from silver.sprint_results),
 

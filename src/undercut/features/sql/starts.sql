@@ -1,7 +1,7 @@
--- features.starts: every car that took the start, with its outcome (the training labels and
--- the raw material of form and pace features). Non-starters (did not qualify / withdrew) are
--- left out, as in gold.race_starts; a shared drive keeps the driver's best-placed car only.
--- Grain: one row per (season, round, driver_id).
+-- purpose: every car that took the start, with its outcome (the training labels and
+--          the raw material of form and pace features). Non-starters (did not qualify / withdrew) are
+--          left out, as in gold.race_starts; a shared drive keeps the driver's best-placed car only.
+-- grain: one row per (season, round, driver_id).
 -- depends on: silver.race_results
 with results as (select * from silver.race_results),
 

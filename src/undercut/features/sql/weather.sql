@@ -1,6 +1,6 @@
--- features.weather: race-day weather over the race window, from Open-Meteo (observed for a
--- race run, the latest forecast for one to come). Only races with weather pulled have a row.
--- Grain: one row per (season, round).
+-- purpose: race-day weather over the race window, from Open-Meteo (observed for a
+--          race run, the latest forecast for one to come). Only races with weather pulled have a row.
+-- grain: one row per (season, round).
 -- depends on: silver.race_weather
 with weather as (select * from silver.race_weather),
 

@@ -1,5 +1,5 @@
--- jobs calendar: every Grand Prix with its session start times and whether its
--- qualifying and result are known; the scheduler and the predict step read it.
+-- purpose: every Grand Prix with its session start times and whether its
+--          qualifying and result are known; the scheduler and the predict step read it.
 -- grain: one row per race (season, round).
 -- depends on: silver.races, silver.qualifying, silver.race_results
 with races as (select * from silver.races),

@@ -1,5 +1,5 @@
--- Scope shared by every Ergast endpoint query: what the path's filters select.
--- Grain: scoped_races one row per (season, round); scoped_entries one row per race result;
+-- purpose: Scope shared by every Ergast endpoint query: what the path's filters select.
+-- grain: scoped_races one row per (season, round); scoped_entries one row per race result;
 --        race_details one row per (season, round) with its circuit; final_*_standings one
 --        row per driver/constructor at the last standings round of each season.
 -- depends on: silver.races, silver.circuits, silver.race_results, silver.driver_standings,

@@ -1,5 +1,5 @@
--- Ergast /circuits: circuits that held a race the path's filters select.
--- Grain: one row per circuit.
+-- purpose: Ergast /circuits: circuits that held a race the path's filters select.
+-- grain: one row per circuit.
 -- depends on: silver.circuits, _scope (scoped_races, scoped_entries)
 with
 -- @_scope

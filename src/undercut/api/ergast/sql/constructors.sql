@@ -1,5 +1,5 @@
--- Ergast /constructors: constructors with a race entry the path's filters select.
--- Grain: one row per constructor.
+-- purpose: Ergast /constructors: constructors with a race entry the path's filters select.
+-- grain: one row per constructor.
 -- depends on: silver.constructors, _scope (scoped_entries, final_constructor_standings)
 with
 -- @_scope

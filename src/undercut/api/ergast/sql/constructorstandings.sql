@@ -1,6 +1,6 @@
--- Ergast /constructorStandings: the constructors' championship after the given round
--- (after the season's last round when none is given).
--- Grain: one row per (season, constructor).
+-- purpose: Ergast /constructorStandings: the constructors' championship after the given round
+--          (after the season's last round when none is given).
+-- grain: one row per (season, constructor).
 -- depends on: silver.constructor_standings, silver.constructors
 with
 -- @_scope

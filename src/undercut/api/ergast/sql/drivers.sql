@@ -1,5 +1,5 @@
--- Ergast /drivers: drivers with a race entry the path's filters select.
--- Grain: one row per driver.
+-- purpose: Ergast /drivers: drivers with a race entry the path's filters select.
+-- grain: one row per driver.
 -- depends on: silver.drivers, _scope (scoped_entries, final_driver_standings)
 with
 -- @_scope

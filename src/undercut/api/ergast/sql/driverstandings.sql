@@ -1,7 +1,7 @@
--- Ergast /driverStandings: the drivers' championship after the given round (after the
--- season's last round when none is given), with the constructors each driver raced for
--- up to then. Drivers who failed to qualify for every race so far are not listed.
--- Grain: one row per (season, driver).
+-- purpose: Ergast /driverStandings: the drivers' championship after the given round (after the
+--          season's last round when none is given), with the constructors each driver raced for
+--          up to then. Drivers who failed to qualify for every race so far are not listed.
+-- grain: one row per (season, driver).
 -- depends on: silver.driver_standings, silver.race_results, silver.drivers,
 --             silver.constructors
 with

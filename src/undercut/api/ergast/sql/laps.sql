@@ -1,6 +1,6 @@
--- Ergast /laps: lap-by-lap timings of one race the path's filters select. The constructors,
--- grid, results, fastest and status filters select drivers by their race entry.
--- Grain: one row per (driver, lap).
+-- purpose: Ergast /laps: lap-by-lap timings of one race the path's filters select. The constructors,
+--          grid, results, fastest and status filters select drivers by their race entry.
+-- grain: one row per (driver, lap).
 -- depends on: silver.lap_times, _scope (scoped_races, scoped_entries, race_details)
 with
 -- @_scope

@@ -1,6 +1,6 @@
--- Ergast /pitstops: the pit stops of one race the path's filters select. The constructors,
--- grid, results, fastest and status filters select drivers by their race entry.
--- Grain: one row per (driver, stop).
+-- purpose: Ergast /pitstops: the pit stops of one race the path's filters select. The constructors,
+--          grid, results, fastest and status filters select drivers by their race entry.
+-- grain: one row per (driver, stop).
 -- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries, race_details)
 with
 -- @_scope

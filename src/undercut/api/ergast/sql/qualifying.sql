@@ -1,11 +1,11 @@
--- Ergast /qualifying: qualifying classifications the path's filters select. The grid,
--- results, fastest and status filters apply to the same driver's race entry; the final
--- value matches the qualifying position or the driver's place in any single session
--- (Q1, Q2, Q3), as the Ergast-compatible service does.
--- Since 2006 (knockout qualifying) a driver who took part in a session without setting a
--- time has an empty string for it, as Ergast writes: everyone takes part in Q1, the top
--- 10 + half the rest in Q2, the top 10 in Q3.
--- Grain: one row per qualifying entry (qualify_id).
+-- purpose: Ergast /qualifying: qualifying classifications the path's filters select. The grid,
+--          results, fastest and status filters apply to the same driver's race entry; the final
+--          value matches the qualifying position or the driver's place in any single session
+--          (Q1, Q2, Q3), as the Ergast-compatible service does.
+--          Since 2006 (knockout qualifying) a driver who took part in a session without setting a
+--          time has an empty string for it, as Ergast writes: everyone takes part in Q1, the top
+--          10 + half the rest in Q2, the top 10 in Q3.
+-- grain: one row per qualifying entry (qualify_id).
 -- depends on: silver.qualifying, silver.drivers, silver.constructors,
 --             _scope (scoped_races, scoped_entries, race_details)
 with

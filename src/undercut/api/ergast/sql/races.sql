@@ -1,5 +1,5 @@
--- Ergast /races: the schedule (race and session dates/times) the path's filters select.
--- Grain: one row per race (season, round).
+-- purpose: Ergast /races: the schedule (race and session dates/times) the path's filters select.
+-- grain: one row per race (season, round).
 -- depends on: silver.races, _scope (scoped_races, scoped_entries, race_details)
 with
 -- @_scope

@@ -1,5 +1,5 @@
--- Ergast /results: Grand Prix classifications the path's filters select.
--- Grain: one row per race result (result_id).
+-- purpose: Ergast /results: Grand Prix classifications the path's filters select.
+-- grain: one row per race result (result_id).
 -- depends on: silver.race_results, silver.drivers, silver.constructors,
 --             _scope (scoped_entries, race_details)
 with

@@ -1,5 +1,5 @@
--- Ergast /seasons: the championships the path's filters select.
--- Grain: one row per season.
+-- purpose: Ergast /seasons: the championships the path's filters select.
+-- grain: one row per season.
 -- depends on: silver.seasons, _scope (scoped_races, scoped_entries, final_*_standings)
 with
 -- @_scope

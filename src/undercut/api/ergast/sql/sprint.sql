@@ -1,6 +1,6 @@
--- Ergast /sprint: sprint classifications the path's filters select (the grid, status and
--- position filters apply to the sprint itself).
--- Grain: one row per sprint result (result_id).
+-- purpose: Ergast /sprint: sprint classifications the path's filters select (the grid, status and
+--          position filters apply to the sprint itself).
+-- grain: one row per sprint result (result_id).
 -- depends on: silver.sprint_results, silver.drivers, silver.constructors,
 --             _scope (scoped_races, race_details)
 with

@@ -1,5 +1,5 @@
--- Ergast /status: how the race entries the path's filters select ended, with counts.
--- Grain: one row per finishing status.
+-- purpose: Ergast /status: how the race entries the path's filters select ended, with counts.
+-- grain: one row per finishing status.
 -- depends on: silver.statuses, _scope (scoped_entries)
 with
 -- @_scope

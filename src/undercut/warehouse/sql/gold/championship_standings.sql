@@ -1,6 +1,6 @@
--- gold.championship_standings: both championships recomputed after every round, the drivers'
---        and (from 1958) the constructors', by one set of rules.
--- Grain: one row per (championship, season, round, competitor_id) for each round with race
+-- purpose: both championships recomputed after every round, the drivers'
+--          and (from 1958) the constructors', by one set of rules.
+-- grain: one row per (championship, season, round, competitor_id) for each round with race
 --        results and each competitor with a result so far that season. points apply the
 --        season's dropped-score rules (best N results per block) and later deductions or
 --        forfeits to the rounds run so far; gross_points counts every result. Ties are

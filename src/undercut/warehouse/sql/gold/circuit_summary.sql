@@ -1,5 +1,5 @@
--- gold.circuit_summary: each circuit's Grand Prix history.
--- Grain: one row per silver.circuits circuit. races_held counts races with a result; the
+-- purpose: each circuit's Grand Prix history.
+-- grain: one row per silver.circuits circuit. races_held counts races with a result; the
 --        lap record is the fastest race lap in the archive (lap times exist from 2004);
 --        top driver/constructor have the most wins there (ties: who got there first);
 --        pole_to_win_rate is the share of races held won from official pole. Drivers who

@@ -1,7 +1,7 @@
--- gold.competitor_season_summary: a driver's or a constructor's season in numbers, by one
+-- purpose: a driver's or a constructor's season in numbers, by one
 --        set of definitions for both (gold.driver_season_summary and
 --        gold.constructor_season_summary select their kind from it).
--- Grain: one row per (kind, competitor_id, season) with at least one race entry; kind is
+-- grain: one row per (kind, competitor_id, season) with at least one race entry; kind is
 --        'driver' or 'constructor'. starts and wins count races (a race with a car started
 --        / won) and follow gold.race_starts (a race started); podiums, dnfs and
 --        fastest_laps count cars (a driver who shared two cars in a race has two); poles

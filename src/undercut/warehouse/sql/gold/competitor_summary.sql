@@ -1,7 +1,7 @@
--- gold.competitor_summary: a driver's or a constructor's career in numbers, by one set of
+-- purpose: a driver's or a constructor's career in numbers, by one set of
 --        definitions for both (gold.driver_summary and gold.constructor_summary add their
 --        kind's identity to it).
--- Grain: one row per (kind, competitor_id) for every silver.drivers driver (kind 'driver')
+-- grain: one row per (kind, competitor_id) for every silver.drivers driver (kind 'driver')
 --        and silver.constructors constructor (kind 'constructor'). Totals add up
 --        gold.competitor_season_summary (zero for one who never entered a race);
 --        championships count finished seasons won in the recomputed standings (which

@@ -1,4 +1,4 @@
--- gold.compound_degradation: tyre wear per compound in each Grand Prix, all drivers pooled.
+-- purpose: tyre wear per compound in each Grand Prix, all drivers pooled.
 -- grain: season, round, compound.
 -- Same slope as gold.tyre_degradation (clean laps, centred within each driver's stint),
 -- over every driver who ran the compound; null with fewer than 10 clean laps.

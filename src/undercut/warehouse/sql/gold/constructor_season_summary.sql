@@ -1,6 +1,6 @@
--- gold.constructor_season_summary: one constructor's season in numbers (definitions: see
+-- purpose: one constructor's season in numbers (definitions: see
 --        gold.competitor_season_summary, shared with the drivers).
--- Grain: one row per (constructor_id, season) with at least one race entry; driver_ids
+-- grain: one row per (constructor_id, season) with at least one race entry; driver_ids
 --        lists who drove for it (comma-joined); points, gross_points and
 --        championship_position are null before 1958 (no constructors' championship).
 -- incremental by: season

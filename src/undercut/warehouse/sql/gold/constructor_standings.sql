@@ -1,6 +1,6 @@
--- gold.constructor_standings: constructors' championship (from 1958) recomputed after every
---        round.
--- Grain: one row per (season, round, constructor_id) for each round with race results from
+-- purpose: constructors' championship (from 1958) recomputed after every
+--          round.
+-- grain: one row per (season, round, constructor_id) for each round with race results from
 --        1958 on, and each constructor with a result so far that season. points apply the
 --        dropped-score rules (until 1978) and later deductions or forfeits to the rounds
 --        run so far; gross_points counts every result. Ties are broken by countback over

@@ -1,7 +1,7 @@
--- gold.constructor_summary: a constructor's history in numbers: gold.competitor_summary (the
+-- purpose: a constructor's history in numbers: gold.competitor_summary (the
 --        definitions drivers and constructors share) with the constructor's identity.
 --        Points and championships are the constructors' championship's (from 1958).
--- Grain: one row per silver.constructors constructor.
+-- grain: one row per silver.constructors constructor.
 -- depends on: silver.constructors, gold.competitor_summary
 with constructors as (select * from silver.constructors),
 

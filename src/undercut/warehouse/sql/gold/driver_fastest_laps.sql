@@ -1,4 +1,4 @@
--- gold.driver_fastest_laps: each driver's fastest lap of each Grand Prix, ranked within the race.
+-- purpose: each driver's fastest lap of each Grand Prix, ranked within the race.
 -- grain: season, round, driver_id.
 -- Races with OpenF1 timing use it (sectors, compound, tyre age; source 'openf1'); other
 -- races use the Ergast-source lap times (source 'archive' or 'jolpica', lap time only): the

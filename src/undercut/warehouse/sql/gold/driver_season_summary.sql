@@ -1,6 +1,6 @@
--- gold.driver_season_summary: one driver's season in numbers (definitions: see
+-- purpose: one driver's season in numbers (definitions: see
 --        gold.competitor_season_summary, shared with the constructors).
--- Grain: one row per (driver_id, season) with at least one race entry (race_results row);
+-- grain: one row per (driver_id, season) with at least one race entry (race_results row);
 --        constructor_ids lists the constructors driven for (comma-joined).
 -- incremental by: season
 -- depends on: gold.competitor_season_summary

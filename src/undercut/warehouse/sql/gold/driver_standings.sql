@@ -1,5 +1,5 @@
--- gold.driver_standings: drivers' championship recomputed after every round.
--- Grain: one row per (season, round, driver_id) for each round with race results and each
+-- purpose: drivers' championship recomputed after every round.
+-- grain: one row per (season, round, driver_id) for each round with race results and each
 --        driver with a result so far that season. points apply the season's dropped-score
 --        rules (best N results per block) and any later deductions to the rounds run so
 --        far; gross_points counts every result. Ties are broken by countback: classified

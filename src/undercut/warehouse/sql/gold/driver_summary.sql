@@ -1,7 +1,7 @@
--- gold.driver_summary: a driver's career in numbers: gold.competitor_summary (the
+-- purpose: a driver's career in numbers: gold.competitor_summary (the
 --        definitions drivers and constructors share) with the driver's identity and the
 --        rounds of the first and last race entered.
--- Grain: one row per silver.drivers driver.
+-- grain: one row per silver.drivers driver.
 -- depends on: silver.drivers, silver.race_results, silver.races, gold.competitor_summary
 with drivers as (select * from silver.drivers),
 

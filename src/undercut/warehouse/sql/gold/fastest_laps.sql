@@ -1,5 +1,5 @@
--- gold.fastest_laps: who set the fastest lap of each race.
--- Grain: one row per (season, round, driver_id) credited with the fastest race lap (several
+-- purpose: who set the fastest lap of each race.
+-- grain: one row per (season, round, driver_id) credited with the fastest race lap (several
 --        only when they shared it). From the archive's fastest-lap ranks where it has them
 --        (2004 on, with gaps); otherwise from the fastest-lap point where one was awarded
 --        (1950-1959, and gaps such as Monaco 2024). 1960-2003 are not in the archive.

@@ -1,5 +1,5 @@
--- gold.official_poles: pole position as officially awarded, one per race.
--- Grain: one row per silver.races race with a starting grid or a qualifying result.
+-- purpose: pole position as officially awarded, one per race.
+-- grain: one row per silver.races race with a starting grid or a qualifying result.
 --        Pole goes to the driver who lines up first once every penalty is applied: grid
 --        penalties (Turkey 2021), exclusion from qualifying (Spain 2012) and reprimands
 --        that moved the fastest driver back (Hungary 2007) all change it. That is why the

@@ -1,4 +1,4 @@
--- gold.pit_stop_losses: time each Grand Prix pit stop cost against staying out.
+-- purpose: time each Grand Prix pit stop cost against staying out.
 -- grain: season, round, driver_id, stop_number.
 -- loss_ms = in-lap + out-lap - 2 x the driver's median clean lap of the race
 -- (reference_lap_ms) - field_delta_ms, where field_delta_ms is how much slower than their

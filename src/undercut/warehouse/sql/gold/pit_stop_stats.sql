@@ -1,5 +1,5 @@
--- gold.pit_stop_stats: pit-stop times per team and season.
--- Grain: one row per (season, constructor_id) with timed stops (the archive has them from
+-- purpose: pit-stop times per team and season.
+-- grain: one row per (season, constructor_id) with timed stops (the archive has them from
 --        2011). A stop's time is the pit-lane time the archive records (entry to exit),
 --        so the median is robust to the long stops of red-flag periods that the mean is
 --        not; fastest_stop_ms is the quickest single stop.

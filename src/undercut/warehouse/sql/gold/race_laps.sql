@@ -1,5 +1,5 @@
--- gold.race_laps: every Grand Prix lap with a time, from either lap source, classified
--- for pace analysis.
+-- purpose: every Grand Prix lap with a time, from either lap source, classified
+--          for pace analysis.
 -- grain: season, round, driver_id, lap.
 -- source: 'openf1' for a race with OpenF1 timing (sectors, tyres, track status, pit-in
 -- and pit-out laps from timing); any other race uses the Ergast-source lap times of

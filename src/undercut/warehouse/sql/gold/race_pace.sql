@@ -1,4 +1,4 @@
--- gold.race_pace: each driver's pace in each Grand Prix with lap times.
+-- purpose: each driver's pace in each Grand Prix with lap times.
 -- grain: season, round, driver_id.
 -- source says where the laps came from ('openf1', else 'archive' or 'jolpica' Ergast lap times).
 -- median_clean_air_lap_ms is the headline figure: the typical lap with no traffic, pit

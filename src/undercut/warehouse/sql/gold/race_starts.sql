@@ -1,5 +1,5 @@
--- gold.race_starts: every car that took the start of a Grand Prix, with its finishing order.
--- Grain: one row per silver.race_results row whose driver started (shared drives give a
+-- purpose: every car that took the start of a Grand Prix, with its finishing order.
+-- grain: one row per silver.race_results row whose driver started (shared drives give a
 --        driver two rows in one race). Non-starters (did not (pre-)qualify, withdrew) are
 --        left out: a start is a race started, as official statistics count it.
 -- incremental by: season

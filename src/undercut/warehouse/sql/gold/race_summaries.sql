@@ -1,5 +1,5 @@
--- gold.race_summaries: each Grand Prix in one line: winner, pole, fastest lap, margin.
--- Grain: one row per silver.races race (scheduled races without a result yet have null
+-- purpose: each Grand Prix in one line: winner, pole, fastest lap, margin.
+-- grain: one row per silver.races race (scheduled races without a result yet have null
 --        winners; has_result tells). margin_ms is the winner's lead over second place when
 --        both finished on the lead lap with a time; null otherwise. Shared winning cars
 --        credit the first-listed driver.

@@ -1,6 +1,6 @@
--- gold.result_corrections: race classifications amended after the race that the archive's
---        results still show as run (its own standings already use the amended order).
--- Grain: one row per (season, round, driver_id) whose classified position changed.
+-- purpose: race classifications amended after the race that the archive's
+--          results still show as run (its own standings already use the amended order).
+-- grain: one row per (season, round, driver_id) whose classified position changed.
 --        2011 Canadian GP: Karthikeyan's 20-second penalty dropped him from 14th to 17th,
 --        moving D'Ambrosio, Glock and Trulli up one place.
 -- depends on: (none; a seed)

@@ -1,5 +1,5 @@
--- gold.scored_results: championship points recomputed for every race and sprint result.
--- Grain: one row per silver.race_results / silver.sprint_results row (session 'race' or
+-- purpose: championship points recomputed for every race and sprint result.
+-- grain: one row per silver.race_results / silver.sprint_results row (session 'race' or
 --        'sprint'). driver_points and constructor_points follow that season's rules
 --        (gold.scoring_*); archive_points is what the archive says, kept for comparison.
 --        Where the archive has no fastest-lap data for a race (none before 2004, and a few

@@ -1,5 +1,5 @@
--- gold.scoring_adjustments: points taken away by the governing body after the races.
--- Grain: one row per (championship, season, competitor_id, from_round). kind 'deduction'
+-- purpose: points taken away by the governing body after the races.
+-- grain: one row per (championship, season, competitor_id, from_round). kind 'deduction'
 --        subtracts points_delta from the standings from from_round on; kind 'forfeit'
 --        drops every point scored before from_round (an entry whose points did not pass to
 --        its successor).

@@ -1,5 +1,5 @@
--- gold.scoring_drop_rules: "best N results" rules of the 1950-1990 championships.
--- Grain: one row per (championship, season, block). Only a competitor's best_n race scores
+-- purpose: "best N results" rules of the 1950-1990 championships.
+-- grain: one row per (championship, season, block). Only a competitor's best_n race scores
 --        among rounds first_round..last_round count; seasons split in two halves
 --        (1967-1980) have two blocks. Seasons without a row count every result.
 -- depends on: (none; a seed)

@@ -1,5 +1,5 @@
--- gold.scoring_exclusions: competitors excluded from a championship after the fact.
--- Grain: one row per (championship, season, competitor). They keep their points but are
+-- purpose: competitors excluded from a championship after the fact.
+-- grain: one row per (championship, season, competitor). They keep their points but are
 --        classified after everyone else (Schumacher 1997, McLaren 2007).
 -- depends on: (none; a seed)
 with exclusions (championship, season, competitor_id, reason) as (

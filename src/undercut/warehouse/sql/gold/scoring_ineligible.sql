@@ -1,5 +1,5 @@
--- gold.scoring_ineligible: classified results that were not eligible for points.
--- Grain: one row per (season, round, driver_id). passes_down: the points went to the next
+-- purpose: classified results that were not eligible for points.
+-- grain: one row per (season, round, driver_id). passes_down: the points went to the next
 --        eligible finishers (the Formula 2 cars of the 1967 German GP); otherwise the place's
 --        points were not awarded. One-car entries were ineligible in 1984 and 1987, Formula 2
 --        cars in the German GPs of 1958 and 1967, and in 1963 Hill lost his French GP points

@@ -1,5 +1,5 @@
--- gold.scoring_points: the points each classified position earned, era by era (data, not code).
--- Grain: one row per (championship, session, first_season, position). A season uses the row
+-- purpose: the points each classified position earned, era by era (data, not code).
+-- grain: one row per (championship, session, first_season, position). A season uses the row
 --        whose [first_season, last_season] contains it. Sources: the FIA sporting
 --        regulations as summarised in the "points scoring systems" history of the
 --        championship. Fastest-lap points, half/double points and dropped scores live in

@@ -1,5 +1,5 @@
--- gold.scoring_race_factors: races that paid other than full points.
--- Grain: one row per (season, round). Half points were paid when less than the required
+-- purpose: races that paid other than full points.
+-- grain: one row per (season, round). Half points were paid when less than the required
 --        distance was run (1975 Spain and Austria, 1984 Monaco, 1991 Australia, 2009
 --        Malaysia, 2021 Belgium, where no fastest-lap point was given either); 2014's finale
 --        paid double.

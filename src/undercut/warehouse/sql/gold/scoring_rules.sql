@@ -1,5 +1,5 @@
--- gold.scoring_rules: season-level scoring rules other than the points scale.
--- Grain: one row per era [first_season, last_season].
+-- purpose: season-level scoring rules other than the points scale.
+-- grain: one row per era [first_season, last_season].
 --   fastest_lap_points      point(s) for the fastest race lap (shared if several set it)
 --   fastest_lap_top10_only  only when the driver finishes in the top ten (2019-2024)
 --   fastest_lap_constructors whether that point also counts for the constructor

@@ -1,8 +1,8 @@
--- gold.scoring_shared_fastest_laps: fastest laps shared by drivers the archive does not all
+-- purpose: fastest laps shared by drivers the archive does not all
 --        credit. At the 1954 British GP seven drivers were timed at 1:50 and each was paid
 --        1/7 of the fastest-lap point; the archive gives 0.14 to the four finishers among
 --        them and nothing to the three who retired (Moss, Ascari, Behra).
--- Grain: one row per (season, round, driver_id) credited with a share.
+-- grain: one row per (season, round, driver_id) credited with a share.
 -- depends on: (none; a seed)
 with shared (season, round, driver_id) as (
     values

@@ -1,6 +1,6 @@
--- gold.season_status: which seasons are over (every scheduled race has a result), so that
---        only finished championships count as titles.
--- Grain: one row per season in silver.races.
+-- purpose: which seasons are over (every scheduled race has a result), so that
+--          only finished championships count as titles.
+-- grain: one row per season in silver.races.
 -- incremental by: season
 -- depends on: silver.races, silver.race_results
 with races as (select * from silver.races),

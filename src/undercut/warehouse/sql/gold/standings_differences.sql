@@ -1,6 +1,6 @@
--- gold.standings_differences: where the recomputed final standings disagree with the
---        archive's own standings tables.
--- Grain: one row per (season, kind, competitor) whose points or position differ after the
+-- purpose: where the recomputed final standings disagree with the
+--          archive's own standings tables.
+-- grain: one row per (season, kind, competitor) whose points or position differ after the
 --        last round the archive has standings for in that season (kind 'drivers' or
 --        'constructors'); a competitor missing on one side has nulls on that side.
 --        The archive lists competitors who never finished classified and scored nothing in

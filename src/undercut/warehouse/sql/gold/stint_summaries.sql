@@ -1,4 +1,4 @@
--- gold.stint_summaries: how long each Grand Prix stint lasted and how fast it was.
+-- purpose: how long each Grand Prix stint lasted and how fast it was.
 -- grain: season, round, driver_id, stint_number.
 -- incremental by: season
 -- depends on: silver.stints, silver.sessions, gold.race_laps

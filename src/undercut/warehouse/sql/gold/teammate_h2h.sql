@@ -1,5 +1,5 @@
--- gold.teammate_h2h: how each driver fared against each teammate, per season.
--- Grain: one row per (season, constructor_id, driver_id, teammate_id), for every pair who
+-- purpose: how each driver fared against each teammate, per season.
+-- grain: one row per (season, constructor_id, driver_id, teammate_id), for every pair who
 --        both took the start for the same constructor in at least one race (both
 --        directions present). Qualifying compares the qualifying classification where the
 --        archive has it (1994 on), else the starting grid (pit-lane starts excluded); the

@@ -1,4 +1,4 @@
--- gold.tyre_degradation: lap time lost per lap of tyre age, per driver, race and compound.
+-- purpose: lap time lost per lap of tyre age, per driver, race and compound.
 -- grain: season, round, driver_id, compound.
 -- deg_ms_per_lap is the least-squares slope of lap time against tyre age over the clean
 -- laps, pooled across the driver's stints on that compound (times and ages centred within

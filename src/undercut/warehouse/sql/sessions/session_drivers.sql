@@ -1,4 +1,4 @@
--- silver.session_drivers from OpenF1 drivers, mapped onto warehouse drivers.
+-- purpose: silver.session_drivers from OpenF1 drivers, mapped onto warehouse drivers.
 -- grain: session_key, driver_number.
 -- Rules, first unambiguous match wins: the car number in that race's results, qualifying
 -- or sprint ('car_number'); a driver of that season with the same three-letter code

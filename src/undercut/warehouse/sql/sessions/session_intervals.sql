@@ -1,5 +1,5 @@
--- silver.session_intervals from OpenF1 intervals (only when pulled with --with-timing).
--- Gaps are seconds or text such as "+1 LAP": seconds become ms, laps go to laps_behind.
+-- purpose: silver.session_intervals from OpenF1 intervals (only when pulled with --with-timing).
+--          Gaps are seconds or text such as "+1 LAP": seconds become ms, laps go to laps_behind.
 -- grain: session_key, driver_number, recorded_at.
 -- depends on: openf1.intervals, silver.sessions, silver.session_drivers
 with intervals as (

@@ -1,4 +1,4 @@
--- silver.session_laps from OpenF1 laps + stints + pit + race control.
+-- purpose: silver.session_laps from OpenF1 laps + stints + pit + race control.
 -- grain: session_key, driver_number, lap (duplicated laps keep the first record received).
 -- A pit-in lap is one with a pit-lane passage; compound and tyre age come from the stint
 -- covering the lap (age = age at stint start + laps since). Track status is the worst of

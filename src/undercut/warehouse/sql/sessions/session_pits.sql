@@ -1,5 +1,5 @@
--- silver.session_pits from OpenF1 pit: pit-lane time (pit_duration, or lane_duration in
--- newer payloads) and stationary time where published; duplicates keep the first record.
+-- purpose: silver.session_pits from OpenF1 pit: pit-lane time (pit_duration, or lane_duration in
+--          newer payloads) and stationary time where published; duplicates keep the first record.
 -- grain: session_key, driver_number, lap.
 -- depends on: openf1.pit, silver.sessions, silver.session_drivers
 with pits as (

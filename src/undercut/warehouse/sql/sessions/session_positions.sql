@@ -1,4 +1,4 @@
--- silver.session_positions from OpenF1 position (only when pulled with --with-timing).
+-- purpose: silver.session_positions from OpenF1 position (only when pulled with --with-timing).
 -- grain: session_key, driver_number, recorded_at.
 -- depends on: openf1.position, silver.sessions, silver.session_drivers
 with positions as (

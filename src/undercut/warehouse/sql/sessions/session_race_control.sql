@@ -1,4 +1,4 @@
--- silver.session_race_control from OpenF1 race_control messages.
+-- purpose: silver.session_race_control from OpenF1 race_control messages.
 -- grain: one row per message (exact duplicates dropped).
 -- depends on: openf1.race_control, silver.sessions, silver.session_drivers
 with messages as (

@@ -1,5 +1,5 @@
--- silver.session_weather from OpenF1 weather (track-side station, about one reading a
--- minute; wind in m/s, rainfall a 0/1 flag).
+-- purpose: silver.session_weather from OpenF1 weather (track-side station, about one reading a
+--          minute; wind in m/s, rainfall a 0/1 flag).
 -- grain: session_key, measured_at (duplicates keep the first record received).
 -- depends on: openf1.weather, silver.sessions
 with weather as (

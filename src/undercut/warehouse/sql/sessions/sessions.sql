@@ -1,4 +1,4 @@
--- silver.sessions from OpenF1 meetings + sessions, mapped onto warehouse races.
+-- purpose: silver.sessions from OpenF1 meetings + sessions, mapped onto warehouse races.
 -- grain: session_key.
 -- Mapping: a meeting is the race of the same season whose date is within a day of the
 -- meeting's race session (its last session when it has no race); among several, the one

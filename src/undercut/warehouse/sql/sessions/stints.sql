@@ -1,4 +1,4 @@
--- silver.stints from OpenF1 stints; duplicates keep the first record received.
+-- purpose: silver.stints from OpenF1 stints; duplicates keep the first record received.
 -- grain: session_key, driver_number, stint_number.
 -- depends on: openf1.stints, silver.sessions, silver.session_drivers
 with stints as (

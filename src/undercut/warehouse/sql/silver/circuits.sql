@@ -1,4 +1,5 @@
--- silver.circuits: one row per circuit, keyed by its Ergast ref (circuit_id).
+-- purpose: one row per circuit, keyed by its Ergast ref (circuit_id).
+-- grain: one row per circuit (circuit_id).
 -- depends on: archive.circuits
 with circuits as (select * from archive.circuits),
 

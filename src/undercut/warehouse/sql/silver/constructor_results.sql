@@ -1,4 +1,5 @@
--- silver.constructor_results: points per constructor per race.
+-- purpose: points per constructor per race.
+-- grain: one row per (season, round, constructor_id).
 -- depends on: archive.constructor_results, archive.races, archive.constructors
 with constructor_results as (select * from archive.constructor_results),
 

@@ -1,4 +1,5 @@
--- silver.constructor_standings: constructors' championship after each round (1958 onwards).
+-- purpose: constructors' championship after each round (1958 onwards).
+-- grain: one row per (season, round, constructor_id).
 -- depends on: archive.constructor_standings, archive.races, archive.constructors
 with standings as (select * from archive.constructor_standings),
 

@@ -1,4 +1,5 @@
--- silver.constructors: one row per constructor, keyed by its Ergast ref.
+-- purpose: one row per constructor, keyed by its Ergast ref.
+-- grain: one row per constructor (constructor_id).
 -- depends on: archive.constructors
 with constructors as (select * from archive.constructors),
 

@@ -1,4 +1,5 @@
--- silver.driver_standings: championship table after each round, as published.
+-- purpose: championship table after each round, as published.
+-- grain: one row per (season, round, driver_id).
 -- depends on: archive.driver_standings, archive.races, archive.drivers
 with standings as (select * from archive.driver_standings),
 

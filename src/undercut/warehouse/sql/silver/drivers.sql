@@ -1,4 +1,5 @@
--- silver.drivers: one row per driver, keyed by its Ergast ref (driver_id).
+-- purpose: one row per driver, keyed by its Ergast ref (driver_id).
+-- grain: one row per driver (driver_id).
 -- depends on: archive.drivers
 with drivers as (select * from archive.drivers),
 

@@ -1,4 +1,5 @@
--- silver.lap_times: one row per driver per lap (1996 onwards, when the archive has them).
+-- purpose: one row per driver per lap (1996 onwards, when the archive has them).
+-- grain: one row per (season, round, driver_id, lap).
 -- depends on: archive.lap_times, archive.races, archive.drivers
 with lap_times as (select * from archive.lap_times),
 

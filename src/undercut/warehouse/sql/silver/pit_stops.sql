@@ -1,4 +1,5 @@
--- silver.pit_stops: one row per pit stop (2011 onwards).
+-- purpose: one row per pit stop (2011 onwards).
+-- grain: one row per (season, round, driver_id, stop).
 -- depends on: archive.pit_stops, archive.races, archive.drivers
 with pit_stops as (select * from archive.pit_stops),
 

@@ -1,5 +1,6 @@
--- silver.qualifying: one row per driver per qualifying session (1994 onwards in the archive).
--- Times are kept as written and as milliseconds.
+-- purpose: one row per driver per qualifying session (1994 onwards in the archive).
+--          Times are kept as written and as milliseconds.
+-- grain: one row per qualifying entry (qualify_id).
 -- depends on: archive.qualifying, archive.races, archive.drivers, archive.constructors
 with qualifying as (select * from archive.qualifying),
 

@@ -1,5 +1,5 @@
--- silver.race_results: one row per car classified (or not) in a Grand Prix.
--- Grain: result_id (a driver may have two rows in one race: shared drives before 1960s).
+-- purpose: one row per car classified (or not) in a Grand Prix.
+-- grain: result_id (a driver may have two rows in one race: shared drives before 1960s).
 -- depends on: archive.results, archive.races, archive.drivers, archive.constructors,
 --             archive.status
 with results as (select * from archive.results),

@@ -1,5 +1,5 @@
--- silver.race_weather: one row per race: conditions at the start and the most rain in the
--- race window (start hour to start + 2 h), observed when known, else the latest forecast.
+-- purpose: one row per race: conditions at the start and the most rain in the
+--          race window (start hour to start + 2 h), observed when known, else the latest forecast.
 -- grain: season, round. Rows come from `undercut weather pull`.
 -- depends on: (none)
 select

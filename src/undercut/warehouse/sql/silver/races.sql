@@ -1,4 +1,5 @@
--- silver.races: one row per Grand Prix (season, round), with session dates/times in UTC.
+-- purpose: one row per Grand Prix (season, round), with session dates/times in UTC.
+-- grain: one row per (season, round).
 -- depends on: archive.races, archive.circuits
 with races as (select * from archive.races),
 

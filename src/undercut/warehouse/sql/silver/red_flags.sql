@@ -1,4 +1,5 @@
--- silver.red_flags: red-flag stoppages per race.
+-- purpose: red-flag stoppages per race.
+-- grain: one row per red flag (season, round, lap).
 -- depends on: archive.red_flags, archive.races
 with red_flags as (select * from archive.red_flags),
 

@@ -1,4 +1,5 @@
--- silver.safety_cars: safety-car periods per race ("1973 Canadian Grand Prix" → season, round).
+-- purpose: safety-car periods per race ("1973 Canadian Grand Prix" → season, round).
+-- grain: one row per safety-car period.
 -- depends on: archive.safety_cars, archive.races
 with safety_cars as (select * from archive.safety_cars),
 

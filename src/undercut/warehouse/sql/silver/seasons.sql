@@ -1,4 +1,5 @@
--- silver.seasons: one row per championship season; falls back to the seasons of races.
+-- purpose: one row per championship season; falls back to the seasons of races.
+-- grain: one row per season.
 -- depends on: archive.seasons, archive.races
 with seasons as (select * from archive.seasons),
 

@@ -1,5 +1,5 @@
--- silver.session_drivers: who drove which car number in an OpenF1 session, mapped onto
--- warehouse drivers (driver_id null when no unambiguous match; match_rule says how).
+-- purpose: who drove which car number in an OpenF1 session, mapped onto
+--          warehouse drivers (driver_id null when no unambiguous match; match_rule says how).
 -- grain: session_key, driver_number. Rows come from `undercut sessions pull`.
 -- depends on: (none)
 select

@@ -1,6 +1,6 @@
--- silver.session_intervals: gaps to the leader and to the car ahead during a race (OpenF1
--- intervals endpoint), pulled with `undercut sessions pull --with-timing`. A lapped car
--- has null gaps in ms and laps_behind set (from "+1 LAP").
+-- purpose: gaps to the leader and to the car ahead during a race (OpenF1
+--          intervals endpoint), pulled with `undercut sessions pull --with-timing`. A lapped car
+--          has null gaps in ms and laps_behind set (from "+1 LAP").
 -- grain: session_key, driver_number, recorded_at.
 -- depends on: (none)
 select

@@ -1,6 +1,6 @@
--- silver.session_laps: one row per driver per lap of an OpenF1 session, with sectors,
--- pit in/out flags, tyre compound and age (from stints) and track status (the worst of
--- green | vsc | sc | red during the lap, from race control; null when unknown).
+-- purpose: one row per driver per lap of an OpenF1 session, with sectors,
+--          pit in/out flags, tyre compound and age (from stints) and track status (the worst of
+--          green | vsc | sc | red during the lap, from race control; null when unknown).
 -- grain: session_key, driver_number, lap. Rows come from `undercut sessions pull`.
 -- Ergast-source lap times (archive, API) live in silver.lap_times.
 -- depends on: (none)

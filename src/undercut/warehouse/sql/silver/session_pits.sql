@@ -1,4 +1,4 @@
--- silver.session_pits: one row per pit-lane passage in an OpenF1 session (lap = in-lap).
+-- purpose: one row per pit-lane passage in an OpenF1 session (lap = in-lap).
 -- grain: session_key, driver_number, lap. Rows come from `undercut sessions pull`.
 -- depends on: (none)
 select

@@ -1,5 +1,5 @@
--- silver.session_positions: running position changes (OpenF1 position endpoint), pulled
--- with `undercut sessions pull --with-timing`.
+-- purpose: running position changes (OpenF1 position endpoint), pulled
+--          with `undercut sessions pull --with-timing`.
 -- grain: session_key, driver_number, recorded_at.
 -- depends on: (none)
 select

@@ -1,4 +1,4 @@
--- silver.session_race_control: race control messages (flags, safety cars) of a session.
+-- purpose: race control messages (flags, safety cars) of a session.
 -- grain: one row per message. Rows come from `undercut sessions pull`.
 -- depends on: (none)
 select

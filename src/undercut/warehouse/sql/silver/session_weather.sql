@@ -1,4 +1,4 @@
--- silver.session_weather: track-side weather readings of an OpenF1 session (about 1/min).
+-- purpose: track-side weather readings of an OpenF1 session (about 1/min).
 -- grain: session_key, measured_at. Rows come from `undercut sessions pull`.
 -- depends on: (none)
 select

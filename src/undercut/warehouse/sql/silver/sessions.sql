@@ -1,4 +1,4 @@
--- silver.sessions: one row per OpenF1 session (practice, qualifying, sprint, race), 2023 on.
+-- purpose: one row per OpenF1 session (practice, qualifying, sprint, race), 2023 on.
 -- grain: session_key. Rows come from `undercut sessions pull` (warehouse/sql/sessions/);
 -- the archive has none, so an ingest creates the table empty with these typed columns.
 -- depends on: (none)

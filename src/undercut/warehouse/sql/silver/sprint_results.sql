@@ -1,5 +1,5 @@
--- silver.sprint_results: one row per car in a sprint race (2021 onwards).
--- Grain: result_id.
+-- purpose: one row per car in a sprint race (2021 onwards).
+-- grain: result_id.
 -- depends on: archive.sprint_results, archive.races, archive.drivers, archive.constructors,
 --             archive.status
 with results as (select * from archive.sprint_results),

@@ -1,4 +1,5 @@
--- silver.statuses: finishing statuses ("Finished", "+1 Lap", "Engine", ...), keyed by id.
+-- purpose: finishing statuses ("Finished", "+1 Lap", "Engine", ...), keyed by id.
+-- grain: one row per status (status_id).
 -- depends on: archive.status
 with status as (select * from archive.status),
 

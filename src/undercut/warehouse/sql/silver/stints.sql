@@ -1,4 +1,4 @@
--- silver.stints: one row per tyre stint (continuous run on one set) in an OpenF1 session.
+-- purpose: one row per tyre stint (continuous run on one set) in an OpenF1 session.
 -- grain: session_key, driver_number, stint_number. Rows come from `undercut sessions pull`.
 -- depends on: (none)
 select

@@ -1,5 +1,5 @@
--- silver.weather_hourly: Open-Meteo hourly weather at a race's circuit around its start,
--- observed (archive API, basis 'observed') or forecast (basis 'forecast', latest fetch).
+-- purpose: Open-Meteo hourly weather at a race's circuit around its start,
+--          observed (archive API, basis 'observed') or forecast (basis 'forecast', latest fetch).
 -- grain: season, round, basis, hour_at (UTC). Rows come from `undercut weather pull`.
 -- depends on: (none)
 select

@@ -1,5 +1,5 @@
--- Race start times (UTC) at each circuit, with the circuit's coordinates: what the weather
--- pull requests and what the weather transforms window around.
+-- purpose: Race start times (UTC) at each circuit, with the circuit's coordinates: what the weather
+--          pull requests and what the weather transforms window around.
 -- grain: season, round.
 -- A race without a recorded start time (most before 2005) is taken to start at 14:00
 -- local solar time, i.e. 14 - longitude/15 hours UTC, flagged is_start_time_estimated.

@@ -1,5 +1,5 @@
--- silver.race_weather: one row per race with weather, observed when the archive has the
--- start hour, else the latest forecast.
+-- purpose: one row per race with weather, observed when the archive has the
+--          start hour, else the latest forecast.
 -- grain: season, round.
 -- At the start: temperature, humidity and wind at the start hour; precipitation (and its
 -- probability) of the hour the race starts in. Race window: the two hours after the start

@@ -1,5 +1,5 @@
--- silver.weather_hourly from staged Open-Meteo responses: the hours from 3 h before to
--- 4 h after each race's start; for forecasts only the most recent fetch of each race.
+-- purpose: silver.weather_hourly from staged Open-Meteo responses: the hours from 3 h before to
+--          4 h after each race's start; for forecasts only the most recent fetch of each race.
 -- grain: season, round, basis, hour_at.
 -- Values outside physical bounds are nulled (and reported by checks/weather).
 -- depends on: openmeteo.hourly, openmeteo.races
