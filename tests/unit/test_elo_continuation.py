@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from undercut.warehouse import python_models
+from undercut.warehouse import python_tables
 
 DRIVERS = ["ann", "bob", "cat", "dan", "eve"]
 
@@ -58,8 +58,8 @@ def con() -> duckdb.DuckDBPyConnection:
 @pytest.mark.parametrize(
     "build, name, key",
     [
-        (python_models.driver_elo_history, "driver_elo_history", "driver_id"),
-        (python_models.constructor_elo_history, "constructor_elo_history", "constructor_id"),
+        (python_tables.driver_elo_history, "driver_elo_history", "driver_id"),
+        (python_tables.constructor_elo_history, "constructor_elo_history", "constructor_id"),
     ],
 )
 def test_new_races_continue_and_changed_races_replay(
@@ -68,8 +68,8 @@ def test_new_races_continue_and_changed_races_replay(
     _starts(con, 7)
     _store(con, build(con), name)
     _starts(con, 9)  # two new races
-    finishes = python_models.FINISHES[name]
-    assert python_models._rated_prefix(con, finishes, name, key) == 7
+    finishes = python_tables.FINISHES[name]
+    assert python_tables._rated_prefix(con, finishes, name, key) == 7
     continued = build(con)
     con.execute(f"drop table gold.{name}")
     replayed = build(con)
@@ -78,7 +78,7 @@ def test_new_races_continue_and_changed_races_replay(
 
     _store(con, continued, name)
     _starts(con, 9, shuffle=1)  # every old race corrected: nothing may be kept
-    assert python_models._rated_prefix(con, finishes, name, key) == 0
+    assert python_tables._rated_prefix(con, finishes, name, key) == 0
     corrected = build(con)
     con.execute(f"drop table gold.{name}")
     assert _sorted(corrected, key) == _sorted(build(con), key)

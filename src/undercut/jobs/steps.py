@@ -180,7 +180,7 @@ def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
 
 def _plan_build(ctx: StepContext) -> Plan:
     from undercut.warehouse.build import fingerprint, last_build_fingerprint
-    from undercut.warehouse.models import discover
+    from undercut.warehouse.tables import discover
 
     if not probes.warehouse_ready(ctx.settings):
         return Plan({}, skip="no warehouse yet (the ingest step loads one)")

@@ -32,7 +32,7 @@ from undercut.errors import ValidationError, WarehouseError
 from undercut.lake import Lake
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
-from undercut.warehouse.models import Model, discover
+from undercut.warehouse.tables import Model, discover
 
 Step = Callable[[str], None]
 

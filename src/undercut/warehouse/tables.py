@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from undercut.errors import WarehouseError
 from undercut.sql import SqlFolder, header
-from undercut.warehouse import db, python_models
+from undercut.warehouse import db, python_tables
 
 _REFERENCE = re.compile(r"\b(silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 
@@ -98,8 +98,8 @@ def sql_model(folder: SqlFolder, name: str) -> Model:
 
 
 def python_model(name: str) -> Model:
-    """The Python model ``python_models.PYTHON_MODELS[name]``."""
-    build, depends_on, modules = python_models.PYTHON_MODELS[name]
+    """The Python model ``python_tables.PYTHON_MODELS[name]``."""
+    build, depends_on, modules = python_tables.PYTHON_MODELS[name]
     return Model(
         name,
         depends_on,
@@ -118,7 +118,7 @@ def discover(directory: Path | None = None) -> list[Model]:
     """
     folder = SqlFolder(directory) if directory else db.sql_folder("gold")
     models: dict[str, Model] = {}
-    built_in_python = [python_model(name) for name in python_models.PYTHON_MODELS]
+    built_in_python = [python_model(name) for name in python_tables.PYTHON_MODELS]
     for model in [*(sql_model(folder, name) for name in folder.names()), *built_in_python]:
         if model.name in models:
             raise WarehouseError(
