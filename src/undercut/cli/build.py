@@ -11,16 +11,16 @@ from undercut.cli.common import HomeOption, err_console, settings_for, step_spin
 
 def build(
     force: Annotated[
-        bool, typer.Option("--force", help="Rebuild even if silver and the models are unchanged.")
+        bool, typer.Option("--force", help="Rebuild even if silver and the gold SQL are unchanged.")
     ] = False,
     home: HomeOption = None,
 ) -> None:
     """Build the gold layer: summaries, standings, Elo ratings, head-to-heads.
 
-    Every model in warehouse/sql/gold (plus the Python rating models) is built in
+    Every table in warehouse/sql/gold (plus the Elo tables built in Python) is built in
     dependency order inside one transaction, checked, and written to the lake as
-    gold/<table>.parquet. Only the models whose inputs changed are rebuilt (season-keyed
-    models only for the changed seasons; Elo continues from the races already rated);
+    gold/<table>.parquet. Only the tables whose inputs changed are rebuilt (season-keyed
+    tables only for the changed seasons; Elo continues from the races already rated);
     nothing is rebuilt when silver has not changed since the last build. --force rebuilds
     everything from scratch.
 
@@ -34,7 +34,7 @@ def build(
         result = build_gold(settings, force=force, on_step=on_step)
     if result.status == "up_to_date":
         console.print(
-            "gold is up to date: silver and models unchanged since the last build "
+            "gold is up to date: silver and the gold SQL unchanged since the last build "
             "(use --force to rebuild)"
         )
         return

@@ -32,7 +32,7 @@ from undercut.errors import ValidationError, WarehouseError
 from undercut.lake import Lake
 from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult, checks_dir, load_checks, run_check
-from undercut.warehouse.tables import Model, discover
+from undercut.warehouse.tables import GoldTable, discover
 
 Step = Callable[[str], None]
 
@@ -126,7 +126,7 @@ def _record_seasons(con: duckdb.DuckDBPyConnection, seasons: SeasonPrints) -> No
 
 
 def changed_seasons(
-    model: Model,
+    model: GoldTable,
     now: SeasonPrints,
     before: SeasonPrints,
     partial: dict[str, set[int]],
@@ -156,7 +156,7 @@ def changed_seasons(
     return seasons
 
 
-def _build_seasons(con: duckdb.DuckDBPyConnection, model: Model, seasons: set[int]) -> None:
+def _build_seasons(con: duckdb.DuckDBPyConnection, model: GoldTable, seasons: set[int]) -> None:
     """Replace only the rows of ``seasons`` (DuckDB pushes the season filter down into the
     model's query, so this costs a fraction of the whole table)."""
     if not seasons:
@@ -177,7 +177,7 @@ def _build_seasons(con: duckdb.DuckDBPyConnection, model: Model, seasons: set[in
         ) from exc
 
 
-def model_fingerprints(models: list[Model], silver: dict[str, str]) -> dict[str, str]:
+def model_fingerprints(models: list[GoldTable], silver: dict[str, str]) -> dict[str, str]:
     """Per model (in build order): its code, the silver tables it reads, and the
     fingerprints of the gold models it reads — equal means its output would be equal."""
     found: dict[str, str] = {}
@@ -203,9 +203,9 @@ def _previous_models(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str
 
 
 def fingerprint(
-    con: duckdb.DuckDBPyConnection, models: list[Model], silver: dict[str, str] | None = None
+    con: duckdb.DuckDBPyConnection, models: list[GoldTable], silver: dict[str, str] | None = None
 ) -> str:
-    """What a gold build is a function of: silver content and the models' code."""
+    """What a gold build is a function of: silver content and the gold tables' code."""
     payload = {
         "silver": silver if silver is not None else silver_fingerprint(con),
         "models": {m.name: m.code_hash() for m in models},
@@ -226,7 +226,7 @@ def last_build_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0]) if row else None
 
 
-def _build_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+def _build_model(con: duckdb.DuckDBPyConnection, model: GoldTable) -> None:
     try:
         if model.sql is not None:
             con.execute(f"create or replace table gold.{model.name} as {model.sql}")
@@ -253,7 +253,7 @@ def build_gold(
     """Build every gold model from silver, check it, publish it to the lake, record it.
 
     Safe to call after each incremental update: it returns ``up_to_date`` at once when
-    silver and the models are unchanged since the last build (unless ``force``).
+    silver and the gold tables are unchanged since the last build (unless ``force``).
 
     Raises:
         WarehouseError: no warehouse yet, or a model failed to build.
@@ -262,7 +262,7 @@ def build_gold(
     started = time.perf_counter()
     step = on_step or (lambda _msg: None)
     with db.open_warehouse(settings) as con:
-        step("discovering models")
+        step("discovering gold tables")
         models = discover()
         seasons_now = silver_season_fingerprints(con)
         silver = _totals(seasons_now)

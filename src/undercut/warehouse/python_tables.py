@@ -1,10 +1,10 @@
 """Gold tables built in Python where SQL is the wrong tool: sequential rating updates.
 
 Elo is sequential, so rating one new race should not mean replaying 75 years. Each Elo
-model continues from its own previous output: the races already rated whose finishing
+table continues from its own previous output: the races already rated whose finishing
 orders are unchanged are kept as they are (with every rating), and rating resumes from
 there. Any difference in an old race (a corrected result, a penalty) replays from that race
-on; the build drops the previous output whenever the model's code changes or the build is
+on; the build drops the previous output whenever the table's code changes or the build is
 forced, so the continuation always equals a replay from the first race.
 """
 
@@ -171,7 +171,7 @@ FINISHES = {
 }
 
 # table: (build, what it reads, modules whose source counts as its code)
-PYTHON_MODELS = {
+PYTHON_TABLES = {
     "driver_elo_history": (
         driver_elo_history,
         frozenset({"gold.race_starts"}),

@@ -1,13 +1,13 @@
-"""Gold model discovery and ordering: SQL files and Python models, one per table.
+"""Gold table discovery and ordering: SQL files and Python builds, one per table.
 
-A SQL model is ``warehouse/sql/gold/<name>.sql``; its header declares what it reads
+A SQL table is ``warehouse/sql/gold/<name>.sql``; its header declares what it reads
 (``-- depends on: silver.races, gold.official_poles``, continued on following comment lines)
 and references to ``gold.<name>`` in its body count as dependencies too, so forgetting the
-header never builds a model before its inputs. A Python model is a function that reads the
+header never builds a table before its inputs. A Python table is built by a function that reads the
 warehouse and returns an Arrow table — used where SQL is the wrong tool (the sequential Elo
 update). Both kinds are ordered together, topologically, by their gold dependencies.
 
-A SQL model whose header says ``-- incremental by: season`` promises that its rows of a
+A SQL table whose header says ``-- incremental by: season`` promises that its rows of a
 season depend only on that season's rows of its inputs (and on unkeyed inputs such as
 seeds); the build may then rebuild just the seasons whose inputs changed.
 """
@@ -36,7 +36,7 @@ PythonBuild = Callable[[duckdb.DuckDBPyConnection], pa.Table]
 
 
 @dataclass(frozen=True)
-class Model:
+class GoldTable:
     """One gold table and how to build it (``sql`` or ``build``, never both)."""
 
     name: str
@@ -52,8 +52,8 @@ class Model:
         return {d.partition(".")[2] for d in self.depends_on if d.startswith("gold.")}
 
     def code_hash(self) -> str:
-        """Hash of the model's code, so editing a model forces the next build. A Python
-        model's code includes the source of the ``modules`` it names (its constants)."""
+        """Hash of the table's code, so editing it forces the next build. A Python-built
+        table's code includes the source of the ``modules`` it names (its constants)."""
         if self.sql is not None:
             text = self.sql
         else:
@@ -83,12 +83,12 @@ def referenced_tables(sql: str) -> set[str]:
     return _names(body)
 
 
-def sql_model(folder: SqlFolder, name: str) -> Model:
+def sql_table(folder: SqlFolder, name: str) -> GoldTable:
     sql = folder.read(name)
     meta = header(sql)
     depends = declared_dependencies(sql) | referenced_tables(sql)
     depends.discard(f"gold.{name}")
-    return Model(
+    return GoldTable(
         name,
         frozenset(depends),
         sql=sql,
@@ -97,10 +97,10 @@ def sql_model(folder: SqlFolder, name: str) -> Model:
     )
 
 
-def python_model(name: str) -> Model:
-    """The Python model ``python_tables.PYTHON_MODELS[name]``."""
-    build, depends_on, modules = python_tables.PYTHON_MODELS[name]
-    return Model(
+def python_table(name: str) -> GoldTable:
+    """The Python-built table ``python_tables.PYTHON_TABLES[name]``."""
+    build, depends_on, modules = python_tables.PYTHON_TABLES[name]
+    return GoldTable(
         name,
         depends_on,
         build=build,
@@ -109,33 +109,33 @@ def python_model(name: str) -> Model:
     )
 
 
-def discover(directory: Path | None = None) -> list[Model]:
-    """Every gold model, in an order where each comes after the gold models it reads.
+def discover(directory: Path | None = None) -> list[GoldTable]:
+    """Every gold table, in an order where each comes after the gold tables it reads.
 
     Raises:
-        WarehouseError: two models share a name, a model reads an unknown gold table, or
+        WarehouseError: two tables share a name, a table reads an unknown gold table, or
             the dependencies form a cycle.
     """
     folder = SqlFolder(directory) if directory else db.sql_folder("gold")
-    models: dict[str, Model] = {}
-    built_in_python = [python_model(name) for name in python_tables.PYTHON_MODELS]
-    for model in [*(sql_model(folder, name) for name in folder.names()), *built_in_python]:
-        if model.name in models:
+    tables: dict[str, GoldTable] = {}
+    built_in_python = [python_table(name) for name in python_tables.PYTHON_TABLES]
+    for table in [*(sql_table(folder, name) for name in folder.names()), *built_in_python]:
+        if table.name in tables:
             raise WarehouseError(
-                f"{model.origin}: gold model {model.name!r} is also defined by "
-                f"{models[model.name].origin}"
+                f"{table.origin}: gold table {table.name!r} is also defined by "
+                f"{tables[table.name].origin}"
             )
-        models[model.name] = model
+        tables[table.name] = table
     graph: dict[str, set[str]] = {}
-    for model in models.values():
-        unknown = model.gold_dependencies - models.keys()
+    for table in tables.values():
+        unknown = table.gold_dependencies - tables.keys()
         if unknown:
             raise WarehouseError(
-                f"{model.origin}: depends on unknown gold table(s) {sorted(unknown)}"
+                f"{table.origin}: depends on unknown gold table(s) {sorted(unknown)}"
             )
-        graph[model.name] = model.gold_dependencies
+        graph[table.name] = table.gold_dependencies
     try:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as exc:
-        raise WarehouseError(f"gold models form a dependency cycle: {exc.args[1]}") from exc
-    return [models[name] for name in order]
+        raise WarehouseError(f"gold tables form a dependency cycle: {exc.args[1]}") from exc
+    return [tables[name] for name in order]
