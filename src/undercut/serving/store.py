@@ -46,17 +46,8 @@ def attach_readonly(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     path = settings.warehouse_path
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse yet; run `undercut ingest archive` first")
-    con = duckdb.connect(":memory:")
-    try:
-        quoted = str(path).replace("'", "''")
-        try:
-            con.execute(f"attach '{quoted}' as wh (read_only)")
-        except duckdb.Error as exc:
-            raise WarehouseError(db.describe_duckdb_error(exc)) from exc
-        con.execute("use wh")
+    with db.attach_read_only(path, alias="wh") as con:
         yield con
-    finally:
-        con.close()
 
 
 class Reader(Protocol):

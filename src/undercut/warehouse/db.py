@@ -83,8 +83,9 @@ def open_warehouse(
 
 
 @contextmanager
-def attach_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short in-memory connection with the warehouse file attached read-only.
+def attach_read_only(path: Path, alias: str = "warehouse") -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short in-memory connection with the warehouse file attached read-only as ``alias``
+    (and in use, so ``silver.x`` names resolve).
 
     The file is never opened for writing, so ``update`` and ``build`` in another process
     can still replace it while a reader (a notebook, ``undercut stats``) holds this.
@@ -94,13 +95,10 @@ def attach_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         install_macros(con)
         quoted = str(path).replace("'", "''")
         try:
-            con.execute(f"attach '{quoted}' as warehouse (read_only)")
+            con.execute(f"attach '{quoted}' as {alias} (read_only)")
         except duckdb.Error as exc:
-            raise WarehouseError(
-                f"{path}: cannot be opened read-only ({first_line(exc)}); is an "
-                "update or build running?"
-            ) from exc
-        con.execute("use warehouse")
+            raise WarehouseError(describe_duckdb_error(exc)) from exc
+        con.execute(f"use {alias}")
         yield con
     finally:
         con.close()
