@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -96,7 +98,11 @@ def demo_app(predicted: dict, tmp_path_factory: pytest.TempPathFactory) -> Itera
     from undercut.jobs import ledger
 
     app_db = tmp_path_factory.mktemp("demo-appdb") / "app.sqlite"
-    shutil.copyfile(predicted["settings"].local_dir / "app.sqlite", app_db)
+    with (
+        closing(sqlite3.connect(predicted["settings"].local_dir / "app.sqlite")) as source,
+        closing(sqlite3.connect(app_db)) as copy,
+    ):
+        source.backup(copy)  # a consistent copy, whatever the write-ahead log still holds
     settings = api_settings(predicted["settings"], app_db)
     add_users(settings)
     job = ledger.create_run(settings, ["build"], kind="job", trigger="api")
