@@ -8,6 +8,8 @@ bundle fetches from elsewhere, is refused by the browser before it leaves the ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import fastapi_offline
@@ -34,9 +36,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def _same_origin(page: HTMLResponse) -> HTMLResponse:
-    page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return page
+def _same_origin(page: Callable[[], HTMLResponse]) -> Callable[[], HTMLResponse]:
+    """The endpoint answering ``page()`` with the Content Security Policy."""
+
+    def endpoint() -> HTMLResponse:
+        response = page()
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+    return endpoint
 
 
 def install(app: FastAPI) -> None:
@@ -46,33 +54,26 @@ def install(app: FastAPI) -> None:
     redirect_url = str(app.swagger_ui_oauth2_redirect_url)
     favicon = f"{ASSETS_URL}/favicon.png"
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    def swagger_ui() -> HTMLResponse:
-        return _same_origin(
-            get_swagger_ui_html(
-                openapi_url=openapi_url,
-                title=f"{app.title} - Swagger UI",
-                swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-                swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-                swagger_favicon_url=favicon,
-                oauth2_redirect_url=redirect_url,
-                swagger_ui_parameters={"validatorUrl": None},
-            )
-        )
-
-    @app.get(redirect_url, include_in_schema=False)
-    def swagger_ui_redirect() -> HTMLResponse:
-        return _same_origin(get_swagger_ui_oauth2_redirect_html())
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return _same_origin(
-            get_redoc_html(
-                openapi_url=openapi_url,
-                title=f"{app.title} - ReDoc",
-                redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-                redoc_favicon_url=favicon,
-                with_google_fonts=False,
-            )
-        )
+    pages: dict[str, Callable[[], HTMLResponse]] = {
+        "/docs": partial(
+            get_swagger_ui_html,
+            openapi_url=openapi_url,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=favicon,
+            oauth2_redirect_url=redirect_url,
+            swagger_ui_parameters={"validatorUrl": None},
+        ),
+        redirect_url: get_swagger_ui_oauth2_redirect_html,
+        "/redoc": partial(
+            get_redoc_html,
+            openapi_url=openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=favicon,
+            with_google_fonts=False,
+        ),
+    }
+    for path, page in pages.items():
+        app.add_api_route(path, _same_origin(page), methods=["GET"], include_in_schema=False)
