@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,40 @@ def built_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     ingest_archive(settings, str(archive_dir))
     build_gold(settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def predicted(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The built home as ``make demo`` leaves it: a (small) model trained, the last race
+    predicted and scored, the next race predicted, a one-season backtest; once per session
+    (read-only use). See ``support.dashboard.predicted_home`` for what the dict holds."""
+    from support.dashboard import predicted_home
+
+    return predicted_home(built_settings, tmp_path_factory.mktemp("predicted") / "home")
+
+
+@pytest.fixture(scope="module")
+def demo_app(predicted: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """An app over the predicted home with a copy of its app database (stored predictions
+    included) holding the ``admin``/``reader`` accounts and one queued job: what the
+    predicted dict holds, plus ``client`` (a TestClient) and ``job`` (the run id)."""
+    from fastapi.testclient import TestClient
+
+    from support.api import add_users, api_settings
+    from undercut.api.app import create_app
+    from undercut.jobs import ledger
+
+    app_db = tmp_path_factory.mktemp("demo-appdb") / "app.sqlite"
+    with (
+        closing(sqlite3.connect(predicted["settings"].local_dir / "app.sqlite")) as source,
+        closing(sqlite3.connect(app_db)) as copy,
+    ):
+        source.backup(copy)  # a consistent copy, whatever the write-ahead log still holds
+    settings = api_settings(predicted["settings"], app_db)
+    add_users(settings)
+    job = ledger.create_run(settings, ["build"], kind="job", trigger="api")
+    with TestClient(create_app(settings)) as client:
+        yield {**predicted, "settings": settings, "client": client, "job": job}
 
 
 # --- services on this machine: PostgreSQL and Redis (a unique database / key prefix each) --

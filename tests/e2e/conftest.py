@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from support.dashboard import LiveServer, predicted_home
-from undercut.config import Settings
+from support.dashboard import LiveServer
 
 
 def _browser_missing(message: str) -> None:
@@ -27,8 +26,8 @@ def _browser_missing(message: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def prepared(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return predicted_home(built_settings, tmp_path_factory.mktemp("dashboard") / "home")
+def prepared(predicted: dict[str, Any]) -> dict[str, Any]:
+    return predicted
 
 
 @pytest.fixture(scope="module")

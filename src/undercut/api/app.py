@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from undercut import __version__
-from undercut.api import errors
+from undercut.api import docs, errors
 from undercut.api.breaker import Breaker
 from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
 from undercut.api.cors import CorsMiddleware
@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             "`/api/v1/admin/...` needs an admin access token from `/auth/token`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served by undercut.api.docs, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.redis = redis
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.metrics.registry.register(JobCollector(settings))
     app.state.health_checks = {}
     errors.install(app)
+    docs.install(app)
 
     app.include_router(auth.router)
     app.include_router(health.router)

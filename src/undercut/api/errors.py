@@ -57,6 +57,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
 }
 
+# What routes that take a bearer token or a JSON body may answer besides their own.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "No access token, or an expired or forged one."},
+}
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_RESPONSES,
+    403: {"model": ErrorBody, "description": "The token's user is not an admin."},
+}
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not valid JSON."},
+}
+
 STATUS: list[tuple[type[UndercutError], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (ValidationError, 422, "invalid"),

@@ -82,3 +82,18 @@ def test_train_bad_inputs(
 def test_train_without_a_warehouse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--home", str(tmp_path / "empty")]) == 1
     assert "run `undercut ingest archive` first" in capsys.readouterr().err
+
+
+def test_api_lists_the_registered_models(own_app_db: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from undercut.api.app import create_app
+
+    [version] = Registry.from_settings(own_app_db).versions()
+    with TestClient(create_app(own_app_db)) as client:
+        response = client.get("/api/v1/models")
+    assert response.status_code == 200, response.text
+    [model] = response.json()
+    assert model["version"] == version and model["trained_until"] == "2025:17"
+    assert "grid_slot" in model["features"]["qualifying"]
+    assert "grid_slot" not in model["features"]["pre-qualifying"]

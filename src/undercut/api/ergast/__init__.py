@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from undercut.api.ergast.endpoints import (
     Resolved,
@@ -27,6 +28,19 @@ from undercut.errors import WarehouseError
 from undercut.serving.store import PostgresStore, SnapshotStore
 
 router = APIRouter(prefix="/ergast/f1", tags=["ergast"])
+
+
+class ErgastError(BaseModel):
+    """Ergast's own error answer: a message only."""
+
+    detail: str = Field(description="What Ergast says about the path.")
+
+
+ERGAST_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErgastError, "description": "A filter given twice, or a bad value."},
+    404: {"model": ErgastError, "description": "Not an Ergast API path."},
+    503: {"model": ErgastError, "description": "The warehouse is not available yet."},
+}
 
 
 _STORE_LOCK = threading.Lock()
@@ -99,6 +113,7 @@ OffsetQuery = Annotated[str | None, Query(description="Rows to skip before the p
 @router.get(
     "/{path:path}",
     summary="Ergast-compatible API",
+    responses=ERGAST_ERRORS,
     description=(
         "Any Ergast path: `[/{season}[/{round}]]/(filter/value)*/endpoint[/value][.json]`; "
         "endpoints seasons, races, results, sprint, qualifying, drivers, constructors, "

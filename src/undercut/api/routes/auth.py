@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from undercut.api import security
 from undercut.api.deps import CurrentUser, SessionDep, SettingsDep
-from undercut.api.errors import ErrorBody
+from undercut.api.errors import AUTH_RESPONSES, BODY_RESPONSES, ErrorBody
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -72,10 +72,11 @@ def token(
     "/refresh",
     response_model=TokenResponse,
     responses={
+        **BODY_RESPONSES,
         401: {
             "model": ErrorBody,
             "description": "Unknown, expired, revoked or reused refresh token.",
-        }
+        },
     },
 )
 def refresh(
@@ -90,14 +91,14 @@ def refresh(
     return _tokens(security.refresh(settings, session, body.refresh_token))
 
 
-@router.post("/logout", status_code=204, response_class=Response)
+@router.post("/logout", status_code=204, response_class=Response, responses=BODY_RESPONSES)
 def logout(session: SessionDep, body: RefreshRequest) -> Response:
     """Revoke the login the refresh token belongs to (every refresh token of it)."""
     security.logout(session, body.refresh_token)
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=Me, responses=AUTH_RESPONSES)
 def me(user: CurrentUser) -> Me:
     """Who the bearer token belongs to."""
     return Me(id=user.user_id, name=user.name, role=user.role)

@@ -16,11 +16,12 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from undercut.api.deps import AdminUser, SettingsDep
+from undercut.api.errors import ADMIN_RESPONSES
 from undercut.config import Settings
 from undercut.errors import NotFoundError
 from undercut.jobs import ledger
 
-router = APIRouter(prefix="/admin/jobs", tags=["admin"])
+router = APIRouter(prefix="/admin/jobs", tags=["admin"], responses=ADMIN_RESPONSES)
 log = logging.getLogger("undercut.api.jobs")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, NamedTuple, TypeVar
 
@@ -133,8 +134,19 @@ class Listing:
     sorts: dict[str, str]
 
     def sort_param(self) -> Any:
+        """``sort``: a key of ``sorts``, ``-`` first to descend; the spec lists them as an
+        enum, and anything else is refused with a 422 like any other invalid parameter."""
+        keys = [*self.sorts, *(f"-{key}" for key in self.sorts)]
+
+        def as_enum(schema: dict[str, Any]) -> None:
+            for branch in schema.get("anyOf", [schema]):
+                if branch.get("type") == "string":
+                    branch.pop("pattern", None)
+                    branch["enum"] = keys
+
         return Query(
-            max_length=40,
+            pattern="^-?(" + "|".join(re.escape(key) for key in self.sorts) + ")$",
+            json_schema_extra=as_enum,
             description=(
                 "One of "
                 + ", ".join(self.sorts)

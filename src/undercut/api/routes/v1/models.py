@@ -26,7 +26,10 @@ class ModelVersion(BaseModel):
     trained_until: str | None = Field(default=None, description="`season:round`.")
     training_rows: int | None = Field(default=None, description="Driver-race rows seen.")
     data_snapshot: str | None = Field(default=None, description="Warehouse data version.")
-    features: list[str] = Field(default_factory=list)
+    features: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Feature names by basis (`qualifying`, `pre-qualifying`).",
+    )
 
 
 class ModelScore(BaseModel):

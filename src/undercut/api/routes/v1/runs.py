@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from undercut.api.deps import SettingsDep
+from undercut.api.routes.v1.common import Offset
 from undercut.jobs import ledger
 from undercut.jobs.lineage import prediction_lineage
 
@@ -33,7 +34,7 @@ class RunList(BaseModel):
 def runs(
     settings: SettingsDep,
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     status: str | None = Query(None, description="queued, running, succeeded, failed, interrupted"),
     kind: str | None = Query(None, description="pipeline, job or backtest"),
 ) -> RunList:
@@ -49,7 +50,13 @@ def run(run_id: str, settings: SettingsDep) -> dict[str, Any]:
 
 
 @router.get("/lineage/{prediction}", responses={404: {}})
-def lineage(prediction: str, settings: SettingsDep) -> dict[str, Any]:
+def lineage(
+    settings: SettingsDep,
+    prediction: str = Path(
+        pattern=r"^(\d{1,18}|\d{4}:\d{1,3})$",
+        description="A prediction id, or `SEASON:ROUND` (e.g. `2025:18`).",
+    ),
+) -> dict[str, Any]:
     """Which data and which model produced a prediction: give its id, or `SEASON:ROUND`
     for the newest prediction of that race."""
     return prediction_lineage(settings, prediction)
