@@ -46,7 +46,7 @@ def test_users_create_reads_the_password_from_stdin(
     settings = get_settings(home=home)
     with session_factory(settings)() as session:
         pair = security.login(settings, session, "ada", "a-long-password")
-    assert security.decode_access_token(settings, pair.access_token).is_admin
+        assert security.principal_for(settings, session, pair.access_token).is_admin
 
     assert _run(monkeypatch, args, "another-password\n") == 2
     assert "already exists" in capsys.readouterr().err
