@@ -101,9 +101,18 @@ def secret_problem(secret: str) -> str | None:
 
 
 def check_secret(settings: Settings) -> None:
-    """Refuse a guessable secret, and a missing one outside development."""
+    """Refuse a guessable secret, and a missing one outside development; in development
+    without one, make sure the home's own key can be kept."""
     if settings.secret_key is None:
         if settings.environment == "development":
+            try:
+                signing_key(settings)
+            except OSError as exc:
+                where = Lake.from_settings(settings).url(DEV_SECRET_FILE)
+                raise InputError(
+                    f"UNDERCUT_SECRET_KEY: unset, and the development key {where} cannot be "
+                    f"kept ({exc}); set UNDERCUT_SECRET_KEY"
+                ) from exc
             return
         raise InputError(
             f"UNDERCUT_SECRET_KEY: required when UNDERCUT_ENVIRONMENT is "

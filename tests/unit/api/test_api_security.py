@@ -133,6 +133,10 @@ def test_random_secrets_pass(tmp_path: Path, secret: str) -> None:
 
 def test_outside_development_a_secret_is_required(tmp_path: Path) -> None:
     security.check_secret(get_settings(home=str(tmp_path)))
+    (tmp_path / "a-file").write_text("")
+    unkeepable = get_settings(home=str(tmp_path / "a-file" / "home"))
+    with pytest.raises(InputError, match=r"UNDERCUT_SECRET_KEY: unset, .*development\.secret"):
+        security.check_secret(unkeepable)
     with pytest.raises(InputError, match="UNDERCUT_SECRET_KEY: required"):
         security.check_secret(get_settings(home=str(tmp_path), environment="production"))
 
