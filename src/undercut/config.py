@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 PUBLIC_ARCHIVE_URL = "https://github.com/TracingInsights/RaceData/releases/latest/download/data.zip"
 PUBLIC_JOLPICA_URL = "https://api.jolpi.ca/ergast/f1/"
+# The placeholder earlier versions shipped as the default secret; refused everywhere now.
 DEV_SECRET = "undercut-development-secret-change-me"
 
 
@@ -67,7 +68,11 @@ class Settings(BaseSettings):
     cache_dir: str | None = Field(
         default=None, description="Local cache (DuckDB file for a remote home, HTTP cache)."
     )
-    secret_key: str = Field(default=DEV_SECRET)
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs access tokens; required outside development, where each home "
+        "otherwise gets a random one of its own.",
+    )
     environment: str = Field(default="development")
     log_level: str = Field(default="INFO")
     http_timeout: float = Field(default=30.0)

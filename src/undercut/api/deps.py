@@ -9,8 +9,9 @@ nothing is created at import time and each app serves its own home and database:
 - ``WarehouseDep``: a ``Reader`` over the served silver/gold tables (an in-memory warehouse
   snapshot, or the PostgreSQL copy); ``reader.fetch(sql, {"name": value})`` with ``:name``
   placeholders.
-- ``OptionalUser`` / ``CurrentUser``: the ``Principal`` of the bearer access token (401 when
-  required and missing, expired or forged).
+- ``OptionalUser`` / ``CurrentUser``: the ``Principal`` of the bearer access token, its
+  role read from the user row (401 when required and missing, expired or forged, or when
+  the account is gone or disabled).
 - ``AdminUser`` (or ``dependencies=[Depends(require_admin)]``): 403 unless role is admin.
 """
 
@@ -23,7 +24,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from undercut.api.security import Principal, decode_access_token
+from undercut.api.security import Principal, principal_for
 from undercut.config import Settings
 from undercut.errors import AuthError, PermissionDeniedError
 from undercut.serving.store import Reader
@@ -54,11 +55,13 @@ WarehouseDep = Annotated[Reader, Depends(get_reader)]
 TokenDep = Annotated[str | None, Depends(oauth2_scheme)]
 
 
-def get_optional_user(settings: SettingsDep, token: TokenDep) -> Principal | None:
+def get_optional_user(
+    settings: SettingsDep, session: SessionDep, token: TokenDep
+) -> Principal | None:
     """The signed-in principal, or None for anonymous requests (a bad token is still 401)."""
     if not token:
         return None
-    return decode_access_token(settings, token)
+    return principal_for(settings, session, token)
 
 
 OptionalUser = Annotated[Principal | None, Depends(get_optional_user)]

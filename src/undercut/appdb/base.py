@@ -23,9 +23,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
+SQLITE_BUSY_SECONDS = 30
+
+
 @cache
 def _engine_for(url: str) -> Engine:
-    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    url = normalise_url(url)
+    # SQLite has one writer at a time: a burst of writes (parallel sign-ins) waits its
+    # turn for up to SQLITE_BUSY_SECONDS instead of failing after the driver's 5 s.
+    sqlite = url.startswith("sqlite")
+    connect_args = {"timeout": SQLITE_BUSY_SECONDS} if sqlite else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

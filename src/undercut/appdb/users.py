@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from undercut.appdb.base import Base
@@ -82,6 +82,48 @@ def get_user_by_name(session: Session, name: str) -> User | None:
 
 def get_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+def count_failed_login(
+    session: Session, user_id: int, max_failures: int, lock_until: datetime
+) -> bool:
+    """Count one wrong password and lock the account once ``max_failures`` are reached.
+
+    The count is one ``UPDATE … RETURNING`` so that parallel attempts each see their own
+    number (a read-then-write would lose most of them); the one that reaches the limit
+    locks and starts the next count from zero. Returns True when this attempt locked.
+    """
+    count = session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    locked = count >= max_failures
+    if locked:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(locked_until=lock_until, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+    return locked
+
+
+def clear_failed_logins(session: Session, user_id: int, now: datetime) -> bool:
+    """Forget earlier failures after a right password, unless a parallel attempt locked
+    the account meanwhile (then False: the sign-in is refused)."""
+    cleared = session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=0, locked_until=None)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    session.commit()
+    return cleared is not None
 
 
 def store_refresh_token(

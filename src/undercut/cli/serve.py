@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 import sys
 from typing import Annotated
@@ -39,7 +41,8 @@ def serve(
     keeps there; otherwise it serves a snapshot of the DuckDB warehouse that refreshes
     after every update or build. Rate limits (UNDERCUT_RATE_LIMIT), caches and shared
     counters use Redis when UNDERCUT_REDIS_URL is set. Outside development
-    (UNDERCUT_ENVIRONMENT) a real UNDERCUT_SECRET_KEY is required.
+    (UNDERCUT_ENVIRONMENT) a real UNDERCUT_SECRET_KEY is required; in development a
+    --host other than loopback gets a warning.
 
     Examples: undercut serve --port 8000
               undercut serve --workers 2 --host 0.0.0.0
@@ -59,6 +62,13 @@ def serve(
     if get is not None:
         _answer_one(create_app(settings, run_migrations=False), get)
         return
+    if settings.environment == "development" and not _is_loopback(host):
+        warning = (
+            f"WARNING: development mode listening on {host}, reachable from other machines; "
+            "set UNDERCUT_ENVIRONMENT=production and UNDERCUT_SECRET_KEY before exposing it"
+        )
+        logging.getLogger("undercut.serve").warning(warning)
+        err_console().print(warning, style="bold red", markup=False, highlight=False)
     err_console().print(
         f"serving {settings.home} on http://{host}:{port} "
         f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs"
@@ -83,6 +93,15 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def _answer_one(app: object, path: str) -> None:

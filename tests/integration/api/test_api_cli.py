@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import structlog
 
+from support.jobs import cli_env, free_port, kill_group, start_cli, wait_for
 from undercut.api import security
 from undercut.api.observability import configure_logging
 from undercut.appdb.base import session_factory
@@ -46,7 +48,7 @@ def test_users_create_reads_the_password_from_stdin(
     settings = get_settings(home=home)
     with session_factory(settings)() as session:
         pair = security.login(settings, session, "ada", "a-long-password")
-    assert security.decode_access_token(settings, pair.access_token).is_admin
+        assert security.principal_for(settings, session, pair.access_token).is_admin
 
     assert _run(monkeypatch, args, "another-password\n") == 2
     assert "already exists" in capsys.readouterr().err
@@ -84,6 +86,29 @@ def test_serve_refuses_the_placeholder_secret_in_production(
     monkeypatch.setenv("UNDERCUT_ENVIRONMENT", "production")
     assert _run(monkeypatch, ["serve", "--home", str(tmp_path), "--get", "/health"]) == 2
     assert "UNDERCUT_SECRET_KEY" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("localhost", False)])
+def test_serve_warns_when_development_listens_beyond_loopback(
+    tmp_path: Path, host: str, warned: bool
+) -> None:
+    port, log = free_port(), tmp_path / "serve.log"
+    env = cli_env(tmp_path / "home", UNDERCUT_RATE_LIMIT="none")
+    server = start_cli(["serve", "--host", host, "--port", str(port)], env, log)
+    try:
+        wait_for(lambda: "serving " in log.read_text(), 90, "undercut serve to start")
+    finally:
+        kill_group(server, signal.SIGINT)
+    lines = log.read_text().splitlines()
+    plain = [line for line in lines if line.startswith("WARNING: development mode")]
+    logged = [
+        json.loads(line)
+        for line in lines
+        if line.startswith("{") and "development mode listening" in line
+    ]
+    assert bool(plain) == bool(logged) == warned, lines
+    if warned:
+        assert f"listening on {host}" in plain[0] and logged[0]["level"] == "warning"
 
 
 def test_publish_needs_postgresql(
