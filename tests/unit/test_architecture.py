@@ -29,6 +29,7 @@ LAYERS = (
     "warehouse",
     "ratings",
     "sources",
+    "limits",
     "lake",
     "sql",
     "config",
