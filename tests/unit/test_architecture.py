@@ -29,19 +29,12 @@ LAYERS = (
     "warehouse",
     "ratings",
     "sources",
+    "limits",
     "lake",
     "sql",
     "config",
     "errors",
 )
-
-# Still to be broken up: each entry is skipped by the tests below and asserted by a strict
-# xfail test of its own, so removing the circle turns that test red until its entry goes.
-KNOWN_CIRCLES = [
-    {"undercut.jobs.steps", "undercut.jobs.backtests", "undercut.jobs.executor"},
-]
-KNOWN_PACKAGE_CIRCLES = [{"api", "web"}]
-KNOWN_UPWARD = {("web", "api")}
 
 
 @pytest.fixture(scope="module")
@@ -108,28 +101,11 @@ def _pairs(graph: grimp.ImportGraph) -> Iterator[tuple[str, str]]:
             yield importer, imported
 
 
-def _is_known(circle: set[str]) -> bool:
-    return any(known <= circle for known in KNOWN_CIRCLES)
-
-
 def test_no_module_imports_in_a_circle(graph: grimp.ImportGraph) -> None:
-    circles = [c for c in _circles(_module_edges(graph)) if not _is_known(c)]
-    assert circles == []
-
-
-@pytest.mark.xfail(reason="jobs.steps ↔ jobs.backtests ↔ jobs.executor", strict=True)
-def test_jobs_modules_import_in_no_circle(graph: grimp.ImportGraph) -> None:
-    jobs = {m: e for m, e in _module_edges(graph).items() if m.startswith("undercut.jobs")}
-    assert _circles(jobs) == []
+    assert _circles(_module_edges(graph)) == []
 
 
 def test_no_package_imports_in_a_circle(graph: grimp.ImportGraph) -> None:
-    circles = _circles(_package_edges(graph))
-    assert [c for c in circles if not any(k <= c for k in KNOWN_PACKAGE_CIRCLES)] == []
-
-
-@pytest.mark.xfail(reason="web calls the /api/v1 route functions", strict=True)
-def test_web_and_api_import_in_no_circle(graph: grimp.ImportGraph) -> None:
     assert _circles(_package_edges(graph)) == []
 
 
@@ -138,29 +114,16 @@ def test_every_package_has_a_layer(graph: grimp.ImportGraph) -> None:
     assert packages == set(LAYERS)
 
 
-def _upward(graph: grimp.ImportGraph) -> list[tuple[str, str]]:
+def test_imports_flow_down_the_layers(graph: grimp.ImportGraph) -> None:
     position = {name: i for i, name in enumerate(LAYERS)}
-    return [
-        (importer, imported)
+    upward = [
+        f"{importer} imports {imported}"
         for importer, imported in _pairs(graph)
         if _package(importer) in position
         and _package(imported) in position
         and position[_package(imported)] < position[_package(importer)]
     ]
-
-
-def test_imports_flow_down_the_layers(graph: grimp.ImportGraph) -> None:
-    upward = [
-        f"{importer} imports {imported}"
-        for importer, imported in _upward(graph)
-        if (_package(importer), _package(imported)) not in KNOWN_UPWARD
-    ]
     assert upward == []
-
-
-@pytest.mark.xfail(reason="web calls the /api/v1 route functions", strict=True)
-def test_web_reads_serving_not_the_api(graph: grimp.ImportGraph) -> None:
-    assert _upward(graph) == []
 
 
 def test_nothing_imports_the_cli(graph: grimp.ImportGraph) -> None:

@@ -1,10 +1,10 @@
 """What each dashboard page shows, read through the same code as ``/api/v1``.
 
-The pages call the ``/api/v1`` route functions themselves (each a plain function of its
-parameters and a ``Reader`` or app-database session), so a page shows exactly what the
-JSON API answers for the same question and no SQL is repeated here. A question the API
-has no answer to yet (no results, no prediction, no backtest) comes back as ``None`` or
-an empty list, for the template to explain, never as an error.
+The pages call the functions that build the ``/api/v1`` documents (``undercut.serving.v1``,
+each a plain function of its parameters and a ``Reader`` or app-database session), so a
+page shows exactly what the JSON API answers for the same question and no SQL is repeated
+here. A question the API has no answer to yet (no results, no prediction, no backtest)
+comes back as ``None`` or an empty list, for the template to explain, never as an error.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from undercut.api.routes.v1 import (
+from undercut.appdb import predictions as prediction_store
+from undercut.config import Settings
+from undercut.errors import ModelError, NotFoundError
+from undercut.serving.store import Reader
+from undercut.serving.v1 import (
     circuits,
     constructors,
     drivers,
@@ -27,11 +31,7 @@ from undercut.api.routes.v1 import (
     standings,
     teammates,
 )
-from undercut.api.routes.v1.common import run
-from undercut.appdb import predictions as prediction_store
-from undercut.config import Settings
-from undercut.errors import ModelError, NotFoundError
-from undercut.serving.store import Reader
+from undercut.serving.v1.listing import run
 
 T = TypeVar("T")
 

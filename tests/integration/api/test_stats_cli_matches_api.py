@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from support.homes import warehouse_rows
 from support.jobs import BIN
-from undercut.api.routes.v1.careers import CareerTotals
 from undercut.cli import main
 from undercut.config import Settings
+from undercut.serving.v1.careers import CareerTotals
 
 pytestmark = pytest.mark.xdist_group("built_home")
 

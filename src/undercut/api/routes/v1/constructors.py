@@ -2,100 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
-from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
     Limit,
-    Listing,
     Nationality,
     Offset,
-    Page,
     Search,
     SeasonFilter,
-    entered_in,
-    run,
-    same_text,
-    search_condition,
+    sort_param,
 )
-from undercut.serving.documents import career_totals, constructor_identity, detail_parts
+from undercut.serving.v1 import constructors
+from undercut.serving.v1.constructors import CONSTRUCTORS, ConstructorDetail, ConstructorSummary
+from undercut.serving.v1.listing import Page
 
 router = APIRouter(prefix="/constructors", tags=["constructors"])
 
 ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
-CONSTRUCTORS = Listing(
-    query="constructor_careers",
-    key="constructor_id",
-    noun="constructor",
-    sorts={
-        "name": "constructor_name",
-        "constructorId": "constructor_id",
-        **CAREER_SORTS,
-    },
-)
-
-
-class ConstructorCareer(CareerTotals):
-    """As in gold.constructor_summary: starts and wins count races (one per race however
-    many cars); podiums, fastest laps and DNFs count cars (DNFs exclude
-    disqualifications); points are constructors' championship points (awarded from 1958,
-    sprints included)."""
-
-    championships: int = Field(description="Constructors' titles (completed seasons only).")
-
-
-class ConstructorSummary(BaseModel):
-    constructorId: str
-    name: str
-    nationality: str | None
-    races_entered: int
-    first_season: int | None
-    last_season: int | None
-    starts: int
-    wins: int
-    podiums: int
-    poles: int
-    fastest_laps: int
-    points: float
-    championships: int
-    dnfs: int
-    elo: float | None = Field(description="Latest Elo rating.")
-
-
-class ConstructorSeason(BaseModel):
-    season: int
-    drivers: list[str]
-    starts: int
-    wins: int
-    podiums: int
-    poles: int
-    points: float
-    position: int | None = Field(description="Final (or latest) championship position.")
-
-
-class ConstructorElo(BaseModel):
-    current: float | None
-    peak: float | None
-
-
-class ConstructorDetail(BaseModel):
-    constructorId: str
-    name: str
-    nationality: str | None
-    races_entered: int
-    first_season: int | None
-    last_season: int | None
-    career: ConstructorCareer
-    seasons: list[ConstructorSeason]
-    elo: ConstructorElo
-
-
-def _summary(row: dict[str, Any]) -> ConstructorSummary:
-    return ConstructorSummary(**constructor_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[ConstructorSummary])
@@ -103,31 +29,24 @@ def list_constructors(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, CONSTRUCTORS.sort_param()] = None,
+    sort: Annotated[str | None, sort_param(CONSTRUCTORS)] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[ConstructorSummary]:
     """Every constructor with career totals, filtered, sorted and paged."""
-    total, rows = CONSTRUCTORS.page(
+    return constructors.list_constructors(
         reader,
-        [
-            search_condition(q, ["constructor_id", "constructor_name"]),
-            same_text("nationality", nationality),
-            entered_in(season, "constructor_id"),
-        ],
-        sort=sort,
         limit=limit,
         offset=offset,
-    )
-    return Page[ConstructorSummary](
-        total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows]
+        sort=sort,
+        nationality=nationality,
+        season=season,
+        q=q,
     )
 
 
 @router.get("/{constructor_id}", response_model=ConstructorDetail)
 def get_constructor(constructor_id: ConstructorId, reader: WarehouseDep) -> ConstructorDetail:
     """One constructor: career totals, season by season, Elo now and at its peak."""
-    row = CONSTRUCTORS.get(reader, constructor_id)
-    seasons = run(reader, "constructor_seasons", constructor_id=constructor_id)
-    return ConstructorDetail(**constructor_identity(row), **detail_parts(row, seasons, "drivers"))
+    return constructors.get_constructor(constructor_id, reader)

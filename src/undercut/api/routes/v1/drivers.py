@@ -2,114 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field
 
 from undercut.api.deps import WarehouseDep
-from undercut.api.routes.v1.careers import CAREER_SORTS, CareerTotals
 from undercut.api.routes.v1.common import (
     Limit,
-    Listing,
     Nationality,
     Offset,
-    Page,
     Search,
     SeasonFilter,
-    entered_in,
-    run,
-    same_text,
-    search_condition,
+    sort_param,
 )
-from undercut.serving.documents import career_totals, detail_parts, driver_identity
+from undercut.serving.v1 import drivers
+from undercut.serving.v1.drivers import DRIVERS, DriverDetail, DriverSummary
+from undercut.serving.v1.listing import Page
 
 router = APIRouter(prefix="/drivers", tags=["drivers"])
 
 DriverId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `hamilton`.")]
-DRIVERS = Listing(
-    query="driver_careers",
-    key="driver_id",
-    noun="driver",
-    sorts={
-        "name": "family_name",
-        "driverId": "driver_id",
-        **CAREER_SORTS,
-        "dateOfBirth": "date_of_birth",
-    },
-)
-
-
-class Career(CareerTotals):
-    """Official definitions, as in gold.driver_summary: a start is a race started; a pole
-    is the pole as awarded; points are championship points (sprints included) after
-    dropped scores and deductions, as the standings count them; a DNF is a start without
-    a classification, disqualifications excluded."""
-
-    fastest_laps: int = Field(
-        description="Fastest race laps (recorded from 2004, and 1950-1959 from the "
-        "fastest-lap point)."
-    )
-    championships: int = Field(description="Drivers' titles (completed seasons only).")
-
-
-class DriverSummary(BaseModel):
-    driverId: str = Field(description="Ergast ref.")
-    code: str | None = Field(description="Three-letter code, e.g. `HAM` (not for early eras).")
-    permanentNumber: int | None
-    givenName: str
-    familyName: str
-    nationality: str | None
-    dateOfBirth: dt.date | None
-    races_entered: int = Field(description="Races entered, including non-starts.")
-    first_season: int | None
-    last_season: int | None
-    starts: int
-    wins: int
-    podiums: int
-    poles: int
-    fastest_laps: int
-    points: float
-    championships: int
-    dnfs: int
-    elo: float | None = Field(description="Latest Elo rating.")
-
-
-class DriverSeason(BaseModel):
-    season: int
-    constructors: list[str] = Field(description="Constructor refs driven for that season.")
-    starts: int
-    wins: int
-    podiums: int
-    poles: int
-    points: float
-    position: int | None = Field(description="Final (or latest) championship position.")
-
-
-class Elo(BaseModel):
-    current: float | None
-    peak: float | None
-
-
-class DriverDetail(BaseModel):
-    driverId: str
-    code: str | None
-    permanentNumber: int | None
-    givenName: str
-    familyName: str
-    nationality: str | None
-    dateOfBirth: dt.date | None
-    races_entered: int
-    first_season: int | None
-    last_season: int | None
-    career: Career
-    seasons: list[DriverSeason]
-    elo: Elo
-
-
-def _summary(row: dict[str, Any]) -> DriverSummary:
-    return DriverSummary(**driver_identity(row), **career_totals(row), elo=row["elo"])
 
 
 @router.get("", response_model=Page[DriverSummary])
@@ -117,31 +29,24 @@ def list_drivers(
     reader: WarehouseDep,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, DRIVERS.sort_param()] = None,
+    sort: Annotated[str | None, sort_param(DRIVERS)] = None,
     nationality: Nationality = None,
     season: SeasonFilter = None,
     q: Search = None,
 ) -> Page[DriverSummary]:
     """Every driver with career totals, filtered, sorted and paged."""
-    total, rows = DRIVERS.page(
+    return drivers.list_drivers(
         reader,
-        [
-            search_condition(q, ["driver_id", "given_name", "family_name", "code"]),
-            same_text("nationality", nationality),
-            entered_in(season, "driver_id"),
-        ],
-        sort=sort,
         limit=limit,
         offset=offset,
-    )
-    return Page[DriverSummary](
-        total=total, limit=limit, offset=offset, items=[_summary(r) for r in rows]
+        sort=sort,
+        nationality=nationality,
+        season=season,
+        q=q,
     )
 
 
 @router.get("/{driver_id}", response_model=DriverDetail)
 def get_driver(driver_id: DriverId, reader: WarehouseDep) -> DriverDetail:
     """One driver: identity, career totals, season by season, Elo now and at its peak."""
-    row = DRIVERS.get(reader, driver_id)
-    seasons = run(reader, "driver_seasons", driver_id=driver_id)
-    return DriverDetail(**driver_identity(row), **detail_parts(row, seasons, "constructors"))
+    return drivers.get_driver(driver_id, reader)

@@ -6,17 +6,20 @@ database; these routes only read them. The stored payload is exactly the CLI's J
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from undercut.api.deps import SessionDep, WarehouseDep
-from undercut.api.routes.v1.common import run
-from undercut.appdb import predictions as store
-from undercut.errors import NotFoundError
+from undercut.serving.v1 import predictions
+from undercut.serving.v1.predictions import (
+    KIND_HELP,
+    AccuracyRow,
+    AccuracySummary,
+    Comparison,
+    Kind,
+    Prediction,
+)
 
 router = APIRouter(tags=["predictions"])
 
@@ -24,89 +27,11 @@ SeasonPath = Annotated[int, Path(ge=1950, le=2100)]
 RoundPath = Annotated[int, Path(ge=1, le=100)]
 
 
-class PredictedDriver(BaseModel):
-    driverId: str
-    code: str | None = None
-    constructorId: str | None = None
-    grid: int | None = Field(default=None, description="Known grid slot (basis qualifying).")
-    p_win: float
-    p_podium: float
-    p_points: float
-    expected_position: float
-
-    model_config = {"extra": "allow"}
-
-
-class ModelRef(BaseModel):
-    version: str
-    trained_until: str | None = Field(description="`season:round` of the newest race seen.")
-
-    model_config = {"extra": "allow"}
-
-
-Kind = Literal["forecast", "hindcast", "in_sample"]
-KIND_HELP = (
-    "`forecast`: made before the race's result was loaded; `hindcast`: made after it, by a "
-    "model trained only on the races before (never counted as a forecast); `in_sample`: "
-    "stored before the two were told apart, by a model that had seen the result."
-)
-
-
-class Prediction(BaseModel):
-    """Exactly what `undercut predict S R --format json` prints."""
-
-    season: int
-    round: int
-    race: str | None
-    kind: Kind = Field(description=KIND_HELP)
-    model: ModelRef
-    basis: str = Field(description="`qualifying` or `pre-qualifying`.")
-    drivers: list[PredictedDriver]
-
-    model_config = {"extra": "allow"}
-
-
-class ActualPosition(BaseModel):
-    driverId: str
-    position: int | None = Field(description="Classified position; null when not classified.")
-    positionOrder: int
-
-
-class Comparison(Prediction):
-    actual: list[ActualPosition]
-
-
-class AccuracyRow(BaseModel):
-    prediction_id: int | None
-    season: int
-    round: int
-    model_version: str
-    kind: Kind = Field(description=KIND_HELP)
-    evaluated_at: datetime | None
-    winner_log_loss: float | None
-    win_brier: float | None
-    top1_hit: bool | None
-    podium_brier: float | None
-    points_brier: float | None
-    spearman: float | None
-    mae_position: float | None
-
-
-def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:
-    payload = store.latest_prediction(session, season, round)
-    if payload is None:
-        raise NotFoundError(
-            f"no prediction stored for race {season}:{round}; run "
-            f"`undercut predict {season} {round}`"
-        )
-    return payload
-
-
 @router.get("/predictions/{season}/{round}", response_model=Prediction)
 def get_prediction(season: SeasonPath, round: RoundPath, session: SessionDep) -> Prediction:
     """The stored prediction of a race, in the CLI's JSON shape: its newest forecast, or
     when it was only predicted after its result was loaded, its newest hindcast."""
-    return Prediction.model_validate(_prediction(session, season, round))
+    return predictions.get_prediction(season, round, session)
 
 
 @router.get("/predictions/{season}/{round}/comparison", response_model=Comparison)
@@ -114,65 +39,14 @@ def compare_prediction(
     season: SeasonPath, round: RoundPath, session: SessionDep, reader: WarehouseDep
 ) -> Comparison:
     """The stored prediction beside the actual classification (404 until results exist)."""
-    payload = _prediction(session, season, round)
-    rows = run(reader, "race_results", season=season, round=round)
-    if not rows:
-        raise NotFoundError(f"race {season}:{round} has no results yet")
-    actual = [
-        ActualPosition(
-            driverId=r["driver_id"], position=r["position"], positionOrder=r["position_order"]
-        )
-        for r in rows
-    ]
-    return Comparison.model_validate({**payload, "actual": actual})
-
-
-class AccuracySummary(BaseModel):
-    """Means over every scored race of one model version and kind (forecasts and hindcasts
-    are never averaged together)."""
-
-    model_version: str
-    kind: Kind = Field(description=KIND_HELP)
-    races: int = Field(description="Scored predictions.")
-    first_race: str = Field(description="`season:round` of the earliest scored race.")
-    last_race: str
-    winner_log_loss: float | None
-    win_brier: float | None
-    top1_hit: float | None = Field(description="Share of races whose favourite won.")
-    podium_brier: float | None
-    points_brier: float | None
-    spearman: float | None
-    mae_position: float | None
-
-
-def _mean(values: list[Any]) -> float | None:
-    numbers = [float(v) for v in values if v is not None and float(v) == float(v)]
-    return sum(numbers) / len(numbers) if numbers else None
+    return predictions.compare_prediction(season, round, session, reader)
 
 
 @router.get("/accuracy/models", response_model=list[AccuracySummary])
 def accuracy_by_model(session: SessionDep) -> list[AccuracySummary]:
     """How each model version's stored predictions scored, averaged over its races: its
     forecasts, and apart from them its hindcasts."""
-    by_version: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in store.accuracy_rows(session, None):
-        by_version.setdefault((row["model_version"], row["kind"]), []).append(row)
-    summaries = []
-    for (version, kind), rows in sorted(by_version.items()):
-        races = sorted((r["season"], r["round"]) for r in rows)
-        summaries.append(
-            AccuracySummary.model_validate(
-                {
-                    "model_version": version,
-                    "kind": kind,
-                    "races": len(rows),
-                    "first_race": f"{races[0][0]}:{races[0][1]}",
-                    "last_race": f"{races[-1][0]}:{races[-1][1]}",
-                    **{n: _mean([r.get(n) for r in rows]) for n in store.ACCURACY_COLUMNS},
-                }
-            )
-        )
-    return summaries
+    return predictions.accuracy_by_model(session)
 
 
 @router.get("/accuracy", response_model=list[AccuracyRow])
@@ -183,7 +57,4 @@ def accuracy(
 ) -> list[AccuracyRow]:
     """How stored predictions scored once their race was run, per race and model version;
     each row says whether it scored a forecast or a hindcast."""
-    return [
-        AccuracyRow.model_validate({k: r.get(k) for k in AccuracyRow.model_fields})
-        for r in store.accuracy_rows(session, model_version, kind)
-    ]
+    return predictions.accuracy(session, model_version, kind)
