@@ -40,8 +40,8 @@ HIGHER_IS_BETTER = {"top1_hit", "spearman"}
 def _home(args: argparse.Namespace, scratch: Path) -> str:
     if args.home:
         return str(args.home)
+    from undercut.ingest.archive import ingest_archive
     from undercut.warehouse.build import build_gold
-    from undercut.warehouse.load_archive import ingest_archive
 
     settings = get_settings(home=str(scratch / "home"))
     ingest_archive(settings, str(args.archive))

@@ -87,7 +87,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home
         if home is None:
-            from undercut.warehouse.load_archive import ingest_archive
+            from undercut.ingest.archive import ingest_archive
 
             archive = Path(os.environ.get("UNDERCUT_TEST_DATA", "../shared/data")) / "ergast"
             home = f"{tmp}/home"

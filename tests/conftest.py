@@ -44,7 +44,7 @@ def api_responses_dir() -> Path:
 @pytest.fixture(scope="session")
 def loaded_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A home with the full real archive ingested once per test session (read-only use)."""
-    from undercut.warehouse.load_archive import ingest_archive
+    from undercut.ingest.archive import ingest_archive
 
     home = tmp_path_factory.mktemp("loaded-home")
     settings = get_settings(home=str(home))
@@ -66,8 +66,8 @@ def archive_copy(archive_dir: Path, tmp_path: Path) -> Path:
 def built_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A home with the real archive ingested and the gold layer built, once per session
     (read-only use)."""
+    from undercut.ingest.archive import ingest_archive
     from undercut.warehouse.build import build_gold
-    from undercut.warehouse.load_archive import ingest_archive
 
     home = tmp_path_factory.mktemp("built-home")
     settings = get_settings(home=str(home))
@@ -147,9 +147,9 @@ def sessions_settings(
     from support.homes import copy_home
     from support.httpserver import LocalServer
     from support.replay import openf1_replay, openmeteo_replay
+    from undercut.ingest.sessions import pull_sessions
+    from undercut.ingest.weather import pull_weather
     from undercut.warehouse.build import build_gold
-    from undercut.warehouse.load_sessions import pull_sessions
-    from undercut.warehouse.load_weather import pull_weather
 
     settings = copy_home(loaded_settings, tmp_path_factory.mktemp("sessions") / "home")
     settings = settings.model_copy(update={"openf1_limits": "none", "openmeteo_limits": "none"})

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from undercut.config import Settings, get_settings
-from undercut.warehouse.load_archive import ingest_archive
+from undercut.ingest.archive import ingest_archive
 
 
 def _query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:

@@ -18,7 +18,7 @@ from support.jobs import BIN, cli_env, zip_archive
 from undercut.cli import main
 from undercut.config import get_settings
 from undercut.errors import ArchiveError, ValidationError
-from undercut.warehouse.load_archive import ingest_archive
+from undercut.ingest.archive import ingest_archive
 
 
 def _replace_line(path: Path, line_no: int, new: str) -> None:

@@ -14,8 +14,8 @@ from support.replay import OPENF1, openf1_replay
 from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import InputError
-from undercut.warehouse.load_archive import ingest_archive
-from undercut.warehouse.load_sessions import (
+from undercut.ingest.archive import ingest_archive
+from undercut.ingest.sessions import (
     pull_missing_sessions,
     pull_sessions,
     rebuild_session_silver,

@@ -15,7 +15,7 @@ from support.replay import OPENMETEO, openmeteo_replay
 from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import InputError
-from undercut.warehouse.load_weather import pull_missing_weather, pull_weather
+from undercut.ingest.weather import pull_missing_weather, pull_weather
 
 pytestmark = pytest.mark.usefixtures("local_mirrors")
 SHARED = pytest.mark.xdist_group("sessions")

@@ -26,6 +26,7 @@ LAYERS = (
     "ml",
     "appdb",
     "features",
+    "ingest",
     "warehouse",
     "ratings",
     "sources",

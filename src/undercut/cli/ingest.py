@@ -38,7 +38,7 @@ def archive(
 
     Example: undercut ingest archive --source ../shared/data/ergast
     """
-    from undercut.warehouse.load_archive import INGEST_STEPS, ingest_archive
+    from undercut.ingest.archive import INGEST_STEPS, ingest_archive
 
     settings = settings_for(home)
     console = err_console()

@@ -24,10 +24,10 @@ from undercut.cli.common import (
 
 if TYPE_CHECKING:
     from undercut.config import Settings
+    from undercut.ingest.sessions import Progress as ProgressCallback
+    from undercut.ingest.sessions import SessionsResult
+    from undercut.ingest.weather import WeatherResult
     from undercut.warehouse.checks import CheckResult
-    from undercut.warehouse.load_sessions import Progress as ProgressCallback
-    from undercut.warehouse.load_sessions import SessionsResult
-    from undercut.warehouse.load_weather import WeatherResult
 
 __all__ = [
     "app",
@@ -46,12 +46,12 @@ def pull_sessions(
     base_url: str | None = None,
     **options: Any,
 ) -> SessionsResult:
-    """Pull OpenF1 sessions and rebuild silver (see ``warehouse.load_sessions``).
+    """Pull OpenF1 sessions and rebuild silver (see ``ingest.sessions``).
 
     The entry point for ``undercut update --sessions``; imported lazily so that the CLI
     starts fast.
     """
-    from undercut.warehouse.load_sessions import pull_sessions as run
+    from undercut.ingest.sessions import pull_sessions as run
 
     return run(settings, season, round, base_url, **options)
 
@@ -63,10 +63,10 @@ def pull_missing_sessions(
 ) -> SessionsResult:
     """Fetch the finished races and sprints OpenF1 has and bronze lacks; rebuild silver.
 
-    What ``undercut update --sessions`` calls (see ``warehouse.load_sessions``);
+    What ``undercut update --sessions`` calls (see ``ingest.sessions``);
     ``progress`` receives (description, done, total).
     """
-    from undercut.warehouse.load_sessions import pull_missing_sessions as run
+    from undercut.ingest.sessions import pull_missing_sessions as run
 
     return run(settings, season, progress)
 
@@ -76,8 +76,8 @@ def pull_missing_weather(
     season: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> WeatherResult:
-    """Observed weather for the past races bronze lacks (see ``warehouse.load_weather``)."""
-    from undercut.warehouse.load_weather import pull_missing_weather as run
+    """Observed weather for the past races bronze lacks (see ``ingest.weather``)."""
+    from undercut.ingest.weather import pull_missing_weather as run
 
     return run(settings, season, progress)
 
@@ -89,9 +89,9 @@ def pull_weather(
     base_url: str | None = None,
     **options: Any,
 ) -> WeatherResult:
-    """Pull Open-Meteo weather and rebuild silver (see ``warehouse.load_weather``);
+    """Pull Open-Meteo weather and rebuild silver (see ``ingest.weather``);
     ``forecast=True`` for an upcoming race."""
-    from undercut.warehouse.load_weather import pull_weather as run
+    from undercut.ingest.weather import pull_weather as run
 
     return run(settings, season, round, base_url, **options)
 

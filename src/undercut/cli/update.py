@@ -71,7 +71,7 @@ def update(
     Examples: undercut update ;  undercut update --season 2026 --round 5 ;
     undercut update --sessions
     """
-    from undercut.warehouse.load_api import update as run
+    from undercut.ingest.update import update as run
 
     settings = settings_for(home)
     console = err_console()
@@ -128,9 +128,9 @@ def _progress(console: Console, label: str) -> Iterator[ProgressCallback]:
 
 def _pull_sessions_and_weather(settings: Settings, season: int | None, console: Console) -> None:
     """The session-level sources, after the results they are mapped onto are in."""
+    from undercut.ingest.sessions import pull_missing_sessions
+    from undercut.ingest.weather import pull_missing_weather
     from undercut.warehouse.build import build_gold
-    from undercut.warehouse.load_sessions import pull_missing_sessions
-    from undercut.warehouse.load_weather import pull_missing_weather
 
     with _progress(console, "OpenF1") as report:
         timing = pull_missing_sessions(settings, season, report)

@@ -112,7 +112,7 @@ def _plan_ingest(ctx: StepContext) -> Plan:
 
 
 def _execute_ingest(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    from undercut.warehouse.load_archive import ingest_archive
+    from undercut.ingest.archive import ingest_archive
 
     result = ingest_archive(ctx.settings, plan.inputs["archive"], force=ctx.force)
     return {
@@ -158,7 +158,7 @@ def _plan_update(ctx: StepContext) -> Plan:
 
 
 def _execute_update(ctx: StepContext, plan: Plan) -> dict[str, Any]:
-    from undercut.warehouse.load_api import update
+    from undercut.ingest.update import update
 
     result = update(ctx.settings)
     after = _silver_state(ctx.settings)

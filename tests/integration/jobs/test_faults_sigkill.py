@@ -234,7 +234,7 @@ def test_run_killed_during_update_rolls_back_the_race_it_was_writing(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from undercut.warehouse.load_archive import ingest_archive
+    from undercut.ingest.archive import ingest_archive
 
     # A home without 2025 rounds 16-18; the replayed API (undercut's own Ergast API over
     # the full archive) has them. Round 17's standings answer slowly: the kill lands while

@@ -41,7 +41,7 @@ def reference_api(
 @pytest.fixture(scope="session")
 def truncated_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A home loaded from the archive without 2025 rounds 16-18 (read-only use)."""
-    from undercut.warehouse.load_archive import ingest_archive
+    from undercut.ingest.archive import ingest_archive
 
     base = tmp_path_factory.mktemp("truncated")
     removed = truncate_archive(archive_dir, base / "archive", SEASON, FIRST_CUT, LAST_CUT)

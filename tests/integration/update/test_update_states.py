@@ -16,7 +16,7 @@ from support.httpserver import LocalServer, Reply
 from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import SourceError
-from undercut.warehouse.load_api import update
+from undercut.ingest.update import update
 
 CORRECTED = FIXTURES.parent / "jolpica-corrected"
 

@@ -28,12 +28,13 @@ import pyarrow as pa
 
 from undercut.config import Settings
 from undercut.errors import InputError
+from undercut.ingest import staging
 from undercut.lake import Lake
 from undercut.sources import openf1
 from undercut.sources.openf1 import FIELDS, OpenF1Client
 from undercut.sources.records import IssueLog, arrow_table, parse_records
 from undercut.sql import SqlFolder
-from undercut.warehouse import db, staging
+from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult
 
 Progress = Callable[[str, int, int], None]

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from undercut.config import Settings
 from undercut.errors import InputError
+from undercut.ingest import staging
 from undercut.lake import Lake
 from undercut.sources.openmeteo import (
     ARCHIVE_VARIABLES,
@@ -35,7 +36,7 @@ from undercut.sources.openmeteo import (
 )
 from undercut.sources.records import IssueLog
 from undercut.sql import SqlFolder
-from undercut.warehouse import db, staging
+from undercut.warehouse import db
 from undercut.warehouse.checks import CheckResult
 
 Progress = Callable[[str, int, int], None]
@@ -242,7 +243,7 @@ def pull_missing_weather(
 ) -> WeatherResult:
     """Observed weather for every past race (of ``season``) that bronze lacks.
 
-    The counterpart of ``load_sessions.pull_missing_sessions`` for an update: a race is
+    The counterpart of ``ingest.sessions.pull_missing_sessions`` for an update: a race is
     fetched from the archive API when bronze has no copy or one still missing hours of
     the race window; silver weather tables are then rebuilt.
 

@@ -39,10 +39,11 @@ import pyarrow as pa
 
 from undercut.config import Settings
 from undercut.errors import InputError, SourceError
+from undercut.ingest import staging
 from undercut.lake import Lake
 from undercut.sources import jolpica_parse as parse
 from undercut.sources.jolpica import Fetched, JolpicaClient
-from undercut.warehouse import db, staging
+from undercut.warehouse import db
 
 Progress = Callable[[str, int, int], None]
 Row = dict[str, Any]
