@@ -28,8 +28,10 @@ def _parse(ref: str) -> tuple[int | None, tuple[int, int] | None]:
         if season.isdigit() and round_.isdigit():
             return None, (int(season), int(round_))
     elif ref.isdigit():
-        if not 1 <= int(ref) <= MAX_ID:
+        if int(ref) < 1:
             raise ValidationError(f"prediction {ref}: an id is between 1 and {MAX_ID}")
+        if int(ref) > MAX_ID:  # well formed, but no stored prediction can have it
+            raise NotFoundError(f"prediction {ref}: no such prediction (ids end at {MAX_ID})")
         return int(ref), None
     raise InputError(f"prediction {ref!r}: give a prediction id or SEASON:ROUND")
 

@@ -217,8 +217,11 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     assert "race 1999:40: not in the warehouse" in unknown.text
     huge = api.get("/api/v1/lineage/9223372036854775808")
     assert huge.status_code == 422
-    assert "prediction 9223372036854775808: an id is between 1 and 2147483647" in huge.text
-    assert api.get("/api/v1/lineage/2025:9223372036854775808").status_code == 404
+    assert huge.json()["detail"][0]["loc"] == ["path", "prediction"]
+    assert api.get("/api/v1/lineage/2025:9223372036854775808").status_code == 422
+    beyond = api.get("/api/v1/lineage/9999999999")  # well formed, past the id column's range
+    assert beyond.status_code == 404
+    assert "prediction 9999999999: no such prediction" in beyond.text
 
 
 def test_admin_jobs_need_an_admin_and_report_their_state(

@@ -53,7 +53,7 @@ def run(run_id: str, settings: SettingsDep) -> dict[str, Any]:
 def lineage(
     settings: SettingsDep,
     prediction: str = Path(
-        pattern=r"^(\d{1,18}|\d{4}:\d{1,3})$",
+        pattern=r"^([1-9]\d{0,9}|\d{4}:\d{1,3})$",
         description="A prediction id, or `SEASON:ROUND` (e.g. `2025:18`).",
     ),
 ) -> dict[str, Any]:
