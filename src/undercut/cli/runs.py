@@ -69,10 +69,10 @@ def runs(
         rows = [
             {
                 "step": s["name"],
-                "run": s["runId"][:12],
+                "run": s["run_id"][:12],
                 "status": s["status"],
-                "finished": s["finishedAt"],
-                "inputs": s["inputsHash"][:12] if s["inputsHash"] else "",
+                "finished": s["finished_at"],
+                "inputs": s["inputs_hash"][:12] if s["inputs_hash"] else "",
             }
             for s in document["steps"]
         ]
@@ -89,7 +89,7 @@ def runs(
                 "status": s["status"],
                 "attempts": s["attempts"],
                 "seconds": s["seconds"],
-                "inputs": (s["inputsHash"] or "")[:12],
+                "inputs": (s["inputs_hash"] or "")[:12],
                 "detail": s["error"] or s["outputs"].get("reason") or _brief(s["outputs"]),
             }
             for s in document["steps"]
@@ -103,7 +103,7 @@ def runs(
     rows = [
         {
             "run": r["id"][:12],
-            "created": (r["createdAt"] or "")[:16].replace("T", " "),
+            "created": (r["created_at"] or "")[:16].replace("T", " "),
             "kind": r["kind"],
             "trigger": r["trigger"],
             "status": _status(r),

@@ -403,15 +403,15 @@ def step_dict(step: RunStep) -> dict[str, Any]:
         "name": step.name,
         "status": step.status,
         "attempts": step.attempts,
-        "startedAt": _iso(step.started_at),
-        "finishedAt": _iso(step.finished_at),
+        "started_at": _iso(step.started_at),
+        "finished_at": _iso(step.finished_at),
         "seconds": round(step.seconds, 3) if step.seconds is not None else None,
-        "inputsHash": step.inputs_hash,
+        "inputs_hash": step.inputs_hash,
         "inputs": step.inputs,
         "outputs": step.outputs,
         "error": step.error,
         "worker": step.worker,
-        "heartbeatAt": _iso(step.heartbeat_at),
+        "heartbeat_at": _iso(step.heartbeat_at),
     }
 
 
@@ -422,10 +422,10 @@ def run_dict(run: Run, steps: list[RunStep] | None = None) -> dict[str, Any]:
         "trigger": run.trigger,
         "status": run.status,
         "distributed": run.distributed,
-        "retryOf": run.retry_of,
-        "createdAt": _iso(run.created_at),
-        "startedAt": _iso(run.started_at),
-        "finishedAt": _iso(run.finished_at),
+        "retry_of": run.retry_of,
+        "created_at": _iso(run.created_at),
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(run.finished_at),
         "seconds": (
             round((run.finished_at - run.started_at).total_seconds(), 3)
             if run.finished_at and run.started_at

@@ -89,7 +89,7 @@ def _steps(settings: Settings, name: str) -> list[RunStep]:
 
 
 def _with_run(step: RunStep) -> dict[str, Any]:
-    return {"runId": step.run_id, **ledger.step_dict(step)}
+    return {"run_id": step.run_id, **ledger.step_dict(step)}
 
 
 def _no_lineage(race: tuple[int, int], reason: str) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
             if all(source.id != step.id for step in chain):
                 chain.append(source)
             sources[name] = {
-                "runId": source.run_id,
+                "run_id": source.run_id,
                 "inputs": source.inputs,
                 "outputs": {k: v for k, v in source.outputs.items() if k != "row_counts"},
             }
@@ -208,11 +208,11 @@ def prediction_lineage(settings: Settings, ref: str) -> dict[str, Any]:
         },
         "model": {
             "version": version,
-            "trainedUntil": train.outputs.get("trained_until") if train else None,
-            "trainRunId": train.run_id if train else None,
+            "trained_until": train.outputs.get("trained_until") if train else None,
+            "train_run_id": train.run_id if train else None,
         },
         "data": {
-            "goldFingerprint": gold,
+            "gold_fingerprint": gold,
             "qualifying": predict.inputs.get("qualifying") if predict else None,
             "basis": predict.inputs.get("basis") if predict else None,
             "sources": sources,

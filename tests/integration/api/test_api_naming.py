@@ -4,7 +4,6 @@ Ergast's name, every field of undercut's own is snake_case. The Ergast API is le
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,34 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from support.naming import json_keys, offending
 from undercut.api.app import create_app
 from undercut.cli import main
 from undercut.config import Settings, get_settings
-
-SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-# Ergast's own camelCase names (its API and its database tables), kept where undercut
-# serves the same field.
-ERGAST = {
-    "driverId",
-    "constructorId",
-    "circuitId",
-    "givenName",
-    "familyName",
-    "dateOfBirth",
-    "permanentNumber",
-    "raceName",
-    "circuitName",
-    "positionText",
-    "positionOrder",
-}
-
-
-def offending(names: Iterator[tuple[str, str]]) -> list[str]:
-    return sorted({f"{where}.{name}" for where, name in names if not allowed(name)})
-
-
-def allowed(name: str) -> bool:
-    return name in ERGAST or bool(SNAKE.match(name))
 
 
 def _refs(schema: Any) -> Iterator[str]:
@@ -145,16 +120,6 @@ def test_the_rule_catches_a_camel_case_field() -> None:
     assert offending(api_v1_response_names(spec)) == ["Y.racesEntered"]
 
 
-def _keys(document: Any, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(document, dict):
-        for key, value in document.items():
-            yield where, key
-            yield from _keys(value, f"{where}.{key}")
-    elif isinstance(document, list):
-        for item in document:
-            yield from _keys(item, where)
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -174,4 +139,4 @@ def test_stats_json_fields_follow_the_rule(
     code = main(["stats", *command, "--format", "json", "--home", built_settings.home])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert offending(_keys(json.loads(out), command[0])) == []
+    assert offending(json_keys(json.loads(out), command[0])) == []

@@ -111,12 +111,12 @@ def _assert_abandoned(run: dict[str, Any], step: str) -> None:
     assert run["status"] == "failed", run
     assert run["abandoned"] is True
     assert run["error"].startswith("abandoned: last seen ")
-    assert run["finishedAt"] is not None
+    assert run["finished_at"] is not None
     killed = next(s for s in run["steps"] if s["name"] == step)
     assert killed["status"] == "failed"
     assert killed["outputs"]["abandoned"] is True
-    assert killed["outputs"]["last_seen_at"] == killed["heartbeatAt"] == killed["finishedAt"]
-    seen = killed["heartbeatAt"][:19].replace("T", " ")
+    assert killed["outputs"]["last_seen_at"] == killed["heartbeat_at"] == killed["finished_at"]
+    seen = killed["heartbeat_at"][:19].replace("T", " ")
     assert killed["error"] == f"abandoned: last seen {seen} UTC on {killed['worker']}"
     assert run["error"].startswith(f"abandoned: last seen {seen} UTC ({step} on ")
     assert all(s["status"] != "running" for s in run["steps"])
@@ -156,7 +156,7 @@ def test_run_killed_during_train_is_abandoned_and_retry_succeeds(
     assert main(["run", "--home", str(settings.local_dir), "--retry", run_id]) == 0
     items = ledger.list_runs(settings)[1]
     retried = items[0]
-    assert retried["retryOf"] == run_id and retried["status"] == "succeeded"
+    assert retried["retry_of"] == run_id and retried["status"] == "succeeded"
     assert [s["name"] for s in retried["steps"]] == ["train", "predict"]
     # The killed run stays what it was: abandoned, not running, even after the retry.
     assert ledger.get_run(settings, run_id)["status"] == "failed"

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from support.ergast_replay import files_replay
 from support.httpserver import LocalServer
+from support.naming import json_keys, offending
 from undercut.api.app import create_app
 from undercut.api.security import hash_password
 from undercut.appdb import users as user_store
@@ -108,7 +109,7 @@ def test_pipeline_runs_every_step_then_skips_what_did_not_change(operated: Opera
     assert "no new results" in again["train"]["outputs"]["reason"]
     assert "2025:19 already predicted" in again["predict"]["outputs"]["reason"]
     for name in ("update", "build", "train", "predict", "evaluate"):
-        assert steps[name]["startedAt"] <= steps[name]["finishedAt"]
+        assert steps[name]["started_at"] <= steps[name]["finished_at"]
 
 
 def test_qualifying_triggers_a_new_prediction_on_the_same_model(operated: Operated) -> None:
@@ -151,11 +152,11 @@ def test_lineage_names_the_model_and_the_data(
     }
     assert lineage["prediction"]["id"] in after["predict"]["outputs"]["prediction_ids"]
     assert lineage["model"]["version"] == first["train"]["outputs"]["model_version"]
-    assert lineage["model"]["trainRunId"] == operated.first.run_id
+    assert lineage["model"]["train_run_id"] == operated.first.run_id
     assert lineage["data"]["basis"] == "qualifying"
-    assert lineage["data"]["goldFingerprint"] == after["build"]["outputs"]["fingerprint"]
+    assert lineage["data"]["gold_fingerprint"] == after["build"]["outputs"]["fingerprint"]
     assert [s["name"] for s in lineage["steps"]] == ["predict", "train", "build", "update"]
-    assert lineage["steps"][2]["runId"] == operated.after_qualifying.run_id
+    assert lineage["steps"][2]["run_id"] == operated.after_qualifying.run_id
 
     assert main(["runs", "--home", home, "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -204,10 +205,11 @@ def test_api_serves_runs_and_lineage(operated: Operated, api: TestClient) -> Non
     ]
     train = one["steps"][3]
     assert train["outputs"]["model_version"] == latest_version(operated.settings)
-    assert len(train["inputsHash"]) == 64
+    assert len(train["inputs_hash"]) == 64
     assert api.get("/api/v1/runs/ffffffffffff").status_code == 404
     lineage = api.get("/api/v1/lineage/2025:19").json()
     assert lineage["model"]["version"] == train["outputs"]["model_version"]
+    assert offending(json_keys([listed, one, lineage], "runs")) == []  # snake_case throughout
     none = api.get("/api/v1/lineage/1999:1")
     assert none.status_code == 200
     assert none.json()["prediction"] is None and none.json()["steps"] == []
@@ -324,7 +326,7 @@ def test_lineage_of_a_prediction_made_outside_the_pipeline_says_so(
         f"prediction {document['prediction']['id']} was not made by a pipeline run"
     )
     assert document["prediction"]["model_version"] == latest_version(operated.settings)
-    assert document["model"]["trainRunId"] == operated.first.run_id
+    assert document["model"]["train_run_id"] == operated.first.run_id
     assert [s["name"] for s in document["steps"]] == ["train", "build", "update"]
     assert main(["runs", "--home", home, "--lineage", "2025:19"]) == 0
     assert "was not made by a pipeline run" in capsys.readouterr().out

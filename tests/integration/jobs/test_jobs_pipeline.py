@@ -91,7 +91,7 @@ def test_run_then_rerun_skips_unchanged_steps(
     assert steps["build"]["outputs"]["row_counts"]["race_starts"] > 20_000
     assert len(steps["ingest"]["inputs"]["content_sha256"]) == 64
     again = {s["name"]: s for s in ledger.get_run(settings, second.run_id)["steps"]}
-    assert again["build"]["inputsHash"] == steps["build"]["inputsHash"]
+    assert again["build"]["inputs_hash"] == steps["build"]["inputs_hash"]
     assert "unchanged" in again["build"]["outputs"]["reason"]
 
     total, items = ledger.list_runs(settings)
@@ -161,7 +161,7 @@ def test_failing_source_fails_the_run_and_retry_recovers(
     assert code == 0, retried
     assert retried["steps"] == {"ingest": "succeeded", "build": "succeeded"}
     retry_run = ledger.get_run(settings, retried["run_id"])
-    assert retry_run["retryOf"] == failed["run_id"]
+    assert retry_run["retry_of"] == failed["run_id"]
     assert retry_run["trigger"] == "retry"
     assert settings.warehouse_path.exists()
     # The failed run stays failed in the ledger: history is not rewritten.

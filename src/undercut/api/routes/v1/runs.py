@@ -24,9 +24,9 @@ class RunList(BaseModel):
     limit: int
     offset: int
     items: list[dict[str, Any]] = Field(
-        description="Runs, newest first: id, kind, trigger, status, createdAt, startedAt, "
-        "finishedAt, seconds, error, params, steps (name, status, attempts, startedAt, "
-        "finishedAt, inputsHash, inputs, outputs, error)."
+        description="Runs, newest first: id, kind, trigger, status, created_at, started_at, "
+        "finished_at, seconds, error, params, steps (name, status, attempts, started_at, "
+        "finished_at, inputs_hash, inputs, outputs, error)."
     )
 
 
