@@ -126,6 +126,8 @@ def test_guessable_secrets_are_refused(tmp_path: Path, secret: str, problem: str
         secrets.token_hex(32),
         "a-test-secret-that-is-long-enough-for-production",
     ],
+    # fixed ids: random values must not name the tests (parallel workers collect them apart)
+    ids=["token_urlsafe-48", "token_hex-16", "token_hex-32", "long-phrase"],
 )
 def test_random_secrets_pass(tmp_path: Path, secret: str) -> None:
     security.check_secret(get_settings(home=str(tmp_path), environment="prod", secret_key=secret))
