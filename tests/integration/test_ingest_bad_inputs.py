@@ -303,6 +303,24 @@ def test_url_404_and_non_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         assert "page.zip: not a zip file" in capsys.readouterr().err
 
 
+def test_url_larger_than_the_total_cap_is_refused_before_download(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNDERCUT_ARCHIVE_MAX_TOTAL_BYTES", "1000")
+    routes = {"/huge.zip": [Reply(200, b"P" * 50_000)]}
+    home = tmp_path / "h"
+    with LocalServer(routes) as server:
+        code = main(
+            ["ingest", "archive", "--source", f"{server.url}/huge.zip", "--home", str(home)]
+        )
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert "huge.zip: 50000 bytes, more than the 1000 allowed" in err
+    assert "UNDERCUT_ARCHIVE_MAX_TOTAL_BYTES" in err
+    assert not (home / "bronze").exists()
+
+
 # --- oversized archives: refused before they reach memory or the lake --------------------
 _MIB = 1 << 20
 _MEASURED = """

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from support.httpserver import LocalServer, Reply
-from undercut.errors import SourceError
+from undercut.errors import InputError, SourceError
 from undercut.sources.http import download, parse_retry_after
 
 
@@ -46,3 +46,27 @@ def test_download_sends_undercut_user_agent(tmp_path: Path) -> None:
     with LocalServer({"/f": [Reply(200, b"x")]}) as server:
         download(f"{server.url}/f", tmp_path / "f")
     assert server.requests[0][1]["user-agent"].startswith("undercut/")
+
+
+def test_download_refuses_a_declared_size_over_the_cap_before_reading(tmp_path: Path) -> None:
+    body = b"z" * 5000
+    with (
+        LocalServer({"/big.zip": [Reply(200, body)]}) as server,
+        pytest.raises(InputError, match=r"big\.zip: 5000 bytes, more than the 1000 allowed"),
+    ):
+        download(f"{server.url}/big.zip", tmp_path / "f", max_bytes=1000, base_wait=0.01)
+    assert len(server.requests) == 1  # not retried
+
+
+def test_download_stops_a_body_longer_than_the_cap(tmp_path: Path) -> None:
+    # a server that understates its size: a chunked body behind a small Content-Length,
+    # so only counting the bytes as they arrive can stop it
+    data = b"z" * 300_000
+    framed = b"%x\r\n" % len(data) + data + b"\r\n0\r\n\r\n"
+    headers = {"Transfer-Encoding": "chunked", "Content-Length": "10"}
+    with (
+        LocalServer({"/f": [Reply(200, framed, headers)]}) as server,
+        pytest.raises(InputError, match="over 100000 bytes, more than the 100000 allowed"),
+    ):
+        download(f"{server.url}/f", tmp_path / "f", max_bytes=100_000, base_wait=0.01)
+    assert (tmp_path / "f").stat().st_size <= 100_000

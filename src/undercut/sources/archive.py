@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from undercut.config import Settings
-from undercut.errors import ArchiveError, SourceError
+from undercut.errors import ArchiveError, InputError, SourceError
 
 MARKER_FILE = "races.csv"
 KEPT_SUFFIXES = (".csv", ".json")
@@ -165,7 +165,17 @@ def open_archive(
 
         local = workdir / "archive.zip"
         try:
-            http.download(spec, local, timeout=timeout, attempts=attempts, on_progress=on_download)
+            http.download(
+                spec,
+                local,
+                timeout=timeout,
+                attempts=attempts,
+                on_progress=on_download,
+                max_bytes=limits.max_total_bytes,  # a zip is never larger than what it unpacks to
+            )
+        except InputError as exc:
+            local.unlink(missing_ok=True)
+            raise ArchiveError(f"{exc} (UNDERCUT_ARCHIVE_MAX_TOTAL_BYTES)") from exc
         except SourceError as exc:
             if "HTTP 4" in str(exc):
                 raise ArchiveError(str(exc)) from exc

@@ -44,7 +44,7 @@ from tenacity import (
 
 from undercut import __version__
 from undercut.config import Settings
-from undercut.errors import SourceError
+from undercut.errors import InputError, SourceError
 from undercut.limits import RateLimit, parse_limits
 
 USER_AGENT = f"undercut/{__version__} (+https://github.com/undercut-f1/undercut)"
@@ -516,13 +516,21 @@ def download(
     attempts: int = 4,
     base_wait: float = 0.5,
     on_progress: Callable[[int, int | None], None] | None = None,
+    max_bytes: int | None = None,
 ) -> str:
     """Stream ``url`` to ``dest``; return the file's sha256.
+
+    ``max_bytes`` bounds what a hostile or broken server can put on the disk: a larger
+    declared length is refused before the body is read, a longer body as it arrives.
 
     Raises:
         SourceError: the server could not be reached or kept failing after retries,
             or answered with a non-retryable HTTP error (the message names the URL).
+        InputError: the file is larger than ``max_bytes``.
     """
+
+    def too_large(size: str) -> InputError:
+        return InputError(f"{url}: {size} bytes, more than the {max_bytes} allowed")
 
     @with_retries(attempts, base_wait)
     def fetch() -> str:
@@ -532,12 +540,16 @@ def download(
             if response.status_code >= 400:
                 raise SourceError(f"{url}: HTTP {response.status_code}", url=url)
             total = response.headers.get("Content-Length")
+            if max_bytes is not None and total is not None and int(total) > max_bytes:
+                raise too_large(total)
             done = 0
             with dest.open("wb") as handle:
                 for chunk in response.iter_bytes(1 << 16):
+                    done += len(chunk)
+                    if max_bytes is not None and done > max_bytes:
+                        raise too_large(f"over {max_bytes}")
                     handle.write(chunk)
                     digest.update(chunk)
-                    done += len(chunk)
                     if on_progress:
                         on_progress(done, int(total) if total else None)
             if total is not None and done != int(total):
