@@ -33,3 +33,10 @@ class CareerTotals(BaseModel):
     points: float
     championships: int
     dnfs: int
+
+
+class Elo(BaseModel):
+    """A detail's ``elo`` object, built by ``undercut.serving.documents.detail_parts``."""
+
+    current: float | None
+    peak: float | None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from undercut.serving.documents import career_totals, constructor_identity, detail_parts
 from undercut.serving.store import Reader
-from undercut.serving.v1.careers import CAREER_SORTS, CareerTotals
+from undercut.serving.v1.careers import CAREER_SORTS, CareerTotals, Elo
 from undercut.serving.v1.listing import (
     Listing,
     Page,
@@ -69,11 +69,6 @@ class ConstructorSeason(BaseModel):
     position: int | None = Field(description="Final (or latest) championship position.")
 
 
-class ConstructorElo(BaseModel):
-    current: float | None
-    peak: float | None
-
-
 class ConstructorDetail(BaseModel):
     constructorId: str
     name: str
@@ -83,7 +78,7 @@ class ConstructorDetail(BaseModel):
     last_season: int | None
     career: ConstructorCareer
     seasons: list[ConstructorSeason]
-    elo: ConstructorElo
+    elo: Elo
 
 
 def _summary(row: dict[str, Any]) -> ConstructorSummary:

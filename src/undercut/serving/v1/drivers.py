@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from undercut.serving.documents import career_totals, detail_parts, driver_identity
 from undercut.serving.store import Reader
-from undercut.serving.v1.careers import CAREER_SORTS, CareerTotals
+from undercut.serving.v1.careers import CAREER_SORTS, CareerTotals, Elo
 from undercut.serving.v1.listing import (
     Listing,
     Page,
@@ -76,11 +76,6 @@ class DriverSeason(BaseModel):
     poles: int
     points: float
     position: int | None = Field(description="Final (or latest) championship position.")
-
-
-class Elo(BaseModel):
-    current: float | None
-    peak: float | None
 
 
 class DriverDetail(BaseModel):
