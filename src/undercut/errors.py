@@ -41,6 +41,10 @@ class SourceError(UndercutError):
         self.url = url
 
 
+class StorageError(UndercutError):
+    """The lake's storage failed: an object store unreachable or refusing, a disk full."""
+
+
 class WarehouseError(UndercutError):
     """The warehouse is missing or not in the state an operation needs."""
 

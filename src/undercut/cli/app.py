@@ -13,6 +13,7 @@ from undercut.cli import update as update_cli
 from undercut.cli import users as users_cli
 from undercut.cli.build import build as build_command
 from undercut.cli.common import reflow_help
+from undercut.cli.doctor import doctor as doctor_command
 from undercut.cli.publish import publish as publish_command
 from undercut.cli.run import run as run_command
 from undercut.cli.runs import runs as runs_command
@@ -46,6 +47,7 @@ app.command("run")(run_command)
 app.command("runs")(runs_command)
 app.command("schedule")(schedule_command)
 app.command("worker")(worker_command)
+app.command("doctor")(doctor_command)
 reflow_help(app)
 
 

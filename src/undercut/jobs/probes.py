@@ -1,12 +1,18 @@
-"""Cheap, read-only questions the pipeline asks the warehouse before deciding what to run.
+"""Cheap questions asked before deciding what to run, or whether the service can run.
 
-Each answer becomes part of a step's recorded inputs, so "nothing changed" is a comparison
-of hashes rather than a guess, and the ledger can later say exactly what a step saw.
+The warehouse probes answer the pipeline: each answer becomes part of a step's recorded
+inputs, so "nothing changed" is a comparison of hashes rather than a guess, and the ledger
+can later say exactly what a step saw. The dependency probes (lake, disk, app database,
+Redis) are the one definition behind both ``/health`` and ``undercut doctor``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
+import time as clock
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +21,7 @@ from typing import Any
 import duckdb
 
 from undercut.config import Settings
+from undercut.lake import Lake, redact
 from undercut.sql import SqlFolder
 from undercut.warehouse import db
 
@@ -149,3 +156,99 @@ def count_rows(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
 
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --- the service's dependencies -------------------------------------------------------------
+# Below this much free space a build (a second warehouse file beside the first) may not fit.
+LOW_DISK_BYTES = 1024**3
+
+
+def timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one dependency probe: its answer, or ``down`` with the first line of its error
+    (secrets removed), and how long it took."""
+    started = clock.perf_counter()
+    try:
+        result = fn()
+    except Exception as exc:
+        result = {"status": "down", "error": redact(db.first_line(exc))}
+    result["ms"] = round((clock.perf_counter() - started) * 1000, 2)
+    return result
+
+
+def app_database_state(sessions: Callable[[], Any]) -> dict[str, Any]:
+    """``select 1`` on the app database (SQLite or PostgreSQL)."""
+    import sqlalchemy as sa
+
+    with sessions() as session:
+        session.execute(sa.text("select 1"))
+        dialect = session.get_bind().dialect.name
+    return {"status": "ok", "dialect": dialect, "detail": f"{dialect} answers"}
+
+
+def redis_state(client: Any) -> dict[str, Any]:
+    client.ping()
+    return {"status": "ok", "detail": "answers PING"}
+
+
+def lake_state(lake: Lake) -> dict[str, Any]:
+    """Which provider holds the lake, where, and whether it can be reached."""
+    lake.check_reachable()
+    provider = lake.provider
+    space = "; free space not reported by object stores" if lake.is_remote else ""
+    return {
+        "status": "ok",
+        "provider": provider.name,
+        "location": lake.root,
+        "detail": f"{provider.name}: {lake.root} reachable{space}",
+    }
+
+
+def lake_write_state(lake: Lake) -> dict[str, Any]:
+    """Write, read back and delete a probe object at the lake's root."""
+    name = f".undercut-probe-{uuid.uuid4().hex}"
+    payload = uuid.uuid4().hex.encode()
+    lake.write_bytes(payload, name)
+    try:
+        if lake.read_bytes(name) != payload:
+            return {"status": "down", "error": f"lake {lake.url(name)} read back other bytes"}
+    finally:
+        lake.remove(name)
+    return {"status": "ok", "detail": "a probe object written, read back and deleted"}
+
+
+def disk_state(path: Path) -> dict[str, Any]:
+    """Free space where the warehouse and caches live (a local disk: always knowable)."""
+    where = path
+    while not where.exists():
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    status = "degraded" if free < LOW_DISK_BYTES else "ok"
+    return {
+        "status": status,
+        "free_bytes": free,
+        "detail": f"{free / 1024**3:.1f} GiB free at {path}",
+    }
+
+
+def dependency_checks(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Every dependency this configuration needs, in order; each ``ok``, ``degraded`` or
+    ``down``. The lake's provider must be installed (``InputError`` naming the extra)."""
+    from undercut.appdb.base import session_factory
+
+    lake = Lake.from_settings(settings)
+    checks = {"lake": timed(lambda: lake_state(lake))}
+    if checks["lake"]["status"] == "down":
+        checks["lake_write"] = {"status": "down", "error": "not tried: the lake is unreachable"}
+    else:
+        checks["lake_write"] = timed(lambda: lake_write_state(lake))
+    checks["disk"] = timed(lambda: disk_state(settings.local_dir))
+    checks["app_database"] = timed(lambda: app_database_state(session_factory(settings)))
+    if settings.redis_url:
+        import redis
+
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
+        try:
+            checks["redis"] = timed(lambda: redis_state(client))
+        finally:
+            client.close()
+    return checks

@@ -6,7 +6,6 @@ takes the app and returns ``{"status": "ok"|"degraded"|"down", ...}``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -17,6 +16,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
 from undercut import __version__
+from undercut.jobs.probes import app_database_state, redis_state
+from undercut.jobs.probes import timed as _timed
 from undercut.serving.sql import query
 
 router = APIRouter(tags=["service"])
@@ -47,19 +48,6 @@ class Health(BaseModel):
         "`per-process`, or `degraded: per-process` while Redis fails), pipeline, and any "
         "check other parts of the service register."
     )
-
-
-def _timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    started = time.perf_counter()
-    try:
-        result = fn()
-    except Exception as exc:
-        result = {
-            "status": "down",
-            "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-        }
-    result["ms"] = round((time.perf_counter() - started) * 1000, 2)
-    return result
 
 
 def last_race(app: FastAPI) -> dict[str, Any] | None:
@@ -98,18 +86,6 @@ def _warehouse(app: FastAPI) -> dict[str, Any]:
     return result
 
 
-def _app_database(app: FastAPI) -> dict[str, Any]:
-    with app.state.sessions() as session:
-        session.execute(sa.text("select 1"))
-        dialect = session.get_bind().dialect.name
-    return {"status": "ok", "dialect": dialect}
-
-
-def _redis(app: FastAPI) -> dict[str, Any]:
-    app.state.redis.ping()
-    return {"status": "ok"}
-
-
 def _pipeline(app: FastAPI) -> dict[str, Any]:
     from undercut.jobs.observe import pipeline_health
 
@@ -122,11 +98,11 @@ def health(request: Request, response: Response) -> Health:
     (the app database or the served warehouse)."""
     app = request.app
     checks: dict[str, dict[str, Any]] = {
-        "app_database": _timed(lambda: _app_database(app)),
+        "app_database": _timed(lambda: app_database_state(app.state.sessions)),
         "warehouse": _timed(lambda: _warehouse(app)),
     }
     if app.state.redis is not None:
-        checks["redis"] = _timed(lambda: _redis(app))
+        checks["redis"] = _timed(lambda: redis_state(app.state.redis))
     checks["rate_limits"] = _timed(lambda: app.state.limiter.status())
     extra: dict[str, HealthCheck] = {"pipeline": _pipeline, **app.state.health_checks}
     for name, check in extra.items():
