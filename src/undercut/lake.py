@@ -12,6 +12,7 @@ repeats a secret from that environment.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -83,6 +84,19 @@ def provider_of(root: str) -> Provider:
     return PROVIDERS[protocol]
 
 
+# The drivers' own loggers: their retries and tracebacks would repeat (at length) what
+# StorageError says in one line.
+SDK_LOGGERS = ("gcsfs", "s3fs", "adlfs", "azure", "aiobotocore", "botocore", "google")
+
+
+def _quiet_sdk_loggers() -> None:
+    """Silence the drivers' loggers unless the user has configured them."""
+    for name in SDK_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.CRITICAL)
+
+
 def redact(text: str) -> str:
     """``text`` without the values of the SDKs' secret variables or signed URL parameters."""
     for name in SECRET_ENV:
@@ -117,6 +131,8 @@ class Lake:
             raise InputError(f"UNDERCUT_HOME {self.root}: {_one_line(exc)}") from exc
         self.fs: fsspec.AbstractFileSystem = fs
         self._base = path
+        if self.is_remote:
+            _quiet_sdk_loggers()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Lake:

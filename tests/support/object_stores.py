@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -179,6 +180,38 @@ class ObjectStore:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def restart(self) -> None:
+        """A new, empty emulator on the same port, with the buckets made before."""
+        self.stop()
+        self.process = _spawn(self.provider, self.port, self.workdir)
+        clear_fs_caches()
+        for bucket in self.buckets:
+            self.fs().mkdir(bucket)
+
+    @contextmanager
+    def stopped_when_staged(self, staging: Path) -> Iterator[threading.Event]:
+        """Kill the emulator as soon as a Parquet file is staged for upload in
+        ``staging`` (the temporary directory): the store goes away mid-write. The event
+        is set once it has been killed."""
+        killed = threading.Event()
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.is_set():
+                if any(staging.glob("undercut-*/*.parquet")):
+                    self.stop()
+                    killed.set()
+                    return
+                time.sleep(0.002)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            yield killed
+        finally:
+            done.set()
+            watcher.join(timeout=10)
+
 
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
@@ -186,30 +219,38 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _spawn(provider: str, port: int, workdir: Path) -> subprocess.Popen[bytes]:
+    """Start an emulator and wait until it listens."""
+    log_path = workdir / "emulator.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            _command(provider, port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=workdir,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while not _listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            output = log_path.read_text(errors="replace")[-2000:]
+            raise AssertionError(f"the {provider} emulator did not start: {output}")
+        time.sleep(0.1)
+    return process
+
+
 @contextmanager
 def running_store(provider: str) -> Iterator[ObjectStore]:
     """Start one emulator on a free port; stopped (by PID) on exit."""
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix=f"undercut-{provider}-"))
-    log = (workdir / "emulator.log").open("wb")
-    process = subprocess.Popen(
-        _command(provider, port),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=workdir,
-        start_new_session=True,
-    )
-    store = ObjectStore(provider, port, process, workdir)
     try:
-        deadline = time.monotonic() + 60
-        while not _listening(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                output = (workdir / "emulator.log").read_text(errors="replace")[-2000:]
-                raise AssertionError(f"the {provider} emulator did not start: {output}")
-            time.sleep(0.1)
-        yield store
+        store = ObjectStore(provider, port, _spawn(provider, port, workdir), workdir)
+        try:
+            yield store
+        finally:
+            store.stop()
     finally:
-        store.stop()
-        log.close()
         shutil.rmtree(workdir, ignore_errors=True)

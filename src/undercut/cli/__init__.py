@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     from undercut.errors import InputError, UndercutError
 
     def report(message: str) -> None:
-        err_console().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        # Escaped: a message may hold brackets (``pip install 'undercut[gcs]'``).
+        err_console().print(
+            f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True
+        )
 
     try:
         app(args=argv, prog_name="undercut")

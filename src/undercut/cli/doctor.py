@@ -21,6 +21,15 @@ def doctor(
     fmt: Annotated[
         DoctorFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DoctorFormat.table,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds a check may take; one still waiting then (an object store's SDK "
+            "retrying) is down.",
+        ),
+    ] = 10.0,
 ) -> None:
     """Check each dependency of this home, one line each; exit 1 when one is down.
 
@@ -29,7 +38,8 @@ def doctor(
     disk: free space where the warehouse and caches live (an object store reports none);
     app_database: SQLite or PostgreSQL answers; redis: answers, when UNDERCUT_REDIS_URL is
     set. Credentials come from each provider's own environment and are never printed.
-    `degraded` (less than 1 GiB free) is shown but exits 0.
+    `degraded` (less than 1 GiB free) is shown but exits 0. Each check gets --timeout
+    seconds.
 
     Examples:
       undercut doctor
@@ -38,7 +48,7 @@ def doctor(
     from undercut.jobs.probes import dependency_checks
 
     settings = settings_for(home)
-    checks = dependency_checks(settings)
+    checks = dependency_checks(settings, deadline=timeout)
     down = [name for name, check in checks.items() if check["status"] == "down"]
     if fmt is DoctorFormat.json:
         document = {"status": "down" if down else "ok", "home": settings.home, "checks": checks}

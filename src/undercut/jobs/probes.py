@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time as clock
 import uuid
 from collections.abc import Callable
@@ -163,14 +164,30 @@ def now_utc() -> datetime:
 LOW_DISK_BYTES = 1024**3
 
 
-def timed(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def timed(
+    fn: Callable[[], dict[str, Any]], deadline: float | None = None, what: str = "it"
+) -> dict[str, Any]:
     """Run one dependency probe: its answer, or ``down`` with the first line of its error
-    (secrets removed), and how long it took."""
+    (secrets removed), and how long it took. With a ``deadline`` (seconds), a probe still
+    waiting then (an SDK retrying an unreachable store) is ``down`` at once, naming ``what``
+    it waited for."""
     started = clock.perf_counter()
-    try:
-        result = fn()
-    except Exception as exc:
-        result = {"status": "down", "error": redact(db.first_line(exc))}
+
+    def run() -> dict[str, Any]:
+        try:
+            return fn()
+        except Exception as exc:
+            return {"status": "down", "error": redact(db.first_line(exc))}
+
+    if deadline is None:
+        result = run()
+    else:
+        answers: list[dict[str, Any]] = []
+        worker = threading.Thread(target=lambda: answers.append(run()), daemon=True)
+        worker.start()
+        worker.join(deadline)
+        late = {"status": "down", "error": f"{what}: no answer within {deadline:g}s"}
+        result = answers[0] if answers else late
     result["ms"] = round((clock.perf_counter() - started) * 1000, 2)
     return result
 
@@ -230,25 +247,30 @@ def disk_state(path: Path) -> dict[str, Any]:
     }
 
 
-def dependency_checks(settings: Settings) -> dict[str, dict[str, Any]]:
+def dependency_checks(
+    settings: Settings, deadline: float | None = None
+) -> dict[str, dict[str, Any]]:
     """Every dependency this configuration needs, in order; each ``ok``, ``degraded`` or
-    ``down``. The lake's provider must be installed (``InputError`` naming the extra)."""
+    ``down`` (after ``deadline`` seconds without an answer). The lake's provider must be
+    installed (``InputError`` naming the extra)."""
     from undercut.appdb.base import session_factory
 
     lake = Lake.from_settings(settings)
-    checks = {"lake": timed(lambda: lake_state(lake))}
+    checks = {"lake": timed(lambda: lake_state(lake), deadline, f"lake {lake.root}")}
     if checks["lake"]["status"] == "down":
         checks["lake_write"] = {"status": "down", "error": "not tried: the lake is unreachable"}
     else:
-        checks["lake_write"] = timed(lambda: lake_write_state(lake))
-    checks["disk"] = timed(lambda: disk_state(settings.local_dir))
-    checks["app_database"] = timed(lambda: app_database_state(session_factory(settings)))
+        checks["lake_write"] = timed(lambda: lake_write_state(lake), deadline, f"lake {lake.root}")
+    checks["disk"] = timed(lambda: disk_state(settings.local_dir), deadline)
+    sessions = session_factory(settings)
+    shown = sessions.kw["bind"].url.render_as_string(hide_password=True)
+    checks["app_database"] = timed(lambda: app_database_state(sessions), deadline, shown)
     if settings.redis_url:
         import redis
 
         client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
         try:
-            checks["redis"] = timed(lambda: redis_state(client))
+            checks["redis"] = timed(lambda: redis_state(client), deadline, "redis")
         finally:
             client.close()
     return checks

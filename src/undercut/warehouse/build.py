@@ -328,22 +328,23 @@ def build_gold(
                 )
             ).fetchall()
             result.row_counts = {str(name): int(n) for name, n in counts}
+            # Committed only once published: a lake that fails mid-write (a store
+            # unreachable) leaves the warehouse, and what is served, as it was.
+            step("writing gold Parquet")
+            lake = Lake.from_settings(settings)
+            lake.publish_tables(
+                con,
+                "gold",
+                [
+                    m.name
+                    for m in models
+                    if m.name in result.rebuilt or not lake.exists("gold", f"{m.name}.parquet")
+                ],
+            )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-        # Recorded only once published, so a failed Parquet write is retried next time.
-        step("writing gold Parquet")
-        lake = Lake.from_settings(settings)
-        lake.publish_tables(
-            con,
-            "gold",
-            [
-                m.name
-                for m in models
-                if m.name in result.rebuilt or not lake.exists("gold", f"{m.name}.parquet")
-            ],
-        )
         result.seconds = time.perf_counter() - started
         _record_seasons(con, seasons_now)
         con.execute(_MODELS_DDL)
