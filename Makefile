@@ -53,6 +53,7 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/cloud_lake.py
 	$(BIN)/python benchmarks/backtest.py
 	$(BIN)/python benchmarks/ergast_queries.py
 	$(BIN)/python benchmarks/api_load.py

@@ -55,6 +55,7 @@ def _assert_failed(settings: Settings, report: RunReport, step: str, store: Obje
         assert f"{name}=" not in error
 
 
+@pytest.mark.slow  # mostly waiting: each SDK retries an unreachable store before failing
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_store_lost_mid_ingest_and_mid_publish(
     provider: str, archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
