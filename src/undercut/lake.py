@@ -74,14 +74,12 @@ _SECRET_FIELDS = re.compile(r"(AccountKey|SharedAccessSignature|sig|Signature)=[
 
 
 def provider_of(root: str) -> Provider:
-    """The provider of a home (``LOCAL`` for a directory); unknown protocols are bad input."""
+    """The provider of a home: ``LOCAL`` for a directory, one of ``PROVIDERS``, or any
+    other fsspec protocol (``memory://``) as itself."""
     if not is_remote_url(root):
         return LOCAL
     protocol = root.split("://", 1)[0].lower()
-    if protocol not in PROVIDERS:
-        known = ", ".join(f"{p}://" for p in PROVIDERS)
-        raise InputError(f"UNDERCUT_HOME {root}: unknown storage {protocol}://; use {known}")
-    return PROVIDERS[protocol]
+    return PROVIDERS.get(protocol) or Provider(protocol, f"{protocol}://", "", "")
 
 
 # The drivers' own loggers: their retries and tracebacks would repeat (at length) what
@@ -123,11 +121,19 @@ class Lake:
             fs, path = url_to_fs(self.root, **(storage_options or {}))
         except ImportError as exc:
             p = self.provider
+            if not p.extra:
+                raise InputError(f"UNDERCUT_HOME {self.root}: {_one_line(exc)}") from exc
             raise InputError(
                 f"UNDERCUT_HOME {self.root}: {p.title} needs the {p.package} package; "
                 f"pip install 'undercut[{p.extra}]'"
             ) from exc
         except (ValueError, TypeError) as exc:
+            if "protocol not known" in str(exc).lower():
+                known = ", ".join(f"{name}://" for name in PROVIDERS)
+                raise InputError(
+                    f"UNDERCUT_HOME {self.root}: unknown storage {self.provider.name}://; "
+                    f"use a directory or {known}"
+                ) from exc
             raise InputError(f"UNDERCUT_HOME {self.root}: {_one_line(exc)}") from exc
         self.fs: fsspec.AbstractFileSystem = fs
         self._base = path
