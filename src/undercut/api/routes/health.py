@@ -16,8 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
 from undercut import __version__
-from undercut.jobs.probes import app_database_state, redis_state
-from undercut.jobs.probes import timed as _timed
+from undercut.jobs.probes import app_database_state, redis_state, timed
 from undercut.serving.sql import query
 
 router = APIRouter(tags=["service"])
@@ -98,15 +97,15 @@ def health(request: Request, response: Response) -> Health:
     (the app database or the served warehouse)."""
     app = request.app
     checks: dict[str, dict[str, Any]] = {
-        "app_database": _timed(lambda: app_database_state(app.state.sessions)),
-        "warehouse": _timed(lambda: _warehouse(app)),
+        "app_database": timed(lambda: app_database_state(app.state.sessions)),
+        "warehouse": timed(lambda: _warehouse(app)),
     }
     if app.state.redis is not None:
-        checks["redis"] = _timed(lambda: redis_state(app.state.redis))
-    checks["rate_limits"] = _timed(lambda: app.state.limiter.status())
+        checks["redis"] = timed(lambda: redis_state(app.state.redis))
+    checks["rate_limits"] = timed(lambda: app.state.limiter.status())
     extra: dict[str, HealthCheck] = {"pipeline": _pipeline, **app.state.health_checks}
     for name, check in extra.items():
-        checks[name] = _timed(lambda check=check: check(app))  # type: ignore[misc]
+        checks[name] = timed(lambda check=check: check(app))  # type: ignore[misc]
     required = {c["status"] for name, c in checks.items() if name in REQUIRED}
     optional = {c["status"] for name, c in checks.items() if name not in REQUIRED}
     overall: Status = (
@@ -146,5 +145,5 @@ def metrics(request: Request) -> Response:
     and rate-limit counters, stored predictions, data freshness."""
     app = request.app
     _count_predictions(app)
-    _timed(lambda: _warehouse(app))
+    timed(lambda: _warehouse(app))
     return Response(generate_latest(app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
