@@ -1,4 +1,5 @@
-"""Lake.publish_tables: the one way a table becomes Parquet in the lake."""
+"""Lake.publish_tables: the one way a table becomes Parquet in the lake; what a home's
+provider is; and the scrubbing of credentials from a store's messages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from undercut.lake import Lake
+from undercut.errors import InputError
+from undercut.lake import Lake, provider_of, redact
 
 
 @pytest.fixture
@@ -55,3 +57,36 @@ def test_failed_write_leaves_the_previous_file(
         lake.publish_tables(con, "silver", ["races", "missing"])
     assert lake.read_bytes("silver", "races.parquet") == previous
     assert sorted(p.name for p in (tmp_path / "silver").iterdir()) == ["races.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("home", "provider"),
+    [
+        ("/srv/f1", "local"),
+        ("file:///srv/f1", "local"),
+        ("s3://bucket/f1", "s3"),
+        ("gs://bucket/f1", "gcs"),
+        ("az://container/f1", "azure"),
+        ("abfs://container/f1", "azure"),
+        ("memory://scratch", "memory"),
+    ],
+)
+def test_provider_of_a_home(home: str, provider: str) -> None:
+    assert provider_of(home).name == provider
+
+
+def test_an_unknown_protocol_is_bad_input() -> None:
+    with pytest.raises(InputError, match=r"unknown storage nope://; use a directory or s3://"):
+        Lake("nope://bucket/f1")
+
+
+def test_redact_removes_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG")
+    text = redact(
+        "denied with wJalrXUtnFEMI/K7MDENG; AccountName=dev;AccountKey=abc+/=;Endpoint=x "
+        "https://acct.blob.core.windows.net/c/b?sv=2024&sig=Zm9vYmFy&se=1"
+    )
+    assert "wJalrXUtnFEMI" not in text
+    assert "AccountKey=***;" in text
+    assert "sig=***&" in text
+    assert "AccountName=dev" in text
