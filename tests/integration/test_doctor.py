@@ -28,8 +28,9 @@ DRIVERS["azure"] = ("az://container/f1", "adlfs")
 @pytest.fixture(scope="module", params=PROVIDERS)
 def stopped_store(request: pytest.FixtureRequest) -> Iterator[tuple[ObjectStore, str]]:
     """An emulator with a home on it, then killed: an unreachable store."""
-    with running_store(request.param) as store, store.exported():
-        home = store.new_home()
+    with running_store(request.param) as store:
+        with store.exported():
+            home = store.new_home()
         store.stop()
         yield store, home
 
