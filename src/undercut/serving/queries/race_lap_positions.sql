@@ -1,0 +1,7 @@
+-- purpose: each driver's position at the end of every lap of one race (its lap chart)
+-- grain: one row per driver and lap
+-- depends on: gold.race_lap_positions
+select driver_id, lap, position
+from gold.race_lap_positions
+where season = :season and round = :round
+order by driver_id, lap
