@@ -1,0 +1,69 @@
+"""Pure pieces of the race page's charts: lap times as timing screens write them, team
+styles that tell team-mates apart."""
+
+from __future__ import annotations
+
+from undercut.serving.colours import TeamColours
+from undercut.web import race_charts
+from undercut.web.styles import driver_styles
+
+
+def test_lap_times_read_like_a_timing_screen() -> None:
+    assert race_charts.lap_time(91_447) == "1:31.447"
+    assert race_charts.lap_time(89_708) == "1:29.708"
+    assert race_charts.lap_time(60_000) == "1:00.000"
+    assert race_charts.lap_time(59_999) == "59.999"
+    assert race_charts.lap_time(None) == "\u2013"
+
+
+def test_team_mates_share_the_colour_and_differ_in_dash_and_marker() -> None:
+    colours = TeamColours.from_rows(
+        [
+            {
+                "constructor_id": "red_bull",
+                "nationality": "Austrian",
+                "first_season": 2005,
+                "last_season": 9999,
+                "colour": "#3671c6",
+            },
+            {
+                "constructor_id": "haas",
+                "nationality": "American",
+                "first_season": 2016,
+                "last_season": 9999,
+                "colour": "#b6babd",
+            },
+        ]
+    )
+    styles = driver_styles(
+        [
+            ("max_verstappen", "red_bull"),
+            ("magnussen", "haas"),
+            ("perez", "red_bull"),
+            ("hulkenberg", "haas"),
+            ("max_verstappen", "red_bull"),
+        ],
+        colours,
+        2023,
+    )
+    assert list(styles) == ["max_verstappen", "magnussen", "perez", "hulkenberg"]
+    ver, per = styles["max_verstappen"], styles["perez"]
+    assert ver.colour == per.colour == "#3671c6"
+    assert (ver.dash, ver.symbol) == ("solid", "circle") and per.dash != ver.dash
+    assert per.symbol != ver.symbol
+    assert styles["magnussen"].colour != "#b6babd"  # Haas grey darkened for a line on white
+    assert styles["magnussen"].hoverlabel()["bgcolor"] == "#b6babd"
+
+
+def test_the_slope_chart_skips_drivers_not_classified() -> None:
+    results = [
+        {"driverId": "a", "constructorId": "x", "grid": 2, "position": 1},
+        {"driverId": "b", "constructorId": "x", "grid": 0, "position": 2},
+        {"driverId": "c", "constructorId": "y", "grid": 1, "position": None},
+    ]
+    styles = driver_styles(
+        [(r["driverId"], r["constructorId"]) for r in results], TeamColours(), 2023
+    )
+    fig = race_charts.grid_to_finish(results, styles, str.upper)
+    assert [(t.name, list(t.y)) for t in fig.data] == [("A", [2, 1]), ("B", [3, 2])]
+    assert fig.data[0].line.color == fig.data[1].line.color
