@@ -31,6 +31,7 @@ PALETTE = [
     "#882255",
     "#7F7F7F",
 ]
+NEUTRAL = "#4a525a"
 MODEL_COLOURS = {
     "lightgbm": "#0072B2",
     "lightgbm_prequali": "#56B4E9",
@@ -207,6 +208,20 @@ def win_probabilities(
                 width=width,
                 marker={"color": colours, "opacity": opacity, "line": {"width": 0}},
                 hovertemplate="%{y}: %{x:.0%}<extra>" + label.split(" ")[0] + "</extra>",
+                legendgroup=key,
+                showlegend=False,
+            )
+        )
+        # the legend's key in a neutral grey: the bars themselves are in team colours
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                orientation="h",
+                name=label,
+                legendgroup=key,
+                marker={"color": NEUTRAL, "opacity": opacity},
+                hoverinfo="skip",
             )
         )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])

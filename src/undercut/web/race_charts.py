@@ -73,6 +73,7 @@ def grid_to_finish(
                 text=["", label],
                 textposition="middle right",
                 textfont={"color": LABEL, "size": 11},
+                cliponaxis=False,
                 customdata=[started, f"finished {r['position']}"],
                 line=style.line(),
                 marker=style.marker(),
@@ -80,7 +81,8 @@ def grid_to_finish(
                 hovertemplate="%{fullData.name}: %{customdata}<extra></extra>",
             )
         )
-    fig.update_yaxes(autorange="reversed", dtick=1 if field <= 26 else 5)
+    fig.update_yaxes(range=[field + 0.5, 0.5], dtick=1 if field <= 26 else 5)
+    fig.update_xaxes(range=[-0.1, 1.1])
     _layout(
         fig,
         "Grid to finish (classified drivers)",

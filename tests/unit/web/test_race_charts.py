@@ -67,3 +67,44 @@ def test_the_slope_chart_skips_drivers_not_classified() -> None:
     fig = race_charts.grid_to_finish(results, styles, str.upper)
     assert [(t.name, list(t.y)) for t in fig.data] == [("A", [2, 1]), ("B", [3, 2])]
     assert fig.data[0].line.color == fig.data[1].line.color
+
+
+def test_prediction_bars_are_in_team_colours_with_a_neutral_legend() -> None:
+    from undercut.web import charts
+
+    colours = TeamColours.from_rows(
+        [
+            {
+                "constructor_id": "mclaren",
+                "nationality": "British",
+                "first_season": 2017,
+                "last_season": 9999,
+                "colour": "#ff8000",
+            }
+        ]
+    )
+    drivers = [
+        {
+            "driverId": "piastri",
+            "constructorId": "mclaren",
+            "p_win": 0.3,
+            "p_podium": 0.6,
+            "p_points": 0.9,
+        },
+        {
+            "driverId": "norris",
+            "constructorId": "mclaren",
+            "p_win": 0.2,
+            "p_podium": 0.5,
+            "p_points": 0.8,
+        },
+    ]
+    styles = driver_styles([(d["driverId"], d["constructorId"]) for d in drivers], colours, 2025)
+    fig = charts.win_probabilities(drivers, str.upper, styles)
+    bars = [t for t in fig.data if t.showlegend is False]
+    keys = [t for t in fig.data if t.showlegend is not False]
+    assert len(bars) == len(keys) == 3
+    papaya = colours.of("mclaren", 2025).line
+    assert all(list(t.marker.color) == [papaya, papaya] for t in bars)
+    assert {t.marker.color for t in keys} == {charts.NEUTRAL}
+    assert [t.width for t in bars] == sorted((t.width for t in bars), reverse=True)
