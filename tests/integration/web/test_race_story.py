@@ -239,3 +239,30 @@ def test_with_session_timing_the_lap_chart_and_tyre_stints_are_drawn(
     ]
     assert sorted(ver) == sorted(expected)
     assert "No lap chart" not in _text(html) and "No tyre stints" not in _text(html)
+
+
+@SESSIONS
+def test_without_ergast_pit_stops_the_timeline_uses_openf1s(
+    sessions_settings: Settings, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from support.homes import copy_home
+    from undercut.warehouse.build import build_gold
+
+    settings = copy_home(sessions_settings, tmp_path / "home")
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute("delete from silver.pit_stops where season = 2023 and round = 1")
+    build_gold(settings)
+    pits = json.loads((OPENF1 / "pit_session_key=7953.json").read_text())
+    code = {
+        d["driver_number"]: d["name_acronym"]
+        for d in json.loads((OPENF1 / "drivers_session_key=7953.json").read_text())
+    }
+    with TestClient(create_app(settings.model_copy(update={"rate_limit": "none"}))) as client:
+        html = client.get("/races/2023/1").text
+    stops = _figures(html)["chart-pits"]["data"]
+    drawn = sorted((t["name"], lap) for t in stops for lap in t["x"])
+    assert drawn == sorted((code[p["driver_number"]], p["lap_number"]) for p in pits)
+    first = next(p for p in pits if p["driver_number"] == 1)
+    assert f"{first['pit_duration']:.1f} s in the pit lane" in json.dumps(stops)
