@@ -157,14 +157,17 @@ def season_points(
     return _layout(fig, title, "Season", "Points", showlegend=False)
 
 
-def circuit_winners(counts: list[tuple[str, int]]) -> go.Figure:
+def circuit_winners(
+    counts: list[tuple[str, int]], colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """The drivers with most wins, each bar in ``colours[name]`` (a team's colour)."""
     counts = counts[:15]
     fig = go.Figure(
         go.Bar(
             x=[c for _, c in counts][::-1],
             y=[n for n, _ in counts][::-1],
             orientation="h",
-            marker_color=PALETTE[0],
+            marker_color=[(colours or {}).get(n, PALETTE[0]) for n, _ in counts][::-1],
             hovertemplate="%{y}: %{x} wins<extra></extra>",
         )
     )

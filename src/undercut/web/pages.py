@@ -566,13 +566,18 @@ def circuit_page(request: Request, circuit_id: str) -> Response:
     def build(p: Page) -> dict[str, Any]:
         circuit = data.circuit(p.reader, circuit_id)
         counts = Counter(p.names.driver(w["driverId"]) for w in circuit["winners"])
+        # each driver's bar in the colours of the team of their latest win here
+        latest = {
+            p.names.driver(w["driverId"]): p.colours.of(w["constructorId"], w["season"]).line
+            for w in sorted(circuit["winners"], key=lambda w: (w["season"], w["round"]))
+        }
         figures = []
         if counts:
             figures.append(
                 charts.chart(
                     "chart-winners",
                     f"Bar chart of the drivers with most wins at {circuit['name']}",
-                    charts.circuit_winners(counts.most_common()),
+                    charts.circuit_winners(counts.most_common(), latest),
                 )
             )
         return {
