@@ -95,3 +95,19 @@ def test_the_fallback_is_deterministic_national_and_legible() -> None:
         assert contrast(painted.text, painted.fill) >= TEXT_CONTRAST
     g = fallback("x", "British")
     assert int(g[3:5], 16) > int(g[1:3], 16)  # still green
+
+
+def test_overlapping_colour_eras_fail_the_gold_check() -> None:
+    from undercut.warehouse.checks import checks_dir, load_checks, run_check
+
+    check = next(c for c in load_checks(checks_dir("gold")) if c.name.endswith("eras_disjoint"))
+    with duckdb.connect() as con:
+        con.execute("create schema gold")
+        con.execute(
+            "create table gold.constructor_colours as select * from (values "
+            "('mclaren', 1966, 1973, '#ff8000'), ('mclaren', 1974, 1996, '#ee3124'), "
+            "('lotus', 1958, 1970, '#00843d'), ('lotus', 1968, 1971, '#c8102e')) "
+            "as t(constructor_id, first_season, last_season, colour)"
+        )
+        result = run_check(con, check)
+    assert result.failures == 1 and result.samples[0]["value"] == "lotus:1968"
