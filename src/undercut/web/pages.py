@@ -356,6 +356,14 @@ def _race_charts(
                 race_charts.lap_chart(story["laps"], results, styles, short),
             )
         )
+    if any(row["gap_to_leader_ms"] is not None for row in story["laps"]):
+        figures.append(
+            charts.chart(
+                "chart-gaps",
+                "Line chart of each driver's gap to the leader at the end of every lap",
+                race_charts.gap_chart(story["laps"], results, styles, short),
+            )
+        )
     if story["pits"]:
         figures.append(
             charts.chart(

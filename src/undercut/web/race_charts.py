@@ -122,24 +122,28 @@ def places_gained(
     )
 
 
-def lap_chart(
-    laps: list[dict[str, Any]],
-    results: list[dict[str, Any]],
+def _per_driver(
+    laps: list[dict[str, Any]], results: list[dict[str, Any]], column: str
+) -> dict[str, list[tuple[int, Any]]]:
+    """``(lap, laps[column])`` per driver, drivers in classification order (the others
+    after), laps in order, rows without a value left out."""
+    order = [r["driverId"] for r in results]
+    found: dict[str, list[tuple[int, Any]]] = {}
+    for row in laps:
+        if row[column] is not None:
+            found.setdefault(row["driver_id"], []).append((row["lap"], row[column]))
+    ranked = sorted(found, key=lambda d: order.index(d) if d in order else len(order))
+    return {d: sorted(found[d]) for d in ranked}
+
+
+def _lap_lines(
+    series: dict[str, list[tuple[int, Any]]],
     styles: Mapping[str, Style],
     name: Name,
+    hover: str,
 ) -> go.Figure:
-    """Each driver's position lap by lap, from the grid (lap 0)."""
-    grid = {r["driverId"]: r["grid"] for r in results if r.get("grid")}
-    order = [r["driverId"] for r in results]
-    by_driver: dict[str, list[tuple[int, int]]] = {}
-    for row in laps:
-        by_driver.setdefault(row["driver_id"], []).append((row["lap"], row["position"]))
     fig = go.Figure()
-    ranked = sorted(by_driver, key=lambda d: order.index(d) if d in order else len(order))
-    for driver_id in ranked:
-        points = sorted(by_driver[driver_id])
-        if driver_id in grid:
-            points.insert(0, (0, grid[driver_id]))
+    for driver_id, points in series.items():
         style = _style(styles, driver_id)
         fig.add_trace(
             go.Scatter(
@@ -149,16 +153,59 @@ def lap_chart(
                 name=name(driver_id),
                 line=style.line(),
                 hoverlabel=style.hoverlabel(),
-                hovertemplate="%{fullData.name}: P%{y} after lap %{x}<extra></extra>",
+                hovertemplate=hover,
             )
         )
+    return fig
+
+
+def lap_chart(
+    laps: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    styles: Mapping[str, Style],
+    name: Name,
+) -> go.Figure:
+    """Each driver's position lap by lap, from the grid (lap 0)."""
+    grid = {r["driverId"]: r["grid"] for r in results if r.get("grid")}
+    series = _per_driver(laps, results, "position")
+    for driver_id, points in series.items():
+        if driver_id in grid:
+            points.insert(0, (0, grid[driver_id]))
+    fig = _lap_lines(series, styles, name, "%{fullData.name}: P%{y} after lap %{x}<extra></extra>")
     fig.update_yaxes(autorange="reversed", dtick=1)
     return _layout(
         fig,
         "Position lap by lap",
         "Lap (0: the grid)",
         "Position",
-        height=_rows_height(len(ranked)),
+        height=_rows_height(len(series)),
+    )
+
+
+def gap_chart(
+    laps: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    styles: Mapping[str, Style],
+    name: Name,
+) -> go.Figure:
+    """Each driver's gap to the leader (seconds) at the end of every lap, leader on top."""
+    series = {
+        d: [(lap, ms / 1000) for lap, ms in points]
+        for d, points in _per_driver(laps, results, "gap_to_leader_ms").items()
+    }
+    fig = _lap_lines(
+        series,
+        styles,
+        name,
+        "%{fullData.name}: +%{y:.1f} s to the leader after lap %{x}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed", rangemode="tozero")
+    return _layout(
+        fig,
+        "Gap to the leader lap by lap",
+        "Lap",
+        "Seconds behind the leader",
+        height=_rows_height(len(series)),
     )
 
 

@@ -186,13 +186,13 @@ def test_pit_stops_on_a_timeline_and_notes_for_what_is_missing(
     first = next(p for p in mine if p["stop"] == "1")
     assert f"{int(first['milliseconds']) / 1000:.1f} s in the pit lane" in json.dumps(verstappen)
     # the shared archive has no lap times and no OpenF1 stints: said, not drawn
-    assert "chart-laps" not in figures and "chart-stints" not in figures
+    assert not {"chart-laps", "chart-gaps", "chart-stints"} & figures.keys()
     text = _text(html)
     assert "No lap chart" in text and "No tyre stints" in text
 
 
-def _crossings() -> dict[int, list[int]]:
-    """Car numbers in the order they completed each lap, from the raw OpenF1 laps."""
+def _crossings() -> dict[int, list[tuple[datetime, int]]]:
+    """When each car completed each lap (in that order), from the raw OpenF1 laps."""
     laps = json.loads((OPENF1 / "laps_session_key=7953.json").read_text())
     done: dict[int, list[tuple[datetime, int]]] = {}
     for lap in laps:
@@ -200,7 +200,7 @@ def _crossings() -> dict[int, list[int]]:
             continue
         end = datetime.fromisoformat(lap["date_start"]) + timedelta(seconds=lap["lap_duration"])
         done.setdefault(lap["lap_number"], []).append((end, lap["driver_number"]))
-    return {n: [number for _, number in sorted(cars)] for n, cars in done.items()}
+    return {n: sorted(cars) for n, cars in done.items()}
 
 
 @SESSIONS
@@ -211,12 +211,16 @@ def test_with_session_timing_the_lap_chart_and_tyre_stints_are_drawn(
     figures = _figures(html)
     drivers = json.loads((OPENF1 / "drivers_session_key=7953.json").read_text())
     code = {d["driver_number"]: d["name_acronym"] for d in drivers}
-    laps = {
-        t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in figures["chart-laps"]["data"]
-    }
-    assert set(laps) == set(code.values())
-    for lap, order in _crossings().items():
-        assert [laps[code[n]][lap] for n in order] == list(range(1, len(order) + 1)), lap
+    laps, gaps = (
+        {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in figures[chart]["data"]}
+        for chart in ("chart-laps", "chart-gaps")
+    )
+    assert set(laps) == set(gaps) == set(code.values())
+    for lap, cars in _crossings().items():
+        assert [laps[code[n]][lap] for _, n in cars] == list(range(1, len(cars) + 1)), lap
+        leader = cars[0][0]
+        for at, n in cars:
+            assert gaps[code[n]][lap] == pytest.approx((at - leader).total_seconds(), abs=0.002)
     assert laps["VER"][0] == 1  # lap 0 is the grid
 
     stints = json.loads((OPENF1 / "stints_session_key=7953.json").read_text())
