@@ -184,9 +184,9 @@ def circuit_winners(
 # Nested bars, widest and palest first: P(win) <= P(podium) <= P(points), so each bar
 # sits inside the one before it, all three in the driver's team colour.
 PROBABILITY_BARS = (
-    ("p_points", "Points (pale, wide)", 0.3, 0.8),
-    ("p_podium", "Podium", 0.6, 0.55),
-    ("p_win", "Win (solid, narrow)", 1.0, 0.3),
+    ("p_points", "Points (pale, wide)", 0.3, 0.8, "#c4c9ce"),
+    ("p_podium", "Podium", 0.6, 0.55, "#8a939b"),
+    ("p_win", "Win (solid, narrow)", 1.0, 0.3, NEUTRAL),
 )
 
 
@@ -201,7 +201,7 @@ def win_probabilities(
         for d in top
     ]
     fig = go.Figure()
-    for key, label, opacity, width in PROBABILITY_BARS:
+    for key, label, opacity, width, grey in PROBABILITY_BARS:
         fig.add_trace(
             go.Bar(
                 y=[name(d["driverId"]) for d in top],
@@ -223,7 +223,7 @@ def win_probabilities(
                 orientation="h",
                 name=label,
                 legendgroup=key,
-                marker={"color": NEUTRAL, "opacity": opacity},
+                marker={"color": grey},
                 hoverinfo="skip",
             )
         )

@@ -106,5 +106,6 @@ def test_prediction_bars_are_in_team_colours_with_a_neutral_legend() -> None:
     assert len(bars) == len(keys) == 3
     papaya = colours.of("mclaren", 2025).line
     assert all(list(t.marker.color) == [papaya, papaya] for t in bars)
-    assert {t.marker.color for t in keys} == {charts.NEUTRAL}
+    assert [t.marker.color for t in keys] == [bar[-1] for bar in charts.PROBABILITY_BARS]
+    assert keys[-1].marker.color == charts.NEUTRAL  # the win key darkest, like its bar
     assert [t.width for t in bars] == sorted((t.width for t in bars), reverse=True)
