@@ -123,6 +123,19 @@ def test_pole_and_fastest_lap_are_shown_at_the_top(client: TestClient, bahrain: 
 
 
 @BUILT
+def test_a_pole_awarded_by_the_sprint_shows_no_qualifying_time(
+    client: TestClient, archive_dir: Path
+) -> None:
+    silverstone = Archive(archive_dir, 2021, 10)  # the first sprint weekend
+    pole = next(r for r in silverstone.results if r["grid"] == "1")
+    fastest = next(q for q in silverstone.qualifying if q["position"] == "1")
+    assert pole["driverId"] != fastest["driverId"]  # Verstappen won the sprint
+    shown = _section(client.get("/races/2021/10").text, "pole")
+    assert silverstone.name(pole) in shown
+    assert fastest["q3"] not in shown and re.search(r"\d:\d\d\.\d{3}", shown) is None
+
+
+@BUILT
 def test_the_slope_chart_connects_grid_and_finish_of_every_classified_driver(
     client: TestClient, bahrain: Archive
 ) -> None:
