@@ -137,3 +137,35 @@ def test_search_a_driver_with_the_keyboard(server: LiveServer, page: Any) -> Non
     page.wait_for_url(re.compile(r"/drivers/hamilton$"))
     assert page.locator("h1").inner_text() == "Lewis Hamilton"
     shot(page, "driver-found-by-search")
+
+
+def test_race_page_tells_the_race_in_charts(server: LiveServer, browser: Any) -> None:
+    """Pole and fastest lap on top; the slope chart draws one line per classified driver,
+    team-mates in one colour; the phone width keeps the charts inside the screen."""
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            page.goto(server.url + "/races/2023/1")
+            assert "Max Verstappen" in page.locator("#pole").inner_text()
+            assert "1:29.708" in page.locator("#pole").inner_text()
+            assert "1:33.996" in page.locator("#fastest-lap").inner_text()
+            for chart_id in ("chart-slope", "chart-gained", "chart-pits"):
+                wait_for_chart(page, chart_id)
+            lines = page.locator("#chart-slope .scatterlayer .trace")
+            assert lines.count() == 17  # the classified drivers of Bahrain 2023
+            colours = page.evaluate(
+                """() => Object.fromEntries(
+                    document.getElementById('chart-slope').data.map(t => [t.name, t.line.color]))"""
+            )
+            assert colours["VER"] == colours["PER"] and colours["HAM"] == colours["RUS"]
+            assert colours["VER"] != colours["HAM"]
+            overflow = page.evaluate(
+                """() => Math.max(...[...document.querySelectorAll('.chart')].map(
+                    c => c.getBoundingClientRect().right)) - window.innerWidth"""
+            )
+            assert overflow <= 0, f"a chart overflows the {width}px screen by {overflow}px"
+            assert page.get_by_text("No tyre stints").count() == 1
+            shot(page, f"race-2023-1-charts-{width}")
+        finally:
+            context.close()

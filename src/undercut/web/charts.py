@@ -15,6 +15,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from undercut.web.styles import Style
+
 # Okabe-Ito (yellow swapped for a darker wine): distinguishable with the common
 # colour-vision deficiencies and legible on white.
 PALETTE = [
@@ -29,6 +31,7 @@ PALETTE = [
     "#882255",
     "#7F7F7F",
 ]
+NEUTRAL = "#4a525a"
 MODEL_COLOURS = {
     "lightgbm": "#0072B2",
     "lightgbm_prequali": "#56B4E9",
@@ -89,11 +92,22 @@ class _PlotlyEncoder(json.JSONEncoder):
         return PlotlyJSONEncoder().default(o)
 
 
+def _styled(style: Style | None) -> dict[str, Any]:
+    """A driver trace's line, marker and hover box in the team's colours (plotly's
+    colourway when the driver has no team style)."""
+    if style is None:
+        return {}
+    return {"line": style.line(), "marker": style.marker(7), "hoverlabel": style.hoverlabel()}
+
+
 def points_progression(
-    rows: list[dict[str, Any]], name: Callable[[str], str], order: list[str]
+    rows: list[dict[str, Any]],
+    name: Callable[[str], str],
+    order: list[str],
+    styles: Mapping[str, Style] | None = None,
 ) -> go.Figure:
     """Cumulative championship points after each round; the top ten shown, the rest one
-    legend click away."""
+    legend click away. Drivers in their team's colours, team-mates told apart by dash."""
     by_driver = {d["driverId"]: d["points_by_round"] for d in rows}
     fig = go.Figure()
     for i, driver_id in enumerate([d for d in order if d in by_driver]):
@@ -106,19 +120,20 @@ def points_progression(
                 name=name(driver_id),
                 visible=True if i < 10 else "legendonly",
                 hovertemplate="%{fullData.name}<br>after round %{x}: %{y} pts<extra></extra>",
+                **_styled((styles or {}).get(driver_id)),
             )
         )
     return _layout(fig, "Drivers' points after each round", "Round", "Points")
 
 
-def elo_history(history: list[dict[str, Any]], title: str) -> go.Figure:
+def elo_history(history: list[dict[str, Any]], title: str, colour: str = PALETTE[0]) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=[h["date"] or f"{h['season']}-01-01" for h in history],
             y=[h["rating"] for h in history],
             customdata=[[h["season"], h["round"]] for h in history],
             mode="lines",
-            line={"color": PALETTE[0], "width": 2},
+            line={"color": colour, "width": 2},
             name="Elo",
             hovertemplate="%{customdata[0]} round %{customdata[1]}: %{y:.0f}<extra></extra>",
         )
@@ -126,12 +141,15 @@ def elo_history(history: list[dict[str, Any]], title: str) -> go.Figure:
     return _layout(fig, title, "Race date", "Elo rating", showlegend=False)
 
 
-def season_points(seasons: list[dict[str, Any]], title: str) -> go.Figure:
+def season_points(
+    seasons: list[dict[str, Any]], title: str, colours: list[str] | None = None
+) -> go.Figure:
+    """Points per season, each bar in the colour of that season's team."""
     fig = go.Figure(
         go.Bar(
             x=[s["season"] for s in seasons],
             y=[s["points"] for s in seasons],
-            marker_color=PALETTE[0],
+            marker_color=colours or PALETTE[0],
             name="Points",
             hovertemplate="%{x}: %{y} pts<extra></extra>",
         )
@@ -139,14 +157,17 @@ def season_points(seasons: list[dict[str, Any]], title: str) -> go.Figure:
     return _layout(fig, title, "Season", "Points", showlegend=False)
 
 
-def circuit_winners(counts: list[tuple[str, int]]) -> go.Figure:
+def circuit_winners(
+    counts: list[tuple[str, int]], colours: Mapping[str, str] | None = None
+) -> go.Figure:
+    """The drivers with most wins, each bar in ``colours[name]`` (a team's colour)."""
     counts = counts[:15]
     fig = go.Figure(
         go.Bar(
             x=[c for _, c in counts][::-1],
             y=[n for n, _ in counts][::-1],
             orientation="h",
-            marker_color=PALETTE[0],
+            marker_color=[(colours or {}).get(n, PALETTE[0]) for n, _ in counts][::-1],
             hovertemplate="%{y}: %{x} wins<extra></extra>",
         )
     )
@@ -160,22 +181,50 @@ def circuit_winners(counts: list[tuple[str, int]]) -> go.Figure:
     )
 
 
-def win_probabilities(drivers: list[dict[str, Any]], name: Callable[[str], str]) -> go.Figure:
+# Nested bars, widest and palest first: P(win) <= P(podium) <= P(points), so each bar
+# sits inside the one before it, all three in the driver's team colour.
+PROBABILITY_BARS = (
+    ("p_points", "Points (pale, wide)", 0.3, 0.8, "#c4c9ce"),
+    ("p_podium", "Podium", 0.6, 0.55, "#8a939b"),
+    ("p_win", "Win (solid, narrow)", 1.0, 0.3, NEUTRAL),
+)
+
+
+def win_probabilities(
+    drivers: list[dict[str, Any]],
+    name: Callable[[str], str],
+    styles: Mapping[str, Style] | None = None,
+) -> go.Figure:
     top = drivers[:12][::-1]
+    colours = [
+        styles[d["driverId"]].colour if styles and d["driverId"] in styles else PALETTE[0]
+        for d in top
+    ]
     fig = go.Figure()
-    for key, label, colour in (
-        ("p_points", "Points", "#009E73"),
-        ("p_podium", "Podium", "#E69F00"),
-        ("p_win", "Win", "#0072B2"),
-    ):
+    for key, label, opacity, width, grey in PROBABILITY_BARS:
         fig.add_trace(
             go.Bar(
                 y=[name(d["driverId"]) for d in top],
                 x=[d[key] for d in top],
                 orientation="h",
                 name=label,
-                marker_color=colour,
-                hovertemplate="%{y}: %{x:.0%}<extra>" + label + "</extra>",
+                width=width,
+                marker={"color": colours, "opacity": opacity, "line": {"width": 0}},
+                hovertemplate="%{y}: %{x:.0%}<extra>" + label.split(" ")[0] + "</extra>",
+                legendgroup=key,
+                showlegend=False,
+            )
+        )
+        # the legend's key in a neutral grey: the bars themselves are in team colours
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                orientation="h",
+                name=label,
+                legendgroup=key,
+                marker={"color": grey},
+                hoverinfo="skip",
             )
         )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
@@ -184,13 +233,18 @@ def win_probabilities(drivers: list[dict[str, Any]], name: Callable[[str], str])
         "Probabilities of the twelve favourites",
         "Probability",
         "",
-        barmode="group",
+        barmode="overlay",
         height=560,
     )
 
 
-def predicted_vs_actual(rows: list[dict[str, Any]], name: Callable[[str], str]) -> go.Figure:
+def predicted_vs_actual(
+    rows: list[dict[str, Any]],
+    name: Callable[[str], str],
+    styles: Mapping[str, Style] | None = None,
+) -> go.Figure:
     finished = [r for r in rows if r["actual"] is not None]
+    known = [(styles or {}).get(r["driverId"]) for r in finished]
     fig = go.Figure(
         go.Scatter(
             x=[r["expected_position"] for r in finished],
@@ -198,7 +252,11 @@ def predicted_vs_actual(rows: list[dict[str, Any]], name: Callable[[str], str]) 
             text=[name(r["driverId"]) for r in finished],
             mode="markers+text",
             textposition="top center",
-            marker={"size": 10, "color": PALETTE[0]},
+            marker={
+                "size": 10,
+                "color": [s.colour if s else PALETTE[0] for s in known],
+                "symbol": [s.symbol if s else "circle" for s in known],
+            },
             hovertemplate="%{text}: expected %{x:.1f}, finished %{y}<extra></extra>",
         )
     )
@@ -220,36 +278,6 @@ def predicted_vs_actual(rows: list[dict[str, Any]], name: Callable[[str], str]) 
         "Expected position",
         "Finishing position",
         showlegend=False,
-    )
-
-
-def grid_vs_finish(results: list[dict[str, Any]], name: Callable[[str], str]) -> go.Figure:
-    """Where each driver started and finished (classification order), best first."""
-    rows = results[::-1]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[r["grid"] or None for r in rows],
-            y=[name(r["driverId"]) for r in rows],
-            mode="markers",
-            name="Grid",
-            marker={"symbol": "circle-open", "size": 10, "color": PALETTE[1]},
-            hovertemplate="%{y}: started %{x}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[len(results) - i for i in range(len(rows))],
-            y=[name(r["driverId"]) for r in rows],
-            mode="markers",
-            name="Finish (classification order)",
-            marker={"size": 10, "color": PALETTE[0]},
-            hovertemplate="%{y}: finished %{x}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(autorange="reversed", dtick=1 if len(results) <= 26 else 5)
-    return _layout(
-        fig, "Grid slot and finishing order", "Position", "", height=max(320, 22 * len(rows) + 120)
     )
 
 

@@ -117,6 +117,19 @@ def race(reader: Reader, season: int, round: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def race_story(reader: Reader, season: int, round: int) -> dict[str, list[dict[str, Any]]]:
+    """What a race page charts beyond the classification, each list empty where the
+    warehouse has none: pole and fastest lap (``highlights``), positions lap by lap
+    (``laps``), pit stops (``pits``) and tyre stints (``stints``)."""
+    params = {"season": season, "round": round}
+    return {
+        "highlights": run(reader, "race_highlights", **params),
+        "laps": run(reader, "race_lap_positions", **params),
+        "pits": run(reader, "race_pit_stops", **params),
+        "stints": run(reader, "race_stints", **params),
+    }
+
+
 def race_results(reader: Reader, season: int, round: int) -> dict[str, Any] | None:
     return plain(optional(lambda: races.race_results(season, round, reader)))
 
@@ -135,6 +148,14 @@ def constructor_standings(reader: Reader, season: int) -> dict[str, Any] | None:
 
 def progression(reader: Reader, season: int) -> dict[str, Any] | None:
     return plain(optional(lambda: standings.progression(season, reader)))
+
+
+def season_driver_teams(reader: Reader, season: int) -> dict[str, str]:
+    """Each driver's team of a season (the one they raced most for), for team colours."""
+    return {
+        r["driver_id"]: r["constructor_id"]
+        for r in run(reader, "season_driver_teams", season=season)
+    }
 
 
 def driver_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:

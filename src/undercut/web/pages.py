@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from undercut import __version__
 from undercut.config import Settings
 from undercut.errors import NotFoundError, UndercutError, WarehouseError
+from undercut.serving.colours import TeamColours
 from undercut.serving.store import Reader
-from undercut.web import assets, charts, data
+from undercut.web import assets, charts, data, race_charts
+from undercut.web.styles import driver_styles
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,15 +69,25 @@ class Page:
     session: Session
     settings: Settings
     names: data.Names
+    colours: TeamColours
+
+
+def _per_version(request: Request, key: str, load: Callable[[], Any]) -> Any:
+    """A lookup loaded once per version of the served data (names, team colours)."""
+    store = request.app.state.store
+    cached = getattr(request.app.state, key, None)
+    if cached is None or cached[0] != store.version:
+        cached = (store.version, load())
+        setattr(request.app.state, key, cached)
+    return cached[1]
 
 
 def _names(request: Request, reader: Reader) -> data.Names:
-    store = request.app.state.store
-    cached = getattr(request.app.state, "web_names", None)
-    if cached is None or cached[0] != store.version:
-        cached = (store.version, data.Names.load(reader))
-        request.app.state.web_names = cached
-    return cached[1]  # type: ignore[no-any-return]
+    return _per_version(request, "web_names", lambda: data.Names.load(reader))  # type: ignore[no-any-return]
+
+
+def _colours(request: Request, reader: Reader) -> TeamColours:
+    return _per_version(request, "web_colours", lambda: TeamColours.load(reader))  # type: ignore[no-any-return]
 
 
 def render(
@@ -85,7 +97,13 @@ def render(
     status = 200
     try:
         with request.app.state.store.reader() as reader, request.app.state.sessions() as session:
-            page = Page(reader, session, request.app.state.settings, _names(request, reader))
+            page = Page(
+                reader,
+                session,
+                request.app.state.settings,
+                _names(request, reader),
+                _colours(request, reader),
+            )
             context = build(page)
         if isinstance(context, Response):
             return context
@@ -137,22 +155,37 @@ def _comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _probabilities_chart(prediction: dict[str, Any], names: data.Names) -> charts.Chart:
+def _prediction_styles(prediction: dict[str, Any], colours: TeamColours) -> dict[str, Any]:
+    """The predicted drivers in their team's colours, favourites first."""
+    return driver_styles(
+        [(d["driverId"], d.get("constructorId")) for d in prediction["drivers"]],
+        colours,
+        prediction["season"],
+    )
+
+
+def _probabilities_chart(prediction: dict[str, Any], p: Page) -> charts.Chart:
     """The home and a race page show a prediction the same way, so a reader who has seen one
     knows the other."""
     return charts.chart(
         "chart-probabilities",
         "Bar chart of win, podium and points probabilities of the favourites",
-        charts.win_probabilities(prediction["drivers"], names.driver_short),
+        charts.win_probabilities(
+            prediction["drivers"], p.names.driver_short, _prediction_styles(prediction, p.colours)
+        ),
     )
 
 
-def _comparison_chart(rows: list[dict[str, Any]], names: data.Names) -> charts.Chart:
+def _comparison_chart(
+    comparison: dict[str, Any], rows: list[dict[str, Any]], p: Page
+) -> charts.Chart:
     """Like ``_probabilities_chart``: one scorecard chart for the home and a race page."""
     return charts.chart(
         "chart-comparison",
         "Scatter chart of each driver's expected position against the result",
-        charts.predicted_vs_actual(rows, names.driver_short),
+        charts.predicted_vs_actual(
+            rows, p.names.driver_short, _prediction_styles(comparison, p.colours)
+        ),
     )
 
 
@@ -173,13 +206,13 @@ def next_race_page(request: Request) -> Response:
         if upcoming is not None:
             prediction = data.prediction(p.session, upcoming["season"], upcoming["round"])
             if prediction is not None:
-                figures.append(_probabilities_chart(prediction, p.names))
+                figures.append(_probabilities_chart(prediction, p))
         comparison, rows = None, []
         if last is not None:
             comparison = data.comparison(p.session, p.reader, last["season"], last["round"])
             if comparison is not None:
                 rows = _comparison_rows(comparison)
-                figures.append(_comparison_chart(rows, p.names))
+                figures.append(_comparison_chart(comparison, rows, p))
         last_results = (
             data.race_results(p.reader, last["season"], last["round"]) if last is not None else None
         )
@@ -240,11 +273,15 @@ def season_page(
         figures = []
         if progression is not None and drivers is not None:
             order = [d["driverId"] for d in drivers["drivers"]]
+            teams_of = data.season_driver_teams(p.reader, season)
+            styles = driver_styles([(d, teams_of.get(d)) for d in order], p.colours, season)
             figures.append(
                 charts.chart(
                     "chart-progression",
                     f"Line chart of the drivers' points after each round of {season}",
-                    charts.points_progression(progression["drivers"], p.names.driver, order),
+                    charts.points_progression(
+                        progression["drivers"], p.names.driver, order, styles
+                    ),
                 )
             )
         run = [r["round"] for r in calendar["races"] if r["has_result"]]
@@ -270,6 +307,82 @@ def season_page(
     return render(request, "season.html", build)
 
 
+def _highlights(
+    rows: list[dict[str, Any]], season: int, colours: TeamColours
+) -> dict[str, list[dict[str, Any]]]:
+    """Pole and fastest lap for the top of a race page: who, their time as timing screens
+    write it, and the team's colours for the chip beside the name."""
+    found: dict[str, list[dict[str, Any]]] = {"pole": [], "fastest_lap": []}
+    for r in rows:
+        found[r["kind"]].append(
+            {
+                **r,
+                "time": race_charts.lap_time(r["time_ms"]) if r["time_ms"] else None,
+                "team": colours.of(r["constructor_id"], season),
+            }
+        )
+    return found
+
+
+def _race_charts(
+    story: dict[str, list[dict[str, Any]]],
+    results: list[dict[str, Any]],
+    styles: Mapping[str, Any],
+    names: data.Names,
+) -> list[charts.Chart]:
+    """The race's charts, each only when its data exists (the template says which are
+    missing and why)."""
+    short = names.driver_short
+    order = [r["driverId"] for r in results]
+    figures = []
+    if any(r["position"] is not None for r in results):
+        figures += [
+            charts.chart(
+                "chart-slope",
+                "Slope chart: each classified driver's line from grid slot to finishing place",
+                race_charts.grid_to_finish(results, styles, short),
+            ),
+            charts.chart(
+                "chart-gained",
+                "Bar chart of the places each classified driver gained or lost from the grid",
+                race_charts.places_gained(results, styles, short),
+            ),
+        ]
+    if story["laps"]:
+        figures.append(
+            charts.chart(
+                "chart-laps",
+                "Lap chart: each driver's position at the end of every lap",
+                race_charts.lap_chart(story["laps"], results, styles, short),
+            )
+        )
+    if any(row["gap_to_leader_ms"] is not None for row in story["laps"]):
+        figures.append(
+            charts.chart(
+                "chart-gaps",
+                "Line chart of each driver's gap to the leader at the end of every lap",
+                race_charts.gap_chart(story["laps"], results, styles, short),
+            )
+        )
+    if story["pits"]:
+        figures.append(
+            charts.chart(
+                "chart-pits",
+                "Timeline of the pit stops: the lap of each driver's stops",
+                race_charts.pit_timeline(story["pits"], order, styles, short),
+            )
+        )
+    if story["stints"]:
+        figures.append(
+            charts.chart(
+                "chart-stints",
+                "Bar chart of each driver's tyre stints by compound along the race",
+                race_charts.tyre_stints(story["stints"], order, short),
+            )
+        )
+    return figures
+
+
 @router.get("/races/{season}/{round}", response_class=HTMLResponse)
 def race_page(
     request: Request,
@@ -290,18 +403,16 @@ def race_page(
         comparison = data.comparison(p.session, p.reader, season, round)
         rows = _comparison_rows(comparison) if comparison is not None else []
         figures = []
-        if rows:
-            figures.append(_comparison_chart(rows, p.names))
+        if comparison is not None and rows:
+            figures.append(_comparison_chart(comparison, rows, p))
         elif prediction is not None:
-            figures.append(_probabilities_chart(prediction, p.names))
-        if results is not None:
-            figures.append(
-                charts.chart(
-                    "chart-grid",
-                    "Chart of each driver's grid slot against the finishing order",
-                    charts.grid_vs_finish(results["results"], p.names.driver_short),
-                )
-            )
+            figures.append(_probabilities_chart(prediction, p))
+        story = data.race_story(p.reader, season, round)
+        classified = results["results"] if results is not None else []
+        styles = driver_styles(
+            [(r["driverId"], r["constructorId"]) for r in classified], p.colours, season
+        )
+        figures += _race_charts(story, classified, styles, p.names)
         return {
             "title": f"{season} {race['race_name']}",
             "nav": "season",
@@ -311,6 +422,8 @@ def race_page(
             "comparison_rows": rows,
             "charts": figures,
             "names": p.names,
+            "highlights": _highlights(story["highlights"], season, p.colours),
+            "story": story,
         }
 
     return render(request, "race.html", build)
@@ -365,17 +478,23 @@ def circuits_page(request: Request, q: str | None = None) -> Response:
 
 
 def _career_charts(
-    name: str, history: list[dict[str, Any]], seasons: list[dict[str, Any]]
+    name: str,
+    history: list[dict[str, Any]],
+    seasons: list[dict[str, Any]],
+    team_of: Callable[[dict[str, Any]], str | None],
+    colours: TeamColours,
 ) -> list[charts.Chart]:
     """A driver's and a constructor's page draw their Elo history and points per season
-    alike; either chart is left out when there is nothing to draw."""
+    alike, in the colours of the team (``team_of`` a season) of each season, the Elo line
+    in the latest one; either chart is left out when there is nothing to draw."""
+    painted = [colours.of(team_of(s), s["season"]).line for s in seasons]
     figures = []
     if history:
         figures.append(
             charts.chart(
                 "chart-elo",
                 f"Line chart of {name}'s Elo rating after each race",
-                charts.elo_history(history, f"{name}: Elo rating"),
+                charts.elo_history(history, f"{name}: Elo rating", *painted[-1:]),
             )
         )
     if seasons:
@@ -383,7 +502,7 @@ def _career_charts(
             charts.chart(
                 "chart-seasons",
                 f"Bar chart of {name}'s points per season",
-                charts.season_points(seasons, "Points per season"),
+                charts.season_points(seasons, "Points per season", painted),
             )
         )
     return figures
@@ -397,7 +516,13 @@ def driver_page(request: Request, driver_id: str) -> Response:
         driver = data.driver(p.reader, driver_id)
         name = f"{driver['givenName']} {driver['familyName']}"
         history = data.driver_elo(p.reader, driver_id)
-        figures = _career_charts(name, history, driver["seasons"])
+        figures = _career_charts(
+            name,
+            history,
+            driver["seasons"],
+            lambda s: s["constructors"][0] if s["constructors"] else None,
+            p.colours,
+        )
         h2h = sorted(
             data.head_to_heads(p.reader, driver_id), key=lambda r: (-r["season"], r["teammate_id"])
         )
@@ -420,7 +545,9 @@ def constructor_page(request: Request, constructor_id: str) -> Response:
     def build(p: Page) -> dict[str, Any]:
         team = data.constructor(p.reader, constructor_id)
         history = data.constructor_elo(p.reader, constructor_id)
-        figures = _career_charts(team["name"], history, team["seasons"])
+        figures = _career_charts(
+            team["name"], history, team["seasons"], lambda _: constructor_id, p.colours
+        )
         recent = team["seasons"][-10:]
         driver_ids = sorted({d for s in recent for d in s["drivers"]})
         h2h = [
@@ -447,13 +574,18 @@ def circuit_page(request: Request, circuit_id: str) -> Response:
     def build(p: Page) -> dict[str, Any]:
         circuit = data.circuit(p.reader, circuit_id)
         counts = Counter(p.names.driver(w["driverId"]) for w in circuit["winners"])
+        # each driver's bar in the colours of the team of their latest win here
+        latest = {
+            p.names.driver(w["driverId"]): p.colours.of(w["constructorId"], w["season"]).line
+            for w in sorted(circuit["winners"], key=lambda w: (w["season"], w["round"]))
+        }
         figures = []
         if counts:
             figures.append(
                 charts.chart(
                     "chart-winners",
                     f"Bar chart of the drivers with most wins at {circuit['name']}",
-                    charts.circuit_winners(counts.most_common()),
+                    charts.circuit_winners(counts.most_common(), latest),
                 )
             )
         return {

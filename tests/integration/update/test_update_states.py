@@ -5,6 +5,7 @@ season with no schedule yet."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,6 +72,18 @@ def test_a_season_replayed_weekend_by_weekend(
             home,
             "select driver_id, duration_ms from silver.pit_stops where season = 2026 order by 1",
         ) == [("hamilton", 62004), ("norris", 22512)]
+        # the API's laps give the race page its lap chart
+        laps = json.loads((FIXTURES / "laps" / "2026@1@laps.json").read_text())
+        timed = [
+            (int(lap["number"]), int(t["position"]), t["driverId"])
+            for lap in laps["MRData"]["RaceTable"]["Races"][0]["Laps"]
+            for t in lap["Timings"]
+        ]
+        assert warehouse_rows(
+            home,
+            "select lap, position, driver_id from gold.race_lap_positions "
+            "where season = 2026 and round = 1 and source = 'jolpica' order by lap, position",
+        ) == sorted(timed)
         assert first.gold == "built"
         assert warehouse_rows(
             home,
