@@ -54,6 +54,14 @@ def update(
             "Open-Meteo race weather for finished races, then rebuild gold.",
         ),
     ] = False,
+    telemetry: Annotated[
+        bool,
+        typer.Option(
+            "--telemetry",
+            help="With --sessions: also the OpenF1 car data and positions of every round "
+            "whose telemetry is not yet on the lake (large: ~5 MB per session).",
+        ),
+    ] = False,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -69,7 +77,7 @@ def update(
     UNDERCUT_JOLPICA_LIMITS (default 4/s;500/h, `none` against a local mirror).
 
     Examples: undercut update ;  undercut update --season 2026 --round 5 ;
-    undercut update --sessions
+    undercut update --sessions ;  undercut update --sessions --telemetry
     """
     from undercut.ingest.update import update as run
 
@@ -103,8 +111,23 @@ def update(
         f"({summary.source})",
         highlight=False,
     )
+    if telemetry and not sessions:
+        from undercut.errors import InputError
+
+        raise InputError("--telemetry needs --sessions (telemetry is sliced by session laps)")
     if sessions:
         _pull_sessions_and_weather(settings, season, console)
+    if telemetry:
+        from undercut.telemetry.pull import pull_missing_telemetry
+
+        with _progress(console, "OpenF1 telemetry") as report:
+            pulled = pull_missing_telemetry(settings, season, report)
+        written = sum(r.partitions_written for r in pulled)
+        console.print(
+            f"telemetry: {len(pulled)} round(s) looked at, {written} driver stream(s) "
+            f"written, {sum(len(r.warnings) for r in pulled)} warning(s)",
+            highlight=False,
+        )
 
 
 @contextmanager

@@ -23,6 +23,7 @@ import numpy as np
 from undercut.config import Settings
 from undercut.errors import InputError, NotFoundError
 from undercut.lake import Lake
+from undercut.sources.openf1 import FIRST_SEASON
 from undercut.telemetry import store
 from undercut.warehouse import db
 
@@ -147,6 +148,11 @@ def one_session(con: duckdb.DuckDBPyConnection, season: int, round: int, code: s
     if code.upper() not in store.SESSION_CODES:
         raise InputError(
             f"session {code}: not a session code (one of {', '.join(store.SESSION_CODES)})"
+        )
+    if season < FIRST_SEASON:
+        raise NotFoundError(
+            f"{season} round {round}: no car telemetry before {FIRST_SEASON} "
+            "(OpenF1's first season)"
         )
     found = _sessions(con, season, round, code)
     if not found:
@@ -327,3 +333,29 @@ def compare(
         a = build_lap(con, lake, ref, _pick_lap(laps, first, lap, ref.label))
         b = build_lap(con, lake, ref, _pick_lap(laps, second, lap, ref.label))
     return Comparison(a, b, delta_time(a, b))
+
+
+def drivers_with_telemetry(
+    settings: Settings, season: int, round: int, session: str
+) -> list[dict[str, Any]]:
+    """The session's drivers whose car data is on the lake, fastest lap first:
+    ``driver_id``, ``code``, ``fastest_lap_ms``."""
+    with reading(settings) as (con, lake):
+        ref = one_session(con, season, round, session)
+        laps = _with_codes(con, ref, session_laps(con, ref))
+        best: dict[str, dict[str, Any]] = {}
+        for row in laps:
+            partition = store.Partition(season, round, ref.code, row["driver_id"])
+            if row["driver_id"] not in best and not lake.exists(*partition.parts("car_data")):
+                continue
+            mine = best.setdefault(
+                row["driver_id"],
+                {"driver_id": row["driver_id"], "code": row["code"], "fastest_lap_ms": None},
+            )
+            if row["lap_time_ms"] and (
+                mine["fastest_lap_ms"] is None or row["lap_time_ms"] < mine["fastest_lap_ms"]
+            ):
+                mine["fastest_lap_ms"] = row["lap_time_ms"]
+    return sorted(
+        best.values(), key=lambda d: (d["fastest_lap_ms"] is None, d["fastest_lap_ms"] or 0)
+    )
