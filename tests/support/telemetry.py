@@ -144,6 +144,57 @@ def laps_fixture(session_key: int = SESSION_KEY) -> list[dict[str, Any]]:
     return json.loads((OPENF1 / f"laps_session_key={session_key}.json").read_text())
 
 
+# The 2023 grid (car number, acronym, name): a full field for the benchmark.
+GRID = (
+    (1, "VER", "Max VERSTAPPEN"),
+    (11, "PER", "Sergio PEREZ"),
+    (14, "ALO", "Fernando ALONSO"),
+    (44, "HAM", "Lewis HAMILTON"),
+    (16, "LEC", "Charles LECLERC"),
+    (55, "SAI", "Carlos SAINZ"),
+    (63, "RUS", "George RUSSELL"),
+    (18, "STR", "Lance STROLL"),
+    (31, "OCO", "Esteban OCON"),
+    (10, "GAS", "Pierre GASLY"),
+    (4, "NOR", "Lando NORRIS"),
+    (81, "PIA", "Oscar PIASTRI"),
+    (77, "BOT", "Valtteri BOTTAS"),
+    (24, "ZHO", "ZHOU Guanyu"),
+    (20, "MAG", "Kevin MAGNUSSEN"),
+    (27, "HUL", "Nico HULKENBERG"),
+    (23, "ALB", "Alexander ALBON"),
+    (2, "SAR", "Logan SARGEANT"),
+    (22, "TSU", "Yuki TSUNODA"),
+    (21, "DEV", "Nyck DE VRIES"),
+)
+
+
+@cache
+def full_field() -> tuple[bytes, bytes]:
+    """A 20-car race: the ``drivers`` and ``laps`` answers for ``SESSION_KEY``, every car
+    driving the winner's laps a little later and a little slower than the car ahead."""
+    winner = [r for r in laps_fixture() if r["driver_number"] == 1]
+    drivers, laps = [], []
+    for place, (number, acronym, name) in enumerate(GRID):
+        drivers.append(
+            {
+                "session_key": SESSION_KEY,
+                "meeting_key": MEETING_KEY,
+                "driver_number": number,
+                "name_acronym": acronym,
+                "full_name": name,
+                "broadcast_name": name,
+            }
+        )
+        start = _parse(winner[0]["date_start"]) + 0.25 * place
+        for row in winner:
+            duration = round(row["lap_duration"] * (1 + 0.0015 * place), 3)
+            laps.append({**row, "driver_number": number, "date_start": _stamp(start)})
+            laps[-1]["lap_duration"] = duration
+            start += duration
+    return json.dumps(drivers).encode(), json.dumps(laps).encode()
+
+
 def _parse(stamp: str) -> float:
     return datetime.fromisoformat(stamp).timestamp()
 
@@ -170,12 +221,14 @@ def _clock(start: float, end: float, rng: np.random.Generator) -> np.ndarray:
 
 
 @cache
-def driver_streams(driver: int, session_key: int = SESSION_KEY) -> Streams:
-    """A driver's whole session: on the grid, every lap of the laps fixture, parked."""
+def driver_streams(driver: int, session_key: int = SESSION_KEY, full: bool = False) -> Streams:
+    """A driver's whole session: on the grid, every lap of the laps fixture (of
+    ``full_field`` when ``full``), parked."""
     tr = track()
+    source = json.loads(full_field()[1]) if full else laps_fixture(session_key)
     laps = sorted(
         (r["lap_number"], _parse(r["date_start"]), float(r["lap_duration"]))
-        for r in laps_fixture(session_key)
+        for r in source
         if r["driver_number"] == driver and r["date_start"] and r["lap_duration"]
     )
     rng = np.random.default_rng(driver * 1000 + session_key)
@@ -237,10 +290,15 @@ def driver_streams(driver: int, session_key: int = SESSION_KEY) -> Streams:
 
 
 def records(
-    endpoint: str, driver: int, start: float, end: float, session_key: int = SESSION_KEY
+    endpoint: str,
+    driver: int,
+    start: float,
+    end: float,
+    session_key: int = SESSION_KEY,
+    full: bool = False,
 ) -> list[dict[str, Any]]:
     """The OpenF1 records of one stream in ``[start, end]`` (epoch seconds)."""
-    st = driver_streams(driver, session_key)
+    st = driver_streams(driver, session_key, full)
     times, columns = (st.car_t, st.car) if endpoint == "car_data" else (st.loc_t, st.loc)
     lo, hi = np.searchsorted(times, start), np.searchsorted(times, end, side="right")
     names = list(columns)
@@ -312,15 +370,23 @@ def telemetry_replay(
     faults: dict[int, Fault] | None = None,
     drivers: tuple[int, ...] = DRIVERS,
     session_key: int = SESSION_KEY,
-    overrides: dict[str, bytes | Reply] | None = None,
+    full: bool = False,
 ) -> Callable[[str, dict[str, str]], Reply]:
     """OpenF1 with generated ``car_data``/``location`` for ``session_key``'s ``drivers``.
 
     Any other session or driver answers OpenF1's "No results found." 404 (a pre-2023
     session, a driver who did not run); every other endpoint comes from the fixtures.
-    ``faults`` maps a car number to a fault applied to each of its answers.
+    ``faults`` maps a car number to a fault applied to each of its answers. ``full``
+    serves the 20-car ``full_field`` instead (its drivers, laps and telemetry).
     """
     faults = faults or {}
+    overrides: dict[str, bytes | Reply] = {}
+    if full:
+        drivers = tuple(number for number, _code, _name in GRID)
+        overrides = {
+            f"drivers_session_key={session_key}.json": full_field()[0],
+            f"laps_session_key={session_key}.json": full_field()[1],
+        }
     fixtures = openf1_replay(overrides)
 
     def handle(path: str, headers: dict[str, str]) -> Reply:
@@ -332,7 +398,7 @@ def telemetry_replay(
             return Reply(404, NO_RESULTS, {"Content-Type": "application/json"})
         start = _parse(query["date>="]) if "date>=" in query else 0.0
         end = _parse(query["date<="]) if "date<=" in query else 4e9
-        rows = records(endpoint, driver, start, end, session_key)
+        rows = records(endpoint, driver, start, end, session_key, full)
         if driver in faults:
             rows = faults[driver](endpoint, driver, rows)
         if not rows:

@@ -53,6 +53,8 @@ class TelemetryResult:
     warnings: list[CheckResult] = field(default_factory=list)
     report_path: str | None = None
     seconds: float = 0.0
+    fetch_seconds: float = 0.0  # asking OpenF1 and keeping the answers in bronze
+    write_seconds: float = 0.0  # silver Parquet, gold aggregates and checks
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +68,8 @@ class TelemetryResult:
             "warnings": [w.as_dict() for w in self.warnings],
             "report": self.report_path,
             "seconds": round(self.seconds, 3),
+            "fetch_seconds": round(self.fetch_seconds, 3),
+            "write_seconds": round(self.write_seconds, 3),
         }
 
 
@@ -209,7 +213,9 @@ def pull_telemetry(
                 continue
             for stream in store.STREAMS:
                 where = f"{ref.label} {acronym or car} {stream}"
+                clock = time.perf_counter()
                 files = _fetch_stream(client, lake, ref, car, stream, result.warnings)
+                result.fetch_seconds += time.perf_counter() - clock
                 if files is None:
                     continue
                 if not files:
@@ -221,8 +227,10 @@ def pull_telemetry(
                         )
                     )
                     continue
+                clock = time.perf_counter()
                 _stage_stream(con, files, stream, where, result.warnings)
                 store.write_parquet(lake, con, "stream_samples", None, partition.parts(stream))
+                result.write_seconds += time.perf_counter() - clock
                 result.partitions_written += 1
         progress("OpenF1 telemetry: done", len(plan), len(plan))
         result.requests = client.requests
@@ -230,11 +238,13 @@ def pull_telemetry(
 
     from undercut.telemetry.aggregates import build_session_aggregates
 
+    clock = time.perf_counter()
     for ref in refs:
         sizes, samples, found = build_session_aggregates(settings, lake, ref)
         result.bytes_per_session[ref.label] = sizes
         result.samples[ref.label] = samples
         result.warnings.extend(found)
+    result.write_seconds += time.perf_counter() - clock
     result.report_path = lake.write_json(
         {
             "source": "openf1 telemetry",
