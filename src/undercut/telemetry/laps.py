@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 
 from undercut.config import Settings
-from undercut.errors import InputError, NotFoundError
+from undercut.errors import InputError, NotFoundError, WarehouseError
 from undercut.lake import Lake
 from undercut.sources.openf1 import FIRST_SEASON
 from undercut.telemetry import store
@@ -97,7 +97,7 @@ def reading(settings: Settings) -> Iterator[tuple[duckdb.DuckDBPyConnection, Lak
     """The warehouse attached read-only, beside the lake's telemetry files."""
     lake = Lake.from_settings(settings)
     if not settings.warehouse_path.exists():
-        raise NotFoundError(
+        raise WarehouseError(
             f"{settings.warehouse_path}: no warehouse yet; run `undercut ingest archive` first"
         )
     with db.attach_read_only(settings.warehouse_path, macros=False) as con:
@@ -144,22 +144,6 @@ def session_drivers(
     return [(int(n), str(d), c) for n, d, c in rows]
 
 
-def one_session(con: duckdb.DuckDBPyConnection, season: int, round: int, code: str) -> SessionRef:
-    if code.upper() not in store.SESSION_CODES:
-        raise InputError(
-            f"session {code}: not a session code (one of {', '.join(store.SESSION_CODES)})"
-        )
-    if season < FIRST_SEASON:
-        raise NotFoundError(
-            f"{season} round {round}: no car telemetry before {FIRST_SEASON} "
-            "(OpenF1's first season)"
-        )
-    found = _sessions(con, season, round, code)
-    if not found:
-        raise NotFoundError(f"no OpenF1 session {code.upper()} for {season} round {round}")
-    return found[0]
-
-
 def session_laps(con: duckdb.DuckDBPyConnection, ref: SessionRef) -> list[dict[str, Any]]:
     return _rows(store.query(con, "session_laps", {"session_key": ref.session_key}))
 
@@ -173,7 +157,7 @@ def _pick_lap(
         if r["driver_id"] == driver.lower() or (r.get("code") or "").upper() == driver.upper()
     ]
     if not mine:
-        raise NotFoundError(f"{where}: no timed laps for driver {driver}")
+        raise NotFoundError(f"{where}: no car telemetry for driver {driver}")
     if lap == "fastest":
         timed = [r for r in mine if r["lap_time_ms"]]
         if not timed:
@@ -264,6 +248,41 @@ def build_lap(
     return lap
 
 
+def lake_session(season: int, round: int, session: str) -> SessionRef:
+    """The session as the lake names it (no warehouse needed: telemetry is keyed by
+    season, round and session code).
+
+    Raises:
+        InputError: not a session code.
+        NotFoundError: a season before OpenF1's first.
+    """
+    code = session.upper()
+    if code not in store.SESSION_CODES:
+        raise InputError(
+            f"session {session}: not a session code (one of {', '.join(store.SESSION_CODES)})"
+        )
+    if season < FIRST_SEASON:
+        raise NotFoundError(
+            f"{season} round {round}: no car telemetry before {FIRST_SEASON} "
+            "(OpenF1's first season)"
+        )
+    epoch = dt.datetime(season, 1, 1)
+    return SessionRef(0, season, round, store.SESSION_CODES[code][0], epoch, epoch)
+
+
+def lake_laps(
+    con: duckdb.DuckDBPyConnection, lake: Lake, ref: SessionRef, driver: str | None = None
+) -> list[dict[str, Any]]:
+    """The session's laps with telemetry (all, or one driver's) from gold on the lake."""
+    parts = store.gold_parts("laps", ref.season, ref.round, ref.code)
+    if not lake.exists(*parts):
+        raise NotFoundError(
+            f"no car telemetry for {ref.label}: "
+            f"`undercut telemetry pull {ref.season} {ref.round} --session {ref.code}` fetches it"
+        )
+    return _rows(store.query(con, "lake_laps", {"path": lake.url(*parts), "driver": driver}))
+
+
 def lap_telemetry(
     settings: Settings,
     season: int,
@@ -272,29 +291,18 @@ def lap_telemetry(
     driver: str,
     lap: int | str = "fastest",
 ) -> LapTelemetry:
-    """One driver's lap (a number, or ``fastest``) with distance and positions.
+    """One driver's lap (a number, or ``fastest``) with distance and positions, read from
+    the lake alone.
 
     Raises:
         InputError: a bad session code.
         NotFoundError: no such session, driver, lap, or no telemetry for it.
     """
-    with reading(settings) as (con, lake):
-        ref = one_session(con, season, round, session)
-        laps = _with_codes(con, ref, session_laps(con, ref))
-        row = _pick_lap(laps, driver, lap, ref.label)
+    ref = lake_session(season, round, session)
+    lake = Lake.from_settings(settings)
+    with store.connect(lake) as con:
+        row = _pick_lap(lake_laps(con, lake, ref, driver), driver, lap, ref.label)
         return build_lap(con, lake, ref, row)
-
-
-def _with_codes(
-    con: duckdb.DuckDBPyConnection, ref: SessionRef, laps: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    codes = {
-        d: c
-        for _n, d, c in store.query(
-            con, "session_drivers", {"session_key": ref.session_key, "driver": None}
-        ).fetchall()
-    }
-    return [{**r, "code": codes.get(r["driver_id"])} for r in laps]
 
 
 @dataclass
@@ -327,9 +335,10 @@ def compare(
     lap: int | str = "fastest",
 ) -> Comparison:
     """Two drivers' laps (each's fastest, or the same lap number) and the delta time."""
-    with reading(settings) as (con, lake):
-        ref = one_session(con, season, round, session)
-        laps = _with_codes(con, ref, session_laps(con, ref))
+    ref = lake_session(season, round, session)
+    lake = Lake.from_settings(settings)
+    with store.connect(lake) as con:
+        laps = lake_laps(con, lake, ref)
         a = build_lap(con, lake, ref, _pick_lap(laps, first, lap, ref.label))
         b = build_lap(con, lake, ref, _pick_lap(laps, second, lap, ref.label))
     return Comparison(a, b, delta_time(a, b))
@@ -338,24 +347,12 @@ def compare(
 def drivers_with_telemetry(
     settings: Settings, season: int, round: int, session: str
 ) -> list[dict[str, Any]]:
-    """The session's drivers whose car data is on the lake, fastest lap first:
+    """The session's drivers with telemetry on the lake, fastest lap first:
     ``driver_id``, ``code``, ``fastest_lap_ms``."""
-    with reading(settings) as (con, lake):
-        ref = one_session(con, season, round, session)
-        laps = _with_codes(con, ref, session_laps(con, ref))
-        best: dict[str, dict[str, Any]] = {}
-        for row in laps:
-            partition = store.Partition(season, round, ref.code, row["driver_id"])
-            if row["driver_id"] not in best and not lake.exists(*partition.parts("car_data")):
-                continue
-            mine = best.setdefault(
-                row["driver_id"],
-                {"driver_id": row["driver_id"], "code": row["code"], "fastest_lap_ms": None},
-            )
-            if row["lap_time_ms"] and (
-                mine["fastest_lap_ms"] is None or row["lap_time_ms"] < mine["fastest_lap_ms"]
-            ):
-                mine["fastest_lap_ms"] = row["lap_time_ms"]
-    return sorted(
-        best.values(), key=lambda d: (d["fastest_lap_ms"] is None, d["fastest_lap_ms"] or 0)
-    )
+    ref = lake_session(season, round, session)
+    lake = Lake.from_settings(settings)
+    parts = store.gold_parts("sessions", ref.season, ref.round, ref.code)
+    if not lake.exists(*parts):
+        return []
+    with store.connect(lake) as con:
+        return _rows(store.query(con, "lake_drivers", {"path": lake.url(*parts)}))

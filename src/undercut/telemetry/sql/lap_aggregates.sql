@@ -2,7 +2,8 @@
 --          silver car_data partitions: top speed, time at full throttle (share of the lap,
 --          throttle >= 98 %), braking events (brake off → on), DRS activations (flap
 --          closed → open, drs >= 10) and time open, gear shifts, distance integrated from
---          speed, plus the lap's speed traps.
+--          speed, plus the lap's window and speed traps (so a lap is found on the lake
+--          alone, without the warehouse).
 -- grain: driver_id, lap.
 -- depends on: silver/telemetry/car_data/season=/round=/session=/driver=/data.parquet,
 --   the session's laps (session_laps.sql, registered as `laps`)
@@ -40,7 +41,10 @@ in_laps as (
 final as (
     select
         l.driver_id,
+        l.code,
         l.lap,
+        l.lap_started_at,
+        l.lap_ended_at,
         l.lap_time_ms,
         l.is_pit_in_lap,
         l.is_pit_out_lap,
@@ -64,7 +68,8 @@ final as (
     from laps as l
     left join in_laps as s on s.driver_id = l.driver_id and s.lap = l.lap
     group by
-        l.driver_id, l.lap, l.lap_time_ms, l.is_pit_in_lap, l.is_pit_out_lap,
+        l.driver_id, l.code, l.lap, l.lap_started_at, l.lap_ended_at, l.lap_time_ms,
+        l.is_pit_in_lap, l.is_pit_out_lap,
         l.i1_speed_kph, l.i2_speed_kph, l.st_speed_kph
 )
 

@@ -6,6 +6,7 @@
 with final as (
     select
         driver_id,
+        any_value(code) as code,
         count(*)::integer as laps,
         min(lap_time_ms) as fastest_lap_ms,
         arg_min(lap, lap_time_ms) as fastest_lap,
