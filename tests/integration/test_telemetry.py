@@ -30,7 +30,7 @@ from undercut.cli import main
 from undercut.config import Settings
 from undercut.errors import InputError, NotFoundError
 from undercut.telemetry.laps import compare, lap_telemetry
-from undercut.telemetry.pull import TelemetryResult, pull_telemetry
+from undercut.telemetry.pull import TelemetryResult, pull_missing_telemetry, pull_telemetry
 
 pytestmark = [pytest.mark.usefixtures("local_mirrors"), pytest.mark.xdist_group("sessions")]
 
@@ -386,3 +386,18 @@ def test_dashboard_page_draws_the_comparison(client: TestClient) -> None:
     gear = client.get("/telemetry/2023/1/R", params={"a": "HAM", "b": "VER", "colour": "gear"})
     assert gear.status_code == 200 and "Track map coloured by gear" in gear.text
     assert client.get("/telemetry/2023/2/R").status_code == 404
+
+
+def test_update_pulls_what_is_missing_for_every_round(
+    pulled: tuple, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings, _result = pulled
+    with LocalServer(fallback=telemetry_replay()) as server:
+        settings = settings.model_copy(update={"openf1_url": f"{server.url}/v1/"})
+        results = pull_missing_telemetry(settings, 2023)
+    by_session = {label: r for r in results for label in r.sessions}
+    assert "2023 R1 R" in by_session and "2023 R2 R" in by_session
+    assert by_session["2023 R1 R"].partitions_written == 0  # already on the lake
+    assert by_session["2023 R1 R"].partitions_cached == 3
+    assert main(["update", "--telemetry", "--home", str(settings.local_dir)]) == 2
+    assert "--telemetry needs --sessions" in capsys.readouterr().err

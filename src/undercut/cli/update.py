@@ -81,6 +81,10 @@ def update(
     """
     from undercut.ingest.update import update as run
 
+    if telemetry and not sessions:
+        from undercut.errors import InputError
+
+        raise InputError("--telemetry needs --sessions (telemetry is sliced by session laps)")
     settings = settings_for(home)
     console = err_console()
     with _progress(console, "Jolpica") as report:
@@ -111,10 +115,6 @@ def update(
         f"({summary.source})",
         highlight=False,
     )
-    if telemetry and not sessions:
-        from undercut.errors import InputError
-
-        raise InputError("--telemetry needs --sessions (telemetry is sliced by session laps)")
     if sessions:
         _pull_sessions_and_weather(settings, season, console)
     if telemetry:
