@@ -19,8 +19,10 @@ from support.homes import copy_home
 from support.httpserver import LocalServer, Reply
 from support.telemetry import (
     COURSE_LENGTH_M,
+    chain,
     driver_streams,
     gap,
+    implausible,
     missing_fields,
     shuffled_and_duplicated,
     telemetry_replay,
@@ -61,12 +63,16 @@ def faulty(
     sessions_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Settings, TelemetryResult]:
     """The same race from a feed with faults: VER's samples shuffled and partly sent
-    twice, PER's records missing values and dates, HAM's stream with a 20 s hole."""
+    twice, PER's records missing values and dates, HAM's streams with a 20 s hole,
+    speeds 10 % high, impossible rpm and a position trace that jumps 300 m."""
     settings = _home(sessions_settings, tmp_path_factory.mktemp("faulty") / "home")
     faults = {
         1: shuffled_and_duplicated,
         11: missing_fields,
-        44: gap("2023-03-05T15:40:00+00:00", 20),
+        44: chain(
+            gap("2023-03-05T15:40:00+00:00", 20),
+            implausible("2023-03-05T16:00:00+00:00"),
+        ),
     }
     return settings, _pull(settings, telemetry_replay(faults), session="R")
 
@@ -284,6 +290,21 @@ def test_a_gap_in_a_stream_is_marked_on_the_lap(faulty: tuple) -> None:
     assert any("gap of" in w for w in lap.warnings)
     untouched = lap_telemetry(settings, *RACE, "R", "HAM", 10)
     assert untouched.warnings == []
+
+
+def test_physical_checks_flag_what_no_car_can_do(faulty: tuple) -> None:
+    _settings, result = faulty
+    warned = {w.name: w for w in result.warnings if "HAM" in w.where or "hamilton" in w.where}
+    assert "rpm outside its physical range (20000 to 20000)" in (
+        warned["telemetry_out_of_range"].message
+    )
+    long_laps = [w.where for w in result.warnings if w.name == "telemetry_lap_distance"]
+    # every complete lap of Hamilton's is 10 % long; nobody else's is
+    assert len(long_laps) >= 50 and all("hamilton" in where for where in long_laps)
+    assert "position trace (5" in warned["telemetry_lap_distance"].message
+    # HAM's lap 35 is under way at 16:00 (the jump): its trace does not close; no other
+    open_loops = [w.where for w in result.warnings if w.name == "telemetry_open_loop"]
+    assert open_loops == ["2023 R1 R hamilton lap 35"]
 
 
 def test_a_session_without_telemetry_warns_and_writes_nothing(pulled: tuple) -> None:

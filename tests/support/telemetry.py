@@ -352,6 +352,37 @@ def gap(start: str, seconds: float) -> Fault:
     return fault
 
 
+def implausible(jump_at: str) -> Fault:
+    """Values no car can have: speeds 10 % high (a lap's integrated distance 10 % long),
+    every 100th rpm at 20,000, and the position trace jumping 300 m at ``jump_at``."""
+    jump = datetime.fromisoformat(jump_at)
+
+    def fault(endpoint: str, driver: int, rows: list[dict]) -> list[dict]:
+        out = []
+        for i, row in enumerate(rows):
+            row = dict(row)
+            if endpoint == "car_data":
+                row["speed"] = round(row["speed"] * 1.1)
+                row["rpm"] = 20000 if i % 100 == 0 else row["rpm"]
+            elif datetime.fromisoformat(row["date"]) >= jump:
+                row["x"] += 3000
+            out.append(row)
+        return out
+
+    return fault
+
+
+def chain(*faults: Fault) -> Fault:
+    """Several faults on the same answers, in order."""
+
+    def fault(endpoint: str, driver: int, rows: list[dict]) -> list[dict]:
+        for one in faults:
+            rows = one(endpoint, driver, rows)
+        return rows
+
+    return fault
+
+
 def _query(path: str) -> tuple[str, dict[str, str]]:
     """Endpoint and filters of an OpenF1 URL, ``date>=`` and ``date<`` kept as keys."""
     parts = urlsplit(path)
