@@ -58,8 +58,9 @@ def update(
         bool,
         typer.Option(
             "--telemetry",
-            help="With --sessions: also the OpenF1 car data and positions of every round "
-            "whose telemetry is not yet on the lake (large: ~5 MB per session).",
+            help="With --sessions: also the OpenF1 car data and positions of the races and "
+            "sprints of the season (--season, default the latest) not yet on the lake "
+            "(~5 MB per race; practice and qualifying: `undercut telemetry pull`).",
         ),
     ] = False,
     home: HomeOption = None,

@@ -277,10 +277,22 @@ def _sessions_or_pull(
 def pull_missing_telemetry(
     settings: Settings, season: int | None = None, progress: Progress | None = None
 ) -> list[TelemetryResult]:
-    """Telemetry of every round with OpenF1 sessions whose silver partitions are missing:
-    what ``undercut update --sessions --telemetry`` runs after the sessions pull."""
+    """Telemetry of the races and sprints of ``season`` (default: the latest season with
+    OpenF1 sessions) that is not yet on the lake: what ``undercut update --sessions
+    --telemetry`` runs after the sessions pull. Practice and qualifying, and older
+    seasons, are pulled on request (``undercut telemetry pull``): a season of every
+    session is days of requests at OpenF1's free limits."""
     with db.attach_read_only(settings.warehouse_path) as con:
         rows = store.query(
-            con, "telemetry_rounds", {"first_season": openf1.FIRST_SEASON, "season": season}
+            con,
+            "telemetry_rounds",
+            {
+                "first_season": openf1.FIRST_SEASON,
+                "season": season,
+                "now": datetime.now(UTC).replace(tzinfo=None),
+            },
         ).fetchall()
-    return [pull_telemetry(settings, int(s), int(r), on_progress=progress) for s, r in rows]
+    return [
+        pull_telemetry(settings, int(s), int(r), store.session_code(name), on_progress=progress)
+        for s, r, name in rows
+    ]
