@@ -147,9 +147,11 @@ def build_session_aggregates(
         ).fetchall()[0]
         lap_stats = store.arrow(con, "lap_aggregates", {"files": car})
         con.register("lap_stats", lap_stats)
-        _write(lake, con, "select * from lap_stats", store.gold_parts("laps", *_keys(ref)))
+        store.copy_to_lake(
+            lake, con, "select * from lap_stats", store.gold_parts("laps", *_keys(ref))
+        )
         session_sql = store.sql().text("session_aggregates")
-        _write(lake, con, session_sql, store.gold_parts("sessions", *_keys(ref)))
+        store.copy_to_lake(lake, con, session_sql, store.gold_parts("sessions", *_keys(ref)))
         warnings += _check_ranges(con, car, ref)
         reference = _fastest(con, lake, ref, laps, lap_stats)
         if reference is not None:
@@ -159,7 +161,9 @@ def build_session_aggregates(
                 pa.Table.from_pylist(corners or [{"corner": 0, "relative_distance": -1.0}]),
             )
             corner_sql, values = duckdb_params(store.sql().text("corner_speeds"), {"files": car})
-            _write(lake, con, corner_sql, store.gold_parts("corners", *_keys(ref)), values)
+            store.copy_to_lake(
+                lake, con, corner_sql, store.gold_parts("corners", *_keys(ref)), values
+            )
             warnings += _check_distance(con, ref, reference, lap_stats)
         if pos:
             for driver_id, lap, gap in store.query(
@@ -181,21 +185,6 @@ def _keys(ref: SessionRef) -> tuple[int, int, str]:
 
 def _parts(lake: Lake, url: str) -> tuple[str, ...]:
     return tuple(url.removeprefix(lake.root + "/").split("/"))
-
-
-def _write(
-    lake: Lake,
-    con: duckdb.DuckDBPyConnection,
-    select: str,
-    parts: tuple[str, ...],
-    values: dict[str, Any] | None = None,
-) -> None:
-    table = con.sql(select, params=values or {}).to_arrow_table()
-    con.register("_gold_out", table)
-    try:
-        store.copy_to_lake(lake, con, "select * from _gold_out", parts)
-    finally:
-        con.unregister("_gold_out")
 
 
 def _fastest(
