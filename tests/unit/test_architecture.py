@@ -26,6 +26,7 @@ LAYERS = (
     "ml",
     "appdb",
     "features",
+    "telemetry",
     "ingest",
     "warehouse",
     "ratings",

@@ -6,7 +6,7 @@ import typer
 
 from undercut import __version__
 from undercut.cli import backtest as backtest_cli
-from undercut.cli import ingest, sessions
+from undercut.cli import ingest, sessions, telemetry
 from undercut.cli import predict as predict_cli
 from undercut.cli import train as train_cli
 from undercut.cli import update as update_cli
@@ -35,6 +35,7 @@ app.add_typer(ingest.app, name="ingest")
 app.command("update")(update_cli.update)
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(sessions.weather_app, name="weather")
+app.add_typer(telemetry.app, name="telemetry")
 app.command("build")(build_command)
 register_stats(app)
 app.command("train")(train_cli.train)

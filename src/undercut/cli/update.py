@@ -54,6 +54,15 @@ def update(
             "Open-Meteo race weather for finished races, then rebuild gold.",
         ),
     ] = False,
+    telemetry: Annotated[
+        bool,
+        typer.Option(
+            "--telemetry",
+            help="With --sessions: also the OpenF1 car data and positions of the races and "
+            "sprints of the season (--season, default the latest) not yet on the lake "
+            "(~5 MB per race; practice and qualifying: `undercut telemetry pull`).",
+        ),
+    ] = False,
     home: HomeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -69,10 +78,14 @@ def update(
     UNDERCUT_JOLPICA_LIMITS (default 4/s;500/h, `none` against a local mirror).
 
     Examples: undercut update ;  undercut update --season 2026 --round 5 ;
-    undercut update --sessions
+    undercut update --sessions ;  undercut update --sessions --telemetry
     """
     from undercut.ingest.update import update as run
 
+    if telemetry and not sessions:
+        from undercut.errors import InputError
+
+        raise InputError("--telemetry needs --sessions (telemetry is sliced by session laps)")
     settings = settings_for(home)
     console = err_console()
     with _progress(console, "Jolpica") as report:
@@ -105,6 +118,17 @@ def update(
     )
     if sessions:
         _pull_sessions_and_weather(settings, season, console)
+    if telemetry:
+        from undercut.telemetry.pull import pull_missing_telemetry
+
+        with _progress(console, "OpenF1 telemetry") as report:
+            pulled = pull_missing_telemetry(settings, season, report)
+        written = sum(r.partitions_written for r in pulled)
+        console.print(
+            f"telemetry: {len(pulled)} round(s) looked at, {written} driver stream(s) "
+            f"written, {sum(len(r.warnings) for r in pulled)} warning(s)",
+            highlight=False,
+        )
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Unpack
 
 from undercut.config import Settings
@@ -30,6 +31,9 @@ FIRST_SEASON = 2023
 # large: one record every few seconds per car).
 SESSION_ENDPOINTS = ("drivers", "laps", "stints", "pit", "weather", "race_control")
 TIMING_ENDPOINTS = ("position", "intervals")
+# Car telemetry, ~3.7 samples a second per car and stream: fetched per driver in bounded
+# time windows (a whole session at once is more than OpenF1 answers in one response).
+TELEMETRY_ENDPOINTS = ("car_data", "location")  # their records: TELEMETRY_FIELDS
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "meetings": (
@@ -139,6 +143,31 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+# The telemetry streams' records, as OpenF1 documents them. They are typed in SQL straight
+# from bronze (``undercut.telemetry``: hundreds of thousands of records per session),
+# not by ``parse_records``, and never staged with the session tables.
+TELEMETRY_FIELDS: dict[str, tuple[Field, ...]] = {
+    "car_data": (
+        Field("date", "timestamp", required=True),
+        Field("driver_number", "int", required=True),
+        Field("session_key", "int"),
+        Field("speed", "int"),
+        Field("rpm", "int"),
+        Field("n_gear", "int"),
+        Field("throttle", "int"),
+        Field("brake", "int"),
+        Field("drs", "int"),
+    ),
+    "location": (
+        Field("date", "timestamp", required=True),
+        Field("driver_number", "int", required=True),
+        Field("session_key", "int"),
+        Field("x", "int"),
+        Field("y", "int"),
+        Field("z", "int"),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Response:
@@ -189,7 +218,7 @@ class OpenF1Client(SourceClient):
             SourceError: the API could not be reached, kept failing after retries, or
                 answered with an HTTP error other than OpenF1's "no results" 404.
         """
-        if endpoint not in FIELDS:
+        if endpoint not in FIELDS and endpoint not in TELEMETRY_FIELDS:
             raise ValueError(f"unknown OpenF1 endpoint {endpoint!r}")
         query = {k: v for k, v in params.items() if v is not None}
         if fresh:
@@ -249,9 +278,33 @@ class OpenF1Client(SourceClient):
         """Gaps to the leader and to the car ahead (races only), every few seconds."""
         return self.get("intervals", session_key=session_key, driver_number=driver_number)
 
+    def telemetry(
+        self,
+        endpoint: str,
+        session_key: int,
+        driver_number: int,
+        start: datetime,
+        end: datetime,
+    ) -> Response:
+        """One driver's ``car_data`` or ``location`` samples with ``start <= date <= end``.
+
+        Telemetry is fetched in bounded windows (OpenF1's comparison filters
+        ``date>=…&date<=…``; a sample on a boundary comes twice and is de-duplicated in
+        silver), so that no answer is larger than the service allows and an interrupted
+        pull resumes window by window from the HTTP cache.
+        """
+        if endpoint not in TELEMETRY_ENDPOINTS:
+            raise ValueError(f"not an OpenF1 telemetry endpoint: {endpoint!r}")
+        window: dict[str, Any] = {"date>": _iso(start), "date<": _iso(end)}
+        return self.get(endpoint, session_key=session_key, driver_number=driver_number, **window)
+
     def session_endpoint(self, endpoint: str, session_key: int, fresh: bool = False) -> Response:
         """Any per-session endpoint by name (what the loader iterates over)."""
         return self.get(endpoint, fresh=fresh, session_key=session_key)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 
 def _is_no_results(body: bytes) -> bool:

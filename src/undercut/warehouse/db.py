@@ -83,16 +83,20 @@ def open_warehouse(
 
 
 @contextmanager
-def attach_read_only(path: Path, alias: str = "warehouse") -> Iterator[duckdb.DuckDBPyConnection]:
+def attach_read_only(
+    path: Path, alias: str = "warehouse", *, macros: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short in-memory connection with the warehouse file attached read-only as ``alias``
     (and in use, so ``silver.x`` names resolve).
 
     The file is never opened for writing, so ``update`` and ``build`` in another process
     can still replace it while a reader (a notebook, ``undercut stats``) holds this.
+    ``macros=False`` skips undercut's SQL macros, for a quick reader whose queries use none.
     """
     con = duckdb.connect(":memory:")
     try:
-        install_macros(con)
+        if macros:
+            install_macros(con)
         quoted = str(path).replace("'", "''")
         try:
             con.execute(f"attach '{quoted}' as {alias} (read_only)")

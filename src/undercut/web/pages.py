@@ -656,3 +656,27 @@ def model_page(request: Request) -> Response:
         }
 
     return render(request, "model.html", build)
+
+
+# -- telemetry -------------------------------------------------------------------------------
+@router.get("/telemetry/{season}/{round}/{session}", response_class=HTMLResponse)
+def telemetry_page(
+    request: Request,
+    season_path: Annotated[str, PathParam(alias="season")],
+    round_path: Annotated[str, PathParam(alias="round")],
+    session: str,
+    a: str | None = None,
+    b: str | None = None,
+    lap: str = "fastest",
+    colour: str = "speed",
+) -> Response:
+    """Two drivers' laps of one session: speed, delta, throttle/brake, track map."""
+    from undercut.web import telemetry
+
+    def build(p: Page) -> dict[str, Any]:
+        season = _number(season_path, "season")
+        round = _number(round_path, "round")
+        assert season is not None and round is not None
+        return telemetry.page_context(p.settings, season, round, session, a, b, lap, colour)
+
+    return render(request, "telemetry.html", build)

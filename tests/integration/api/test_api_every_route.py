@@ -28,6 +28,10 @@ def _path_values(demo: dict[str, Any]) -> dict[str, object]:
         "job_id": demo["job"],
         "prediction": f"{season}:{rnd}",
         "path": f"{season}/{rnd}/results",  # the Ergast-compatible catch-all
+        "session": "R",
+        "driver": "hamilton",
+        "other": "max_verstappen",
+        "lap": "fastest",
     }
 
 
@@ -64,7 +68,12 @@ def test_every_get_route_answers_without_a_server_error(demo_app: dict[str, Any]
     # (a lineage may need the ledger's record of the runs that made the prediction: the
     # home was made without `undercut run`)
     season, rnd = demo_app["last_race"]
-    not_ok = {url: status for url, status in answers.items() if status != 200}
+    not_ok = {
+        url: status
+        for url, status in answers.items()
+        # the demo home has no car telemetry: those routes answer 404
+        if status != 200 and not (url.startswith("/api/v1/telemetry/") and status == 404)
+    }
     assert not_ok in ({}, {f"/api/v1/lineage/{season}:{rnd}": 404}), not_ok
 
 

@@ -18,6 +18,7 @@ from undercut.api.routes.v1 import (
     runs,
     standings,
     teammates,
+    telemetry,
 )
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
@@ -34,5 +35,6 @@ for _module in (
     models,
     runs,
     admin_jobs,
+    telemetry,
 ):
     router.include_router(_module.router)
