@@ -329,6 +329,7 @@ class CacheMiddleware:
             kept = [(k, v) for k, v in start.get("headers", []) if k.lower() in KEPT_HEADERS]
             try:
                 self.store.set(key, Entry(200, kept, body, route), self.ttl)
+                scope.setdefault("state", {})["cache_stored"] = True
             except Exception as exc:
                 log.warning("response cache unavailable: %s", exc)
         entry = Entry(200, list(start.get("headers", [])), body, route)
