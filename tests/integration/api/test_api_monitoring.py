@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from support.jobs import cli_env, free_port, kill_group, live, start_cli, wait_for
+from support.jobs import cli_env, kill_group, start_serve, wait_for
 from support.monitoring import (
     PrometheusServer,
     dashboard_queries,
@@ -45,8 +45,6 @@ def server(
         closing(sqlite3.connect(app_db)) as copy,
     ):
         source.backup(copy)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     with redis_prefix() as redis:
         env = cli_env(
             settings.local_dir,
@@ -57,12 +55,9 @@ def server(
             UNDERCUT_MAX_CONCURRENT_PER_CLIENT="0",
             UNDERCUT_LOG_LEVEL="WARNING",
         )
-        log = tmp / "serve.log"
-        process = start_cli(["serve", "--workers", "2", "--port", str(port)], env, log)
+        process, base = start_serve(env, tmp / "serve.log", "--workers", "2")
         try:
-            wait_for(lambda: process.poll() is not None or live(base), 120, "undercut serve")
-            assert process.poll() is None, log.read_text()
-            yield {"url": base, "port": port, "tmp": tmp, **predicted}
+            yield {"url": base, "port": base.rsplit(":", 1)[1], "tmp": tmp, **predicted}
         finally:
             kill_group(process, signal.SIGINT)
 
