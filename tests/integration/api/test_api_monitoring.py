@@ -14,9 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from support.jobs import cli_env, kill_group, start_serve, wait_for
 from support.monitoring import (
+    MONITORING,
     PrometheusServer,
     dashboard_queries,
     exported_names,
@@ -128,17 +130,25 @@ def test_business_metrics_describe_predictions_accuracy_and_freshness(
         assert f"# TYPE {name} " in text, name
 
 
-def test_every_dashboard_query_reads_metrics_undercut_exports(server: dict[str, Any]) -> None:
+def test_every_dashboard_and_alert_query_reads_metrics_undercut_exports(
+    server: dict[str, Any],
+) -> None:
     base = server["url"]
     httpx.get(f"{base}/ergast/f1/2023/results.json")  # a cache operation and a request
     exported = exported_names(_metrics(base))
     queries = list(dashboard_queries())
     assert len(queries) >= 7
+    rules = yaml.safe_load((MONITORING / "rules" / "undercut.rules.yml").read_text())
+    recorded = {r["record"] for g in rules["groups"] for r in g["rules"] if "record" in r}
+    queries += [
+        (r.get("alert") or r["record"], r["expr"]) for g in rules["groups"] for r in g["rules"]
+    ]
+    known = exported | recorded | {"up"}  # `up`: Prometheus's own, per target
     unknown = {
         (title, name)
         for title, expr in queries
         for name in metric_names_in(expr)
-        if name not in exported
+        if name not in known
     }
     assert not unknown, unknown
 
