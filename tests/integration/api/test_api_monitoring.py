@@ -105,6 +105,15 @@ def test_parameters_no_route_reads_do_not_bypass_the_cache(
     assert total(_metrics(base), "undercut_response_cache_total", result="store") == stores + 1
 
 
+def test_an_ergast_answer_from_the_cache_names_the_host_it_was_asked_on(
+    server: dict[str, Any],
+) -> None:
+    path = server["url"] + "/ergast/f1/2022/results.json?limit=2"
+    for host in ("a.example", "b.example", "a.example"):
+        answer = httpx.get(path, headers={"Host": host, **CLOSE}).json()
+        assert answer["MRData"]["url"] == f"http://{host}/ergast/f1/2022/results.json"
+
+
 def test_business_metrics_describe_predictions_accuracy_and_freshness(
     server: dict[str, Any],
 ) -> None:

@@ -88,10 +88,10 @@ def test_two_processes_answer_alike_and_share_cache_and_limits(
     before = httpx.get(f"{b}/metrics").text
     hits = total(before, "undercut_response_cache_total", result="hit")
     stores = total(before, "undercut_response_cache_total", result="store")
-    stored = httpx.get(a + path)
+    stored = httpx.get(a + path, headers=HOST)
     assert stored.status_code == 200
     assert total(httpx.get(f"{a}/metrics").text, "undercut_response_cache_total", result="store")
-    again = httpx.get(b + path)
+    again = httpx.get(b + path, headers=HOST)
     after = httpx.get(f"{b}/metrics").text
     assert again.content == stored.content
     assert total(after, "undercut_response_cache_total", result="hit") == hits + 1
