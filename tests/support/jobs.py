@@ -88,6 +88,23 @@ def start_cli(args: list[str], env: dict[str, str], log: Path) -> subprocess.Pop
     )
 
 
+def start_serve(
+    env: dict[str, str], log: Path, *args: str, timeout: float = 120
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``undercut serve`` on a free port (plus ``args``), once it answers: the process and
+    its base URL. Stop it with ``kill_group(process, signal.SIGINT)``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start_cli(["serve", "--port", str(port), *args], env, log)
+    try:
+        wait_for(lambda: process.poll() is not None or live(base), timeout, "undercut serve")
+        assert process.poll() is None, log.read_text()[-3000:]
+    except BaseException:
+        kill_group(process)
+        raise
+    return process, base
+
+
 def kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
     try:
         os.killpg(proc.pid, sig)

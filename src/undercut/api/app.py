@@ -29,6 +29,7 @@ from undercut.api.ratelimit import Limiter, RateLimitMiddleware, RedisCounter
 from undercut.api.routes import auth, health
 from undercut.api.routes.v1 import router as v1_router
 from undercut.api.security import check_secret
+from undercut.api.service_metrics import ServiceCollector
 from undercut.config import Settings, get_settings
 from undercut.jobs.observe import JobCollector
 from undercut.web import router as web_router
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.redis = redis
     app.state.metrics = Metrics()
-    app.state.metrics.registry.register(JobCollector(settings))
+    app.state.metrics.register(JobCollector(settings, redis))
+    app.state.metrics.register(ServiceCollector(app))
     app.state.health_checks = {}
     errors.install(app)
     docs.install(app)

@@ -220,14 +220,19 @@ class CacheMiddleware:
         return frozenset().union(*matching) if matching else None
 
     def _key(self, scope: Scope) -> str:
-        """Version + path + the query parameters the route reads, sorted: parameters it
-        ignores (``?cb=…``) cannot make every request a miss."""
+        """Version + path + the query parameters the route reads, sorted (parameters it
+        ignores, ``?cb=…``, cannot make every request a miss); for Ergast also the scheme
+        and host, which its answers repeat."""
         query = scope.get("query_string", b"").decode("latin-1")
         pairs = [p for p in query.split("&") if p] if query else []
         declared = self._declared(scope) if pairs else None
         if declared is not None:
             pairs = [p for p in pairs if unquote_plus(p.partition("=")[0]) in declared]
-        return f"{self.version()}:{scope['path']}?{'&'.join(sorted(pairs))}"
+        origin = ""
+        if scope["path"].startswith("/ergast/"):  # its answers name the URL asked (MRData.url)
+            host = (_header(scope, b"host") or b"").decode("latin-1")
+            origin = f"{scope.get('scheme', 'http')}://{host}"
+        return f"{self.version()}:{origin}{scope['path']}?{'&'.join(sorted(pairs))}"
 
     async def _send_entry(
         self, scope: Scope, send: Send, entry: Entry, cache_control: bytes
@@ -329,6 +334,7 @@ class CacheMiddleware:
             kept = [(k, v) for k, v in start.get("headers", []) if k.lower() in KEPT_HEADERS]
             try:
                 self.store.set(key, Entry(200, kept, body, route), self.ttl)
+                scope.setdefault("state", {})["cache_stored"] = True
             except Exception as exc:
                 log.warning("response cache unavailable: %s", exc)
         entry = Entry(200, list(start.get("headers", [])), body, route)

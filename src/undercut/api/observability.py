@@ -4,11 +4,18 @@
 client's ``X-Request-ID`` when sane, else a new one), echoes it in the response, times the
 request, counts it by route template and status, and writes one JSON log line. Metrics live
 in a registry per app, so several apps in one process (tests) do not collide.
+
+With several worker processes (``undercut serve --workers N``) each request is counted by
+the worker that answered it, so the counters and histograms are kept in Prometheus's
+multi-process files (``PROMETHEUS_MULTIPROC_DIR``, set by ``serve``) and ``/metrics``
+adds up every worker's; figures read at scrape time (the ledger, the app database, Redis)
+come from collectors that any worker answers alike.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 import time
@@ -16,7 +23,9 @@ import uuid
 from typing import Any
 
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -56,11 +65,19 @@ def configure_logging(level: str = "INFO") -> None:
     root.propagate = False
 
 
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
 class Metrics:
-    """The service's Prometheus instruments, in their own registry."""
+    """The service's Prometheus instruments, in their own registry.
+
+    Only counters and histograms are kept per process (they add up across workers);
+    anything measured at scrape time is a collector given to ``register``.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._collectors: list[Collector] = []
         self.requests = Counter(
             "undercut_http_requests_total",
             "HTTP requests by route template and status.",
@@ -76,29 +93,31 @@ class Metrics:
         )
         self.cache = Counter(
             "undercut_response_cache_total",
-            "Server response cache lookups.",
+            "Server response cache operations: hit, miss (a lookup that found nothing), "
+            "store (an answer kept).",
             ["result"],
             registry=self.registry,
         )
         self.rate_limited = Counter(
             "undercut_rate_limited_total", "Requests answered 429.", registry=self.registry
         )
-        self.predictions = Gauge(
-            "undercut_predictions_stored",
-            "Race predictions stored in the app database.",
-            registry=self.registry,
-        )
-        self.last_race_age = Gauge(
-            "undercut_data_last_race_age_seconds",
-            "Age of the newest race with results in the served warehouse.",
-            registry=self.registry,
-        )
-        self.last_race = Gauge(
-            "undercut_data_last_race_info",
-            "Newest race with results (season, round labels).",
-            ["season", "round"],
-            registry=self.registry,
-        )
+
+    def register(self, collector: Collector) -> None:
+        """Add a collector read at scrape time (the same whichever worker is asked)."""
+        self.registry.register(collector)
+        self._collectors.append(collector)
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition: this process's instruments, or, in multi-process
+        mode, every worker's added up; then the scrape-time collectors."""
+        directory = os.environ.get(MULTIPROCESS_ENV)
+        if not directory:
+            return bytes(generate_latest(self.registry))
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=directory)
+        for collector in self._collectors:
+            registry.register(collector)
+        return bytes(generate_latest(registry))
 
 
 def route_template(scope: Scope) -> str | None:
@@ -161,6 +180,8 @@ class RequestContextMiddleware:
             cache = state.get("cache")
             if cache:
                 self.metrics.cache.labels(cache).inc()
+            if state.get("cache_stored"):
+                self.metrics.cache.labels("store").inc()
             if status == 429:
                 self.metrics.rate_limited.inc()
             fields: dict[str, Any] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, case, select
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, case, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from undercut.appdb.base import Base, session_factory
@@ -151,3 +151,22 @@ def accuracy_rows(
         }
         for row, row_kind in session.execute(query)
     ]
+
+
+def prediction_counts(session: Session) -> list[tuple[str, str, str, int]]:
+    """``(model_version, basis, kind, count)`` of the stored predictions."""
+    rows = session.execute(
+        select(Prediction.model_version, Prediction.basis, Prediction.kind, func.count())
+        .group_by(Prediction.model_version, Prediction.basis, Prediction.kind)
+        .order_by(Prediction.model_version, Prediction.basis, Prediction.kind)
+    )
+    return [(str(v), str(b), str(k), int(n)) for v, b, k, n in rows]
+
+
+def recent_accuracy(session: Session, kind: str, races: int) -> list[dict[str, Any]]:
+    """The accuracy of the last ``races`` scored races of one kind, one row per race: the
+    newest scored prediction of that race (the one that stands for it)."""
+    by_race: dict[tuple[int, int], dict[str, Any]] = {}
+    for row in accuracy_rows(session, kind=kind):  # ordered by race, then prediction id
+        by_race[(row["season"], row["round"])] = row
+    return [by_race[race] for race in sorted(by_race)[-races:]]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -84,15 +88,35 @@ def serve(
         return
     # Worker processes build their own app from the environment: pass the home on.
     os.environ["UNDERCUT_HOME"] = settings.home
-    uvicorn.run(
-        "undercut.api.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-    )
+    with _shared_metrics():
+        uvicorn.run(
+            "undercut.api.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+        )
+
+
+@contextmanager
+def _shared_metrics() -> Iterator[None]:
+    """Prometheus multi-process mode for the workers: each counts into files in one fresh
+    directory and /metrics, whichever worker answers, adds them all up. A directory the
+    operator set (PROMETHEUS_MULTIPROC_DIR) is used as given."""
+    from undercut.api.observability import MULTIPROCESS_ENV
+
+    if os.environ.get(MULTIPROCESS_ENV):
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="undercut-metrics-")
+    os.environ[MULTIPROCESS_ENV] = directory
+    try:
+        yield
+    finally:
+        os.environ.pop(MULTIPROCESS_ENV, None)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _is_loopback(host: str) -> bool:

@@ -37,11 +37,13 @@ def worker(
       undercut worker --concurrency 2 --queue weekend
     """
     from undercut.jobs.options import job_options
+    from undercut.jobs.telemetry import WorkerTelemetry
     from undercut.jobs.worker import make_celery
 
     settings = settings_for(home)
     options = job_options(queue=queue)
     app = make_celery(settings, options)
+    WorkerTelemetry(settings).connect()  # outcomes and a heartbeat in Redis, for /metrics
     pool = "solo" if concurrency == 1 else "prefork"
     app.worker_main(
         [

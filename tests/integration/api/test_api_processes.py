@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.jobs import cli_env, free_port, kill_group, live, start_cli, wait_for
+from support.jobs import cli_env, kill_group, start_serve
 from undercut.config import Settings
 
 pytestmark = pytest.mark.xdist_group("built_home")
@@ -18,8 +18,6 @@ pytestmark = pytest.mark.xdist_group("built_home")
 def test_worker_processes_share_one_rate_limit(
     built_settings: Settings, tmp_path: Path, redis_settings: dict[str, str]
 ) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = cli_env(
         built_settings.local_dir,
         UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}",
@@ -30,11 +28,8 @@ def test_worker_processes_share_one_rate_limit(
         UNDERCUT_SECRET_KEY="a-test-secret-that-is-long-enough-for-production",
         UNDERCUT_LOG_LEVEL="WARNING",
     )
-    log = tmp_path / "serve.log"
-    server = start_cli(["serve", "--workers", "2", "--port", str(port)], env, log)
+    server, base = start_serve(env, tmp_path / "serve.log", "--workers", "2")
     try:
-        wait_for(lambda: server.poll() is not None or live(base), 90, "undercut serve")
-        assert server.poll() is None, log.read_text()
         # a new connection each time, so the requests spread over the workers
         statuses = [
             httpx.get(

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from support.ergast_replay import files_replay
 from support.httpserver import LocalServer
+from support.monitoring import total
 from support.naming import json_keys, offending
 from undercut.api.app import create_app
 from undercut.api.security import hash_password
@@ -277,6 +278,14 @@ def test_metrics_and_health_report_the_pipeline(
     assert last is not None and abs(float(last.group(1)) - time.time()) < 3600
     age = re.search(r"^undercut_pipeline_last_success_age_seconds (\S+)$", text, re.MULTILINE)
     assert age is not None and float(age.group(1)) >= 0
+    # every successful predict step is one inference, timed as the ledger recorded it
+    predicted = total(text, "undercut_job_steps_total", status="succeeded", step="predict")
+    assert predicted >= 1
+    assert total(text, "undercut_inference_duration_seconds_count") == predicted
+    assert total(text, "undercut_inference_duration_seconds_bucket", le="+Inf") == predicted
+    assert total(text, "undercut_inference_duration_seconds_sum") > 0
+    for source in ("archive", "jolpica"):
+        assert 0 <= total(text, "undercut_data_source_age_seconds", source=source) < 3600
 
     pipeline = api.get("/health").json()["checks"]["pipeline"]
     assert pipeline["status"] == "ok"

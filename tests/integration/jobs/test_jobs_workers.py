@@ -182,7 +182,10 @@ def test_backtest_split_by_season_across_workers(
     import json
     import shutil
 
+    import redis
+
     from undercut.jobs.backtests import run_backtests
+    from undercut.jobs.telemetry import queue_figures
     from undercut.ml.registry import latest_backtest
 
     home = tmp_path / "home"
@@ -201,8 +204,18 @@ def test_backtest_split_by_season_across_workers(
         run_id, report = run_backtests(
             pool.settings, 2023, 2024, distributed=True, options=pool.options
         )
+        # what /metrics reads of the workers: both alive, both tasks succeeded, none queued
+        client = redis.Redis.from_url(redis_settings["redis_url"])
+        figures = queue_figures(client, redis_settings["redis_prefix"], pool.queue)
+        client.close()
     finally:
         pool.stop()
+    assert (figures["queue_depth"], figures["workers"]) == (0, 2)
+    # a step busy on the other worker is retried a moment later, a duplicate delivery of a
+    # finished one only acknowledges: tasks counted, never failures
+    outcomes = figures["outcomes"]
+    assert outcomes[("undercut.backtest_season", "succeeded")] >= 2
+    assert {outcome for _, outcome in outcomes} <= {"succeeded", "retried"}
     run = ledger.get_run(pool.settings, run_id)
     assert run["status"] == "succeeded", run
     assert run["kind"] == "backtest"

@@ -10,14 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, Field
 
 from undercut import __version__
+from undercut.api.service_metrics import last_race
 from undercut.jobs.probes import app_database_state, redis_state, timed
-from undercut.serving.sql import query
 
 router = APIRouter(tags=["service"])
 
@@ -49,12 +48,6 @@ class Health(BaseModel):
     )
 
 
-def last_race(app: FastAPI) -> dict[str, Any] | None:
-    with app.state.store.reader() as reader:
-        rows = reader.fetch(query("last_race"))
-    return rows[0] if rows else None
-
-
 def _warehouse(app: FastAPI) -> dict[str, Any]:
     served = app.state.store.status()
     # Serving silver without gold (a home ingested but never built) answers only part of
@@ -77,11 +70,6 @@ def _warehouse(app: FastAPI) -> dict[str, Any]:
         "date": str(raced),
     }
     result["age_days"] = age
-    metrics = app.state.metrics
-    if age is not None:
-        metrics.last_race_age.set(age * 86400)
-    metrics.last_race.clear()
-    metrics.last_race.labels(str(race["season"]), str(race["round"])).set(1)
     return result
 
 
@@ -128,22 +116,10 @@ def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _count_predictions(app: FastAPI) -> None:
-    try:
-        with app.state.sessions() as session:
-            tables = sa.inspect(session.get_bind()).get_table_names()
-            if "predictions" in tables:
-                count = session.execute(sa.text("select count(*) from predictions")).scalar()
-                app.state.metrics.predictions.set(int(count or 0))
-    except sa.exc.SQLAlchemyError:
-        return
-
-
 @router.get("/metrics", response_class=Response, include_in_schema=True)
 def metrics(request: Request) -> Response:
     """Prometheus text format: requests by route and status, latency histograms, cache
-    and rate-limit counters, stored predictions, data freshness."""
-    app = request.app
-    _count_predictions(app)
-    timed(lambda: _warehouse(app))
-    return Response(generate_latest(app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    operations and rate-limit counters (added up over every worker process), then figures
+    read at scrape time: predictions generated, live accuracy, data freshness per source,
+    pipeline steps, the Celery queue and workers."""
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
