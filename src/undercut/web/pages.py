@@ -103,6 +103,27 @@ def render(
     return templates().TemplateResponse(request, template, context, status_code=status)
 
 
+ERROR_TITLES = {
+    404: "Page not found",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Not available",
+}
+
+
+def error_page(
+    request: Request, status: int, text: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as a page of the dashboard (``undercut.api.errors`` decides who gets one)."""
+    title = ERROR_TITLES.get(status, "Something went wrong" if status >= 500 else "Not possible")
+    if status == 429:
+        text = f"Too many pages asked for in a short time from your address: {text}."
+    context = {"title": title, "text": text, "charts": []}
+    return templates().TemplateResponse(
+        request, "message.html", context, status_code=status, headers=dict(headers or {})
+    )
+
+
 def _number(value: str | None, what: str) -> int | None:
     """A season or round typed into a page address: one that is not a number names no
     page, so it is a 404 page like an unknown season, not a JSON validation error."""
