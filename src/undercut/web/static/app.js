@@ -1,4 +1,5 @@
-// Draws every chart of the page from the JSON the server embedded next to it. The look of
+// Writes each UTC moment of the page (<time datetime data-local>) in the viewer's local time
+// too, and draws every chart of the page from the JSON the server embedded next to it. The look of
 // a chart is the server's (undercut.web.charts.style); how it behaves here is set once:
 // no mode bar on a phone or touch screen (it would cover the title), on hover elsewhere,
 // and a plot area never squeezed under MIN_PLOT px by its legend (the chart grows instead).
@@ -28,7 +29,21 @@
       .then(function () { return fit(el, 3); })
       .then(function () { el.setAttribute("data-rendered", "true"); });
   }
+  function localTimes() {
+    var format = new Intl.DateTimeFormat(undefined, {weekday: "short", day: "numeric",
+      month: "short", hour: "2-digit", minute: "2-digit"});
+    var times = document.querySelectorAll("time[data-local]");
+    for (var i = 0; i < times.length; i++) {
+      var moment = new Date(times[i].getAttribute("datetime"));
+      if (isNaN(moment.getTime()) || moment.getTimezoneOffset() === 0) { continue; }
+      var local = document.createElement("span");
+      local.className = "local";
+      local.textContent = format.format(moment) + " your time";
+      times[i].parentNode.insertBefore(local, times[i].nextSibling);
+    }
+  }
   function drawAll() {
+    localTimes();
     var charts = document.querySelectorAll(".chart[data-figure]");
     for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
   }
