@@ -76,7 +76,10 @@ def contexts(browser: Any) -> Iterator[dict[int, Any]]:
             is_mobile=True,
             has_touch=True,
         ),
-        1280: browser.new_context(viewport={"width": 1280, "height": WIDTHS[1280]}),
+        # a desktop away from UTC, so the pages show local times beside UTC ones
+        1280: browser.new_context(
+            viewport={"width": 1280, "height": WIDTHS[1280]}, timezone_id="Europe/Rome"
+        ),
     }
     yield made
     for context in made.values():
@@ -169,6 +172,24 @@ def test_model_page_shows_backtest_against_baselines(server: LiveServer, page: A
     assert page.locator("#hindcast-heading ~ .table-wrap tbody tr").count() >= 1
     live = page.locator("section[aria-labelledby='live-heading']").inner_text()
     assert "No scored forecasts yet" in live
+
+
+def test_moments_are_shown_in_utc_and_the_viewers_time(
+    server: LiveServer, contexts: dict[int, Any]
+) -> None:
+    page = contexts[1280].new_page()
+    try:
+        page.goto(server.url + "/")
+        moment = page.locator("table.schedule time[data-local]").last
+        assert moment.inner_text().endswith(" UTC")
+        local = page.locator("table.schedule time[data-local] + span.local").last
+        assert local.inner_text().endswith("your time")
+        # the next race of the demo home, 2025 round 19, starts at 19:00 UTC on 19 October:
+        # 21:00 in Rome (summer time)
+        assert moment.inner_text() == "Sun 19 Oct 2025, 19:00 UTC"
+        assert "21:00" in local.inner_text() or "09:00 PM" in local.inner_text()
+    finally:
+        page.close()
 
 
 def test_keyboard_reaches_the_content_first(server: LiveServer, contexts: dict[int, Any]) -> None:

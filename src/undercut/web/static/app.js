@@ -17,7 +17,8 @@
     if (!full || !full._size || full._size.h >= MIN_PLOT || tries <= 0) {
       return Promise.resolve();
     }
-    return window.Plotly.relayout(el, {height: full.height + MIN_PLOT - full._size.h})
+    // a legend below the plot may take up to half the figure: grow by twice the shortfall
+    return window.Plotly.relayout(el, {height: full.height + 2 * (MIN_PLOT - full._size.h)})
       .then(function () { return fit(el, tries - 1); });
   }
   function draw(el) {
@@ -26,7 +27,7 @@
     var figure = JSON.parse(source.textContent);
     el.textContent = "";
     window.Plotly.newPlot(el, figure.data, figure.layout, config())
-      .then(function () { return fit(el, 3); })
+      .then(function () { return fit(el, 4); })
       .then(function () { el.setAttribute("data-rendered", "true"); });
   }
   function localTimes() {
@@ -52,7 +53,7 @@
     window.clearTimeout(resizing);
     resizing = window.setTimeout(function () {
       var drawn = document.querySelectorAll(".chart[data-rendered]");
-      for (var i = 0; i < drawn.length; i++) { fit(drawn[i], 3); }
+      for (var i = 0; i < drawn.length; i++) { fit(drawn[i], 4); }
     }, 200);
   });
   if (document.readyState === "loading") {
