@@ -82,6 +82,7 @@ class LiveServer:
         env = {
             **os.environ,
             "UNDERCUT_RATE_LIMIT": "none",
+            "UNDERCUT_RATE_LIMIT_PAGES": "none",
             "UNDERCUT_MAX_CONCURRENT_PER_CLIENT": "0",  # a browser fetches several at once
             "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
         }

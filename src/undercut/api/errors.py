@@ -146,7 +146,10 @@ def answer(
     if wants_html(request):
         from undercut.web.pages import error_page
 
-        return error_page(request, status, str(message), _headers(status, headers))
+        try:
+            return error_page(request, status, str(message), _headers(status, headers))
+        except Exception:  # the page itself failed: the JSON answer still says what happened
+            log.exception("the error page for %s could not be rendered", request.url.path)
     return error_response(status, code, message, headers, **extra)
 
 
