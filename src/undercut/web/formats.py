@@ -47,10 +47,13 @@ def _date(value: str | dt.date | None) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def day(value: str | dt.date | None) -> str:
-    """``2025-10-19`` → ``Sun 19 Oct 2025``."""
+def day(value: str | dt.date | None, weekday: bool = True) -> str:
+    """``2025-10-19`` → ``Sun 19 Oct 2025`` (``19 Oct 2025`` without the weekday, for a
+    birthday)."""
     date = _date(value)
-    return MISSING if date is None else f"{date:%a} {date.day} {date:%b %Y}"
+    if date is None:
+        return MISSING
+    return (f"{date:%a} " if weekday else "") + f"{date.day} {date:%b %Y}"
 
 
 def _moment(value: str | dt.datetime | dt.date, time: str | dt.time | None) -> dt.datetime | None:

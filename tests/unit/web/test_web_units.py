@@ -44,6 +44,7 @@ def test_lap_times_read_like_a_timing_screen() -> None:
 
 def test_moments_are_utc_in_a_time_element_and_dates_are_days() -> None:
     assert formats.day("2025-10-19") == "Sun 19 Oct 2025"
+    assert formats.day("1985-01-07", weekday=False) == "7 Jan 1985"
     session = formats.when("2025-10-19", "19:00:00Z")
     assert session == (
         '<time datetime="2025-10-19T19:00:00Z" data-local>Sun 19 Oct 2025, 19:00 UTC</time>'
