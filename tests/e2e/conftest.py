@@ -21,10 +21,10 @@ from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AxeMissing, axe_
 from support.dashboard import LiveServer
 
 
-def _browser_missing(message: str) -> None:
+def _browser_missing(message: str, what: str = "BROWSER") -> None:
     if os.environ.get("UNDERCUT_REQUIRE_TEST_DATA") == "1":
-        pytest.fail(f"BROWSER MISSING: {message}")
-    pytest.skip(f"BROWSER MISSING: {message}")
+        pytest.fail(f"{what} MISSING: {message}")
+    pytest.skip(f"{what} MISSING: {message}")
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +33,7 @@ def axe_script() -> Path:
     try:
         return axe_core()
     except AxeMissing as exc:
-        _browser_missing(str(exc))
+        _browser_missing(str(exc), "AXE-CORE")
         raise
 
 
