@@ -549,8 +549,11 @@ def model_page(request: Request) -> Response:
         if live:
             baselines = (backtest or {}).get("models") or {}
             live_figures = _titled_charts("live", charts.live_accuracy(live, baselines))
+        from undercut.ml.report import OWN_MODELS, metric_heading
+
         seasons = sorted(
-            (backtest or {}).get("seasons") or [], key=lambda s: (-s["season"], s["model"])
+            (backtest or {}).get("seasons") or [],
+            key=lambda s: (-s["season"], s["model"] not in OWN_MODELS, s["model"]),
         )
         backtest_charts = [
             c
@@ -569,7 +572,8 @@ def model_page(request: Request) -> Response:
             "hindcasts": hindcasts,
             "seasons": seasons,
             "metrics": charts.SUMMARY_METRICS,
-            "metric_labels": charts.METRIC_LABELS,
+            "metric_labels": {m: metric_heading(m) for m in charts.SUMMARY_METRICS},
+            "own_models": OWN_MODELS,
         }
 
     return render(request, "model.html", build)
