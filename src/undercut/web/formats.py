@@ -21,12 +21,13 @@ def pct(value: float | None, digits: int = 0) -> str:
     return MISSING if value is None else f"{value * 100:.{digits}f}%"
 
 
-def num(value: float | None, digits: int = 0) -> str:
-    """``4,639.5``: thousands separated; a whole number without decimals when
-    ``digits`` is 0 or 1 (points are whole numbers but for half-points races)."""
+def num(value: float | None, digits: int = 0, trim: bool = True) -> str:
+    """``4,639.5``: thousands separated; with ``trim``, a whole number without decimals
+    when ``digits`` is 0 or 1 (points are whole numbers but for half-points races); without
+    it always ``digits`` decimals (a column of expected positions)."""
     if value is None:
         return MISSING
-    if digits <= 1 and float(value).is_integer():
+    if trim and digits <= 1 and float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.{digits}f}"
 

@@ -158,7 +158,7 @@ def test_last_race_page_shows_the_api_comparison(
     assert shown.ids(1) == [d["driverId"] for d in drivers]
     assert [[r[2], r[3], r[4]] for r in shown.texts()] == [
         [
-            num(d["expected_position"], 1),
+            FILTERS["num"](d["expected_position"], 1, trim=False),
             FILTERS["pct"](d["p_win"]),
             _finished(actual.get(d["driverId"])),
         ]
@@ -179,7 +179,7 @@ def test_next_race_page_shows_the_api_prediction(
                 FILTERS["pct"](d["p_win"]),
                 FILTERS["pct"](d["p_podium"]),
                 FILTERS["pct"](d["p_points"]),
-                num(d["expected_position"], 1),
+                FILTERS["num"](d["expected_position"], 1, trim=False),
             ]
             for d in body["drivers"]
         ]

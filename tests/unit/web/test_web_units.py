@@ -32,6 +32,7 @@ def test_points_progression_shows_the_leaders_and_hides_the_rest() -> None:
 def test_numbers_and_percentages_for_tables() -> None:
     assert formats.num(575.0, 1) == "575" and formats.num(12.5, 1) == "12.5"
     assert formats.num(4639.5, 1) == "4,639.5" and formats.num(27118) == "27,118"
+    assert formats.num(9.0, 1, trim=False) == "9.0"  # a column of expected positions
     assert formats.num(0.12345, 3) == "0.123" and formats.num(None) == formats.MISSING
     assert formats.pct(0.2623) == "26%" and formats.pct(None) == formats.MISSING
 
