@@ -59,7 +59,7 @@ def main() -> None:
     from undercut.config import get_settings
 
     settings = get_settings(home=args.home).model_copy(
-        update={"rate_limit": "none", "cache_seconds": 0}
+        update={"rate_limit": "none", "rate_limit_pages": "none", "cache_seconds": 0}
     )
     with TestClient(create_app(settings)) as client:
         print(f"{'page':<24}{'page ms':>9}{'api ms':>9}{'ratio':>7}{'html KB':>9}")

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     rate_limit_authenticated: str | None = Field(
         default=None, description="Limit for signed-in users; defaults to `rate_limit`."
     )
+    rate_limit_pages: str = Field(
+        default="600/minute",
+        description="Requests per client to the dashboard's pages and static files, counted "
+        "apart from the API's; `none` disables.",
+    )
     max_concurrent_per_client: int = Field(
         default=4,
         description="Requests one client may have in progress per API process (more: 429); "

@@ -2,7 +2,9 @@
 
 The browser is Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``)
 driven by Playwright for Python; Playwright's own browser downloads are never used.
-Screenshots land in ``test-artifacts/dashboard/``.
+Screenshots land in ``test-artifacts/dashboard/``. The accessibility checker is axe-core
+from the npm registry, installed on first use into ``~/.cache/undercut-tests`` (or
+``UNDERCUT_TEST_CACHE``), never into the repository.
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ from typing import Any
 
 import pytest
 
-from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AxeMissing, axe_core
 from support.dashboard import LiveServer
 
 
-def _browser_missing(message: str) -> None:
+def _browser_missing(message: str, what: str = "BROWSER") -> None:
     if os.environ.get("UNDERCUT_REQUIRE_TEST_DATA") == "1":
-        pytest.fail(f"BROWSER MISSING: {message}")
-    pytest.skip(f"BROWSER MISSING: {message}")
+        pytest.fail(f"{what} MISSING: {message}")
+    pytest.skip(f"{what} MISSING: {message}")
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's script, installed from the npm registry into a cache outside the repo."""
+    try:
+        return axe_core()
+    except AxeMissing as exc:
+        _browser_missing(str(exc), "AXE-CORE")
+        raise
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +70,7 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
     try:

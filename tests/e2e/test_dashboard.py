@@ -2,41 +2,121 @@
 
 The home holds the real archive (built gold), a small trained model, a stored prediction
 of the next race and one of the last race (scored against its result), and a backtest.
+Every page is opened at a phone's width (390 px) and a desktop's (1280 px): it must not
+scroll sideways, every chart must be drawn, the console must stay free of errors and
+axe-core must find no serious or critical violation. Screenshots and axe's counts per page
+land in ``test-artifacts/dashboard/`` (``<page>-390.png``, ``<page>-1280.png``,
+``axe.json``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support.browser import shot, wait_for_chart
+from support.browser import ARTIFACTS, drawn, shot, wait_for_chart
 from support.dashboard import LiveServer
 
 # its own group: the browser run is the longest module, so it gets a worker to itself
 pytestmark = [pytest.mark.xdist_group("dashboard_browser"), pytest.mark.slow]
 
+# Every page of the dashboard, by screenshot name. The demo home holds the archive through
+# 2025 round 18 (its last race, predicted and scored) and round 19 (the next race).
 PAGES = {
     "next-race": "/",
+    "seasons": "/seasons",
     "season-2023": "/seasons/2023",
     "race-2023-1": "/races/2023/1",
+    "race-last": "/races/2025/18",
+    "race-next": "/races/2025/19",
+    "drivers": "/drivers",
+    "constructors": "/constructors",
+    "circuits": "/circuits",
     "driver-hamilton": "/drivers/hamilton",
     "constructor-ferrari": "/constructors/ferrari",
     "circuit-monza": "/circuits/monza",
     "model": "/model",
 }
+WIDTHS = {390: 844, 1280: 900}
+AXE_COUNTS: dict[str, dict[str, dict[str, int]]] = {}
 
 
+def test_every_dashboard_route_is_visited() -> None:
+    """A new page cannot slip past the browser checks below."""
+    from undercut.web.pages import router
+
+    templates = {
+        route.path
+        for route in router.routes
+        if "GET" in getattr(route, "methods", ()) and not route.path.startswith("/static/")
+    }
+    paths = [p.split("?")[0] for p in PAGES.values()]
+    unvisited = [
+        t
+        for t in templates
+        if not any(re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", t), p) for p in paths)
+    ]
+    assert unvisited == []
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Any) -> Iterator[dict[int, Any]]:
+    """One browser context per width for the whole module: a phone and a desktop."""
+    made = {
+        390: browser.new_context(
+            viewport={"width": 390, "height": WIDTHS[390]},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        ),
+        # a desktop away from UTC, so the pages show local times beside UTC ones
+        1280: browser.new_context(
+            viewport={"width": 1280, "height": WIDTHS[1280]}, timezone_id="Europe/Rome"
+        ),
+    }
+    yield made
+    for context in made.values():
+        context.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_COUNTS, indent=2, sort_keys=True))
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_loads_and_draws_its_charts(server: LiveServer, page: Any, name: str) -> None:
-    response = page.goto(server.url + PAGES[name])
-    assert response is not None and response.status == 200
-    assert page.locator("h1").first.inner_text().strip()
-    assert page.locator("main table").count() >= 1
-    assert wait_for_chart(page) >= 1
-    assert page.js_errors == []
-    shot(page, name)
+def test_page_fits_the_screen_draws_and_passes_axe(
+    server: LiveServer, contexts: dict[int, Any], axe_script: Path, name: str, width: int
+) -> None:
+    page = contexts[width].new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        response = page.goto(server.url + PAGES[name])
+        assert response is not None and response.status == 200
+        assert page.locator("h1").first.inner_text().strip()
+        drawn(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{PAGES[name]} scrolls sideways by {overflow}px at {width}px"
+        shot(page, f"{name}-{width}")
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate(
+            "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+        )
+        counts = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
+        for v in violations:
+            counts[v["impact"] or "minor"] += 1
+        AXE_COUNTS.setdefault(name, {})[str(width)] = counts
+        grave = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert grave == [], f"{PAGES[name]} at {width}px"
+        assert errors == []
+    finally:
+        page.close()
 
 
 def test_next_race_shows_the_stored_prediction(
@@ -92,28 +172,34 @@ def test_model_page_shows_backtest_against_baselines(server: LiveServer, page: A
     assert "No scored forecasts yet" in live
 
 
-def test_phone_width_has_no_sideways_scroll_and_keyboard_reaches_content(
-    server: LiveServer, browser: Any
+def test_moments_are_shown_in_utc_and_the_viewers_time(
+    server: LiveServer, contexts: dict[int, Any]
 ) -> None:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
+    page = contexts[1280].new_page()
     try:
-        page = context.new_page()
-        for path in ("/", "/seasons/2023", "/drivers/hamilton"):
-            page.goto(server.url + path)
-            wait_for_chart(page)
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        shot(page, "driver-phone")
+        page.goto(server.url + "/")
+        moment = page.locator("table.schedule time[data-local]").last
+        assert moment.inner_text().endswith(" UTC")
+        local = page.locator("table.schedule time[data-local] + span.local").last
+        assert local.inner_text().endswith("your time")
+        # the next race of the demo home, 2025 round 19, starts at 19:00 UTC on 19 October:
+        # 21:00 in Rome (summer time)
+        assert moment.inner_text() == "Sun 19 Oct 2025, 19:00 UTC"
+        assert "21:00" in local.inner_text() or "09:00 PM" in local.inner_text()
+    finally:
+        page.close()
+
+
+def test_keyboard_reaches_the_content_first(server: LiveServer, contexts: dict[int, Any]) -> None:
+    page = contexts[390].new_page()
+    try:
         page.goto(server.url + "/")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Skip to content"
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "content"
-        shot(page, "next-race-phone")
     finally:
-        context.close()
+        page.close()
 
 
 def test_plotly_is_served_by_the_app(server: LiveServer, page: Any) -> None:

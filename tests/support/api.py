@@ -22,6 +22,7 @@ def api_settings(built: Settings, app_db: Path, **overrides: object) -> Settings
     values = {
         "database_url": f"sqlite:///{app_db}",
         "rate_limit": "none",
+        "rate_limit_pages": "none",
         "login_max_failures": 3,
         **overrides,
     }

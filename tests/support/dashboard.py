@@ -67,8 +67,11 @@ def free_port() -> int:
 class LiveServer:
     """``undercut serve`` in a child process on 127.0.0.1 and a free port."""
 
-    def __init__(self, settings: Settings, log: Path) -> None:
+    def __init__(self, settings: Settings, log: Path, env: dict[str, str] | None = None) -> None:
+        """``env``: variables set for the server on top of the defaults below (no rate
+        limit, no bound on requests in progress, no Redis, the home's own app database)."""
         self.settings = settings
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -79,11 +82,13 @@ class LiveServer:
         env = {
             **os.environ,
             "UNDERCUT_RATE_LIMIT": "none",
+            "UNDERCUT_RATE_LIMIT_PAGES": "none",
             "UNDERCUT_MAX_CONCURRENT_PER_CLIENT": "0",  # a browser fetches several at once
             "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
         }
         env.pop("UNDERCUT_REDIS_URL", None)
         env.pop("UNDERCUT_DATABASE_URL", None)
+        env.update(self.env)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(

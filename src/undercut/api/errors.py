@@ -1,7 +1,9 @@
 """The one place where undercut's exceptions become HTTP responses.
 
-Every error answer is JSON ``{"detail": message, "error": code}`` (plus ``request_id``
-for 500s, to find the logged traceback). Mapping, most specific first:
+A program's error answer is JSON ``{"detail": message, "error": code}`` (plus
+``request_id`` for 500s, to find the logged traceback); a browser on a dashboard address
+(it accepts ``text/html``, the path is not an API's) gets the same status as a page of the
+dashboard saying what went wrong, with a link home. Mapping, most specific first:
 NotFoundError 404, ValidationError 422, InputError 400, AuthError 401,
 PermissionDeniedError 403, SourceError 502, WarehouseError/ModelError 503.
 """
@@ -14,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
@@ -88,37 +90,91 @@ def status_for(exc: UndercutError) -> tuple[int, str]:
     return 500, "internal"
 
 
-def error_response(status: int, code: str, message: str, **extra: object) -> JSONResponse:
-    headers = (
+# Paths answered for programs, always in JSON; every other path is the dashboard (its pages
+# and static files), rate-limited apart and answered in HTML to a browser.
+API_PATHS = ("/api/", "/ergast/", "/auth/", "/openapi.json", "/health", "/metrics")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PATHS) or path.rstrip("/") in ("/api", "/ergast", "/auth")
+
+
+def wants_html(request: Request) -> bool:
+    """A browser on a dashboard address: it accepts HTML and did not ask for JSON first."""
+    accept = request.headers.get("accept", "")
+    return (
+        not is_api_path(request.url.path)
+        and "text/html" in accept
+        and not accept.lstrip().startswith("application/json")
+    )
+
+
+def _headers(status: int, headers: dict[str, str] | None) -> dict[str, str] | None:
+    defaults = (
         {"WWW-Authenticate": "Bearer"}
         if status == 401
         else {"Retry-After": str(RETRY_AFTER_S)}
         if status == 503
-        else None
+        else {}
     )
+    return {**defaults, **(headers or {})} or None
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: object,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> JSONResponse:
     return JSONResponse(
-        {"detail": message, "error": code, **extra}, status_code=status, headers=headers
+        {"detail": message, "error": code, **extra},
+        status_code=status,
+        headers=_headers(status, headers),
     )
 
 
-async def _undercut_error(request: Request, exc: Exception) -> JSONResponse:
+def answer(
+    request: Request,
+    status: int,
+    code: str,
+    message: object,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> Response:
+    """The error answer for this request: a dashboard page for a browser, else JSON."""
+    if wants_html(request):
+        from undercut.web.pages import error_page
+
+        try:
+            return error_page(request, status, str(message), _headers(status, headers))
+        except Exception:  # the page itself failed: the JSON answer still says what happened
+            log.exception("the error page for %s could not be rendered", request.url.path)
+    return error_response(status, code, message, headers, **extra)
+
+
+async def _undercut_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, UndercutError)
     status, code = status_for(exc)
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
-    return error_response(status, code, str(exc))
+    return answer(request, status, code, str(exc))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     request_id = request.scope.get("state", {}).get("request_id")
     log.exception(
         "unhandled error in %s %s (request %s)", request.method, request.url.path, request_id
     )
-    return error_response(500, "internal", "internal server error", request_id=request_id)
+    return answer(request, 500, "internal", "internal server error", request_id=request_id)
 
 
-async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+async def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if wants_html(request):
+        return answer(
+            request, 422, "invalid_request", "the address has a value that cannot be used"
+        )
     errors = jsonable_encoder(exc.errors())
     return JSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
 
@@ -134,15 +190,11 @@ HTTP_CODES = {
 }
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
-    """Routing answers (unknown path, wrong method) in the same JSON shape as the rest."""
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Routing answers (unknown path, wrong method) in the same shape as the rest."""
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
-    return JSONResponse(
-        {"detail": exc.detail, "error": code},
-        status_code=exc.status_code,
-        headers=getattr(exc, "headers", None),
-    )
+    return answer(request, exc.status_code, code, exc.detail, headers=getattr(exc, "headers", None))
 
 
 def install(app: FastAPI) -> None:

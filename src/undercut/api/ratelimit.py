@@ -12,12 +12,16 @@ limit guards the service, so it runs before the response cache: cached answers c
 Each client may also have at most ``UNDERCUT_MAX_CONCURRENT_PER_CLIENT`` requests in
 progress in a process; one more is answered 429 at once, so a burst of slow requests from
 one client cannot take every worker thread and database connection from the others.
+
+The dashboard (its pages and static files: every path that is not an API's) is counted
+apart, under ``UNDERCUT_RATE_LIMIT_PAGES``: a page view fetches several files, and browsing
+must not spend a client's API allowance or the other way round. Over a limit, a browser on
+a dashboard page gets an HTML page and a program JSON (``undercut.api.errors``).
 """
 
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import math
 import threading
@@ -25,9 +29,11 @@ import time
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from undercut.api.breaker import Breaker
+from undercut.api.errors import answer, is_api_path
 from undercut.api.security import decode_access_token
 from undercut.config import Settings
 from undercut.errors import AuthError
@@ -112,6 +118,7 @@ class Limiter:
             if settings.rate_limit_authenticated is not None
             else self.anonymous
         )
+        self.pages = parse_limits(settings.rate_limit_pages, "UNDERCUT_RATE_LIMIT_PAGES")
         self.shared = shared
         self.local = MemoryCounter()
         self.degraded_since: float | None = None
@@ -136,7 +143,7 @@ class Limiter:
 
     def status(self) -> dict[str, Any]:
         """For ``/health``: where requests are counted."""
-        if not self.anonymous and not self.authenticated:
+        if not self.anonymous and not self.authenticated and not self.pages:
             return {"status": "ok", "mode": "off"}
         if self.shared is None:
             return {"status": "ok", "mode": "per-process"}
@@ -166,6 +173,7 @@ class RateLimitMiddleware:
         self.limiter = limiter or Limiter(settings, counter)
         self.anonymous = self.limiter.anonymous
         self.authenticated = self.limiter.authenticated
+        self.pages = self.limiter.pages
         self.max_in_flight = settings.max_concurrent_per_client
         self.in_flight: dict[str, int] = {}
         self.rejected = 0
@@ -191,10 +199,13 @@ class RateLimitMiddleware:
             return
         key, signed_in = client_key(scope, self.settings)
         rules = self.authenticated if signed_in else self.anonymous
+        if not is_api_path(scope["path"]):
+            rules, key = self.pages, f"pages:{key}"
         bounded = bool(self.max_in_flight) and not scope["path"].startswith(UNBOUNDED)
         if bounded and self.in_flight.get(key, 0) >= self.max_in_flight:
             await self._reject(
                 scope,
+                receive,
                 send,
                 f"too many requests in progress from this client (at most "
                 f"{self.max_in_flight} at once); retry in 1s",
@@ -215,25 +226,23 @@ class RateLimitMiddleware:
                     del self.in_flight[key]
 
     async def _reject(
-        self, scope: Scope, send: Send, detail: str, retry_after: int, limit: int
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        detail: str,
+        retry_after: int,
+        limit: int,
     ) -> None:
         self.rejected += 1
         scope.setdefault("state", {})["rate_limited"] = True
-        body = json.dumps({"detail": detail, "error": "rate_limited"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(max(1, retry_after)).encode()),
-                    (b"x-ratelimit-limit", str(limit).encode()),
-                    (b"x-ratelimit-remaining", b"0"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        headers = {
+            "Retry-After": str(max(1, retry_after)),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+        }
+        response = answer(Request(scope), 429, "rate_limited", detail, headers)
+        await response(scope, receive, send)
 
     async def _limited(
         self, scope: Scope, receive: Receive, send: Send, key: str, rules: tuple[RateLimit, ...]
@@ -242,7 +251,12 @@ class RateLimitMiddleware:
         if worst is not None and worst[1] > worst[0].calls:
             rule, _, reset = worst
             await self._reject(
-                scope, send, f"rate limit exceeded ({rule}); retry in {reset}s", reset, rule.calls
+                scope,
+                receive,
+                send,
+                f"rate limit exceeded ({rule}); retry in {reset}s",
+                reset,
+                rule.calls,
             )
             return
 

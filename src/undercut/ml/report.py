@@ -4,7 +4,8 @@ The page works offline: plotly.js is inlined from the installed ``plotly`` packa
 so a report written on a laptop opens the same on a plane. ``backtest_figures`` is the one
 place the figures are drawn; the dashboard's model page reuses it on the stored backtest.
 The input is the JSON ``undercut backtest --json`` writes (``ml/backtest.py``), so a report
-can be redrawn later from a saved file.
+can be redrawn later from a saved file. undercut's own models come first wherever models
+are listed; every chart is a figure of its own (no subplots), so each fits a phone's width.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
-from plotly.subplots import make_subplots
 
 METRIC_LABELS = {
     "winner_log_loss": "winner log loss",
@@ -30,10 +30,48 @@ HIGHER_IS_BETTER = {"top1_hit", "spearman"}
 HEADLINE = ("winner_log_loss", "top1_hit", "podium_brier", "spearman")
 CALIBRATION_KINDS = {"win": "P(win)", "podium": "P(podium)", "points": "P(points)"}
 PALETTE = ("#e10600", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
+# undercut's own models (the others are baselines)
+OWN_MODELS = ("lightgbm", "lightgbm_prequali")
 
 
 def _models(result: dict[str, Any]) -> list[str]:
-    return list(result.get("models", {}))
+    """The result's models, undercut's own first."""
+    names = list(result.get("models", {}))
+    return [n for n in OWN_MODELS if n in names] + [n for n in names if n not in OWN_MODELS]
+
+
+def metric_heading(metric: str) -> str:
+    """``winner log loss (↓)``: a metric's name and which way is better."""
+    return METRIC_LABELS[metric] + (" (↑)" if metric in HIGHER_IS_BETTER else " (↓)")
+
+
+def best_values(result: dict[str, Any]) -> dict[str, float]:
+    """Per metric, the best mean over the whole backtest (for bold print)."""
+    best = {}
+    for metric in _metrics(result):
+        known = [v[metric] for v in result["models"].values() if v.get(metric) is not None]
+        if known:
+            best[metric] = max(known) if metric in HIGHER_IS_BETTER else min(known)
+    return best
+
+
+def summary_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per model, undercut's own first: its name, label, whether it is undercut's
+    own, and its mean of each metric."""
+    return [
+        {
+            "model": name,
+            "label": _label(result, name),
+            "own": name in OWN_MODELS,
+            "values": {m: result["models"][name].get(m) for m in _metrics(result)},
+        }
+        for name in _models(result)
+    ]
+
+
+def model_key(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(label, colour)`` of every model, as its traces are drawn in every figure."""
+    return [(_label(result, name), _colour(result, name)) for name in _models(result)]
 
 
 def _label(result: dict[str, Any], name: str) -> str:
@@ -54,21 +92,19 @@ def comparison_figure(result: dict[str, Any]) -> go.Figure:
     """Every model's mean metrics over the whole backtest, as a table (best in bold)."""
     metrics = _metrics(result)
     models = _models(result)
+    best = best_values(result)
     columns: list[list[str]] = [[_label(result, name) for name in models]]
     for metric in metrics:
-        values = [result["models"][name].get(metric) for name in models]
-        known = [v for v in values if v is not None]
-        best = (max(known) if metric in HIGHER_IS_BETTER else min(known)) if known else None
         cells = []
-        for value in values:
+        for name in models:
+            value = result["models"][name].get(metric)
             text = "" if value is None else f"{value:.4f}"
-            cells.append(f"<b>{text}</b>" if value is not None and value == best else text)
+            cells.append(
+                f"<b>{text}</b>" if value is not None and value == best.get(metric) else text
+            )
         columns.append(cells)
     spread = result.get("seed_spread") or {}
-    header = [
-        "model",
-        *[METRIC_LABELS[m] + (" (↑)" if m in HIGHER_IS_BETTER else " (↓)") for m in metrics],
-    ]
+    header = ["model", *[metric_heading(m) for m in metrics]]
     figure = go.Figure(
         go.Table(
             header={
@@ -91,79 +127,64 @@ def comparison_figure(result: dict[str, Any]) -> go.Figure:
     return figure
 
 
-def seasons_figure(result: dict[str, Any]) -> go.Figure:
-    """The headline metrics season by season, one bar per model."""
-    metrics = [m for m in HEADLINE if m in _metrics(result)]
-    figure = make_subplots(
-        rows=1, cols=max(len(metrics), 1), subplot_titles=[METRIC_LABELS[m] for m in metrics]
-    )
+def season_figure(result: dict[str, Any], metric: str) -> go.Figure:
+    """One metric season by season, one bar per model."""
+    figure = go.Figure()
     rows = result.get("seasons", [])
     for name in _models(result):
         mine = sorted((r for r in rows if r.get("model") == name), key=lambda r: r["season"])
-        seasons = [str(r["season"]) for r in mine]
-        for col, metric in enumerate(metrics, start=1):
-            figure.add_trace(
-                go.Bar(
-                    x=seasons,
-                    y=[r.get(metric) for r in mine],
-                    name=_label(result, name),
-                    legendgroup=name,
-                    showlegend=col == 1,
-                    marker_color=_colour(result, name),
-                ),
-                row=1,
-                col=col,
+        figure.add_trace(
+            go.Bar(
+                x=[str(r["season"]) for r in mine],
+                y=[r.get(metric) for r in mine],
+                name=_label(result, name),
+                marker_color=_colour(result, name),
             )
+        )
     figure.update_layout(
-        title="Per season", barmode="group", height=420, legend={"orientation": "h", "y": -0.15}
+        title=f"{metric_heading(metric)} per season",
+        barmode="group",
+        height=380,
+        xaxis={"type": "category", "title": "season"},
+        legend={"orientation": "h", "y": -0.2},
     )
     return figure
 
 
-def calibration_figure(result: dict[str, Any]) -> go.Figure:
-    """Reliability curves: mean predicted probability against observed frequency."""
-    kinds = list(CALIBRATION_KINDS)
-    figure = make_subplots(
-        rows=1, cols=len(kinds), subplot_titles=[CALIBRATION_KINDS[k] for k in kinds]
+def calibration_figure(result: dict[str, Any], kind: str) -> go.Figure:
+    """A reliability curve of one probability: mean predicted against observed frequency."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name="perfect",
+            line={"dash": "dot", "color": "grey"},
+            hoverinfo="skip",
+        )
     )
     curves = result.get("calibration", {})
-    for col, kind in enumerate(kinds, start=1):
+    for name in _models(result):
+        points = curves.get(name, {}).get(kind, [])
         figure.add_trace(
             go.Scatter(
-                x=[0, 1],
-                y=[0, 1],
-                mode="lines",
-                name="perfect",
-                line={"dash": "dot", "color": "grey"},
-                showlegend=col == 1,
-                legendgroup="perfect",
-            ),
-            row=1,
-            col=col,
-        )
-        for name in _models(result):
-            points = curves.get(name, {}).get(kind, [])
-            figure.add_trace(
-                go.Scatter(
-                    x=[p["predicted"] for p in points],
-                    y=[p["observed"] for p in points],
-                    mode="lines+markers",
-                    name=_label(result, name),
-                    legendgroup=name,
-                    showlegend=col == 1,
-                    marker_color=_colour(result, name),
-                    customdata=[p.get("count") for p in points],
-                    hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}"
-                    "<br>%{customdata} drivers<extra></extra>",
-                ),
-                row=1,
-                col=col,
+                x=[p["predicted"] for p in points],
+                y=[p["observed"] for p in points],
+                mode="lines+markers",
+                name=_label(result, name),
+                marker_color=_colour(result, name),
+                customdata=[p.get("count") for p in points],
+                hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}"
+                "<br>%{customdata} drivers<extra></extra>",
             )
-        figure.update_xaxes(range=[0, 1], title_text="predicted", row=1, col=col)
-        figure.update_yaxes(
-            range=[0, 1], title_text="observed" if col == 1 else None, row=1, col=col
         )
-    figure.update_layout(title="Calibration", height=430, legend={"orientation": "h", "y": -0.2})
+    figure.update_xaxes(range=[0, 1], title_text="predicted")
+    figure.update_yaxes(range=[0, 1], title_text="observed")
+    figure.update_layout(
+        title=f"Calibration of {CALIBRATION_KINDS[kind]}",
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
     return figure
 
 
@@ -194,11 +215,13 @@ def races_figure(result: dict[str, Any], metric: str = "winner_log_loss") -> go.
 
 
 def backtest_figures(result: dict[str, Any]) -> dict[str, go.Figure]:
-    """The report's figures, by name: ``models``, ``seasons``, ``calibration``, ``races``."""
+    """The report's figures, by name: ``models`` (the table), ``seasons-<metric>`` per
+    headline metric, ``calibration-<kind>`` per probability, ``races``."""
+    metrics = [m for m in HEADLINE if m in _metrics(result)]
     return {
         "models": comparison_figure(result),
-        "seasons": seasons_figure(result),
-        "calibration": calibration_figure(result),
+        **{f"seasons-{m}": season_figure(result, m) for m in metrics},
+        **{f"calibration-{k}": calibration_figure(result, k) for k in CALIBRATION_KINDS},
         "races": races_figure(result),
     }
 

@@ -100,11 +100,11 @@ def upcoming(reader: Reader) -> dict[str, Any] | None:
 
 def prediction(session: Session, season: int, round: int) -> dict[str, Any] | None:
     """The stored prediction that stands for a race (the API's document) and when it was
-    made (UTC, to the minute)."""
+    made."""
     row = prediction_store.latest_row(session, season, round)
     if row is None:
         return None
-    return {**row.payload, "created_at": f"{row.created_at:%Y-%m-%d %H:%M} UTC"}
+    return {**row.payload, "created_at": row.created_at}
 
 
 def comparison(session: Session, reader: Reader, season: int, round: int) -> dict[str, Any] | None:
@@ -158,27 +158,27 @@ def season_driver_teams(reader: Reader, season: int) -> dict[str, str]:
     }
 
 
-def driver_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+def driver_list(reader: Reader, q: str | None, limit: int, offset: int) -> dict[str, Any]:
     """Drivers matching ``q`` (name, code or ref), most wins first."""
     return plain(
         drivers.list_drivers(
-            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+            reader, limit=limit, offset=offset, sort="-wins", nationality=None, q=q or None
         )
     )  # type: ignore[return-value]
 
 
-def constructor_list(reader: Reader, q: str | None, limit: int = 60) -> dict[str, Any]:
+def constructor_list(reader: Reader, q: str | None, limit: int, offset: int) -> dict[str, Any]:
     return plain(
         constructors.list_constructors(
-            reader, limit=limit, offset=0, sort="-wins", nationality=None, q=q or None
+            reader, limit=limit, offset=offset, sort="-wins", nationality=None, q=q or None
         )
     )  # type: ignore[return-value]
 
 
-def circuit_list(reader: Reader, q: str | None, limit: int = 100) -> dict[str, Any]:
+def circuit_list(reader: Reader, q: str | None, limit: int, offset: int) -> dict[str, Any]:
     return plain(
         circuits.list_circuits(
-            reader, limit=limit, offset=0, sort="-races_held", country=None, q=q or None
+            reader, limit=limit, offset=offset, sort="-races_held", country=None, q=q or None
         )
     )  # type: ignore[return-value]
 

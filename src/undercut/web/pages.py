@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -27,7 +28,7 @@ from undercut.config import Settings
 from undercut.errors import NotFoundError, UndercutError, WarehouseError
 from undercut.serving.colours import TeamColours
 from undercut.serving.store import Reader
-from undercut.web import assets, charts, data, race_charts
+from undercut.web import assets, charts, data, formats, race_charts
 from undercut.web.styles import driver_styles
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -38,27 +39,11 @@ router = APIRouter(include_in_schema=False)
 @cache
 def templates() -> Jinja2Templates:
     env = Jinja2Templates(directory=str(TEMPLATES))
-    env.env.filters["pct"] = _pct
-    env.env.filters["num"] = _num
+    env.env.filters.update(formats.FILTERS)
     env.env.globals["static"] = assets.fingerprint
     env.env.globals["plotly_js"] = assets.plotly_name
     env.env.globals["version"] = __version__
     return env
-
-
-MISSING = "\u2013"  # an en dash stands for a missing number
-
-
-def _pct(value: float | None, digits: int = 0) -> str:
-    return MISSING if value is None else f"{value * 100:.{digits}f}%"
-
-
-def _num(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return MISSING
-    if digits <= 1 and float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
 
 
 @dataclass
@@ -119,6 +104,27 @@ def render(
     context.setdefault("charts", [])
     context["chart_map"] = {c.id: c for c in context["charts"]}
     return templates().TemplateResponse(request, template, context, status_code=status)
+
+
+ERROR_TITLES = {
+    404: "Page not found",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Not available",
+}
+
+
+def error_page(
+    request: Request, status: int, text: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as a page of the dashboard (``undercut.api.errors`` decides who gets one)."""
+    title = ERROR_TITLES.get(status, "Something went wrong" if status >= 500 else "Not possible")
+    if status == 429:
+        text = f"Too many pages asked for in a short time from your address: {text}."
+    context = {"title": title, "text": text, "charts": []}
+    return templates().TemplateResponse(
+        request, "message.html", context, status_code=status, headers=dict(headers or {})
+    )
 
 
 def _number(value: str | None, what: str) -> int | None:
@@ -441,18 +447,39 @@ LISTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _list_page(request: Request, kind: str, q: str | None) -> Response:
+PER_PAGE = 50
+
+
+def _list_page(request: Request, kind: str, q: str | None, page: str | None) -> Response:
+    """One page of a list (``?page=N``, 50 rows), searched server-side over every row."""
     spec = LISTS[kind]
 
     def build(p: Page) -> dict[str, Any]:
-        found = spec["fetch"](p.reader, (q or "").strip()[:100] or None)
+        number = _number(page, "page") or 1
+        query = (q or "").strip()[:100]
+        found = spec["fetch"](p.reader, query or None, PER_PAGE, (number - 1) * PER_PAGE)
+        pages = max(1, -(-found["total"] // PER_PAGE))
+        if number > pages:
+            raise NotFoundError(f"page {number}: the list has {pages} page(s)")
+
+        def link(n: int) -> str | None:
+            if not 1 <= n <= pages or n == number:
+                return None
+            params = {**({"q": query} if query else {}), **({"page": n} if n > 1 else {})}
+            return f"/{kind}" + (f"?{urlencode(params)}" if params else "")
+
         return {
-            "title": spec["title"],
+            "title": spec["title"] + (f", page {number}" if number > 1 else ""),
             "nav": kind,
             "kind": kind,
-            "q": q or "",
+            "q": query,
             "noun": spec["noun"],
             "found": found,
+            "first_row": found["offset"] + 1,
+            "page": number,
+            "pages": pages,
+            "prev_url": link(number - 1),
+            "next_url": link(number + 1),
             "names": p.names,
         }
 
@@ -460,21 +487,21 @@ def _list_page(request: Request, kind: str, q: str | None) -> Response:
 
 
 @router.get("/drivers", response_class=HTMLResponse)
-def drivers_page(request: Request, q: str | None = None) -> Response:
+def drivers_page(request: Request, q: str | None = None, page: str | None = None) -> Response:
     """Find a driver by name, code or ref (most wins first)."""
-    return _list_page(request, "drivers", q)
+    return _list_page(request, "drivers", q, page)
 
 
 @router.get("/constructors", response_class=HTMLResponse)
-def constructors_page(request: Request, q: str | None = None) -> Response:
+def constructors_page(request: Request, q: str | None = None, page: str | None = None) -> Response:
     """Find a constructor by name (most wins first)."""
-    return _list_page(request, "constructors", q)
+    return _list_page(request, "constructors", q, page)
 
 
 @router.get("/circuits", response_class=HTMLResponse)
-def circuits_page(request: Request, q: str | None = None) -> Response:
+def circuits_page(request: Request, q: str | None = None, page: str | None = None) -> Response:
     """Every circuit, most Grands Prix held first."""
-    return _list_page(request, "circuits", q)
+    return _list_page(request, "circuits", q, page)
 
 
 def _career_charts(
@@ -601,19 +628,6 @@ def circuit_page(request: Request, circuit_id: str) -> Response:
 
 
 # -- the model -------------------------------------------------------------------------------
-def _backtest_figures(result: dict[str, Any]) -> dict[str, Any]:
-    """The backtest report's own figures (``undercut backtest --report``), so the page and
-    the report show the same charts."""
-    from undercut.ml.report import backtest_figures
-
-    return dict(backtest_figures(result))
-
-
-def _title(fig: Any, fallback: str) -> str:
-    text = getattr(getattr(fig.layout, "title", None), "text", None)
-    return str(text) if text else fallback.replace("_", " ")
-
-
 def _titled_charts(kind: str, figures: Mapping[str, Any]) -> list[charts.Chart]:
     """Figures made outside this module (the backtest report's, the live accuracy) are
     labelled for screen readers by their own titles, the same way for both kinds."""
@@ -623,6 +637,38 @@ def _titled_charts(kind: str, figures: Mapping[str, Any]) -> list[charts.Chart]:
     ]
 
 
+def _title(fig: Any, fallback: str) -> str:
+    text = getattr(getattr(fig.layout, "title", None), "text", None)
+    return str(text) if text else fallback.replace("_", " ")
+
+
+def _backtest(result: dict[str, Any]) -> dict[str, Any]:
+    """The backtest report's own numbers and figures (``undercut backtest --report``), so
+    the page and the report agree: the metrics as an HTML table, undercut's own rows first;
+    each chart on its own, in the dashboard's look, its models named once in a colour key
+    above them rather than in every chart's legend."""
+    from undercut.ml import report
+
+    figures = {
+        key: charts.style(fig, showlegend=False)
+        for key, fig in report.backtest_figures(result).items()
+        if key != "models"  # the table below, in HTML
+    }
+    drawn = _titled_charts("backtest", figures)
+    rows = report.summary_rows(result)
+    metrics = list(rows[0]["values"]) if rows else []
+    return {
+        "summary": rows,
+        "summary_metrics": metrics,
+        "headings": {m: report.metric_heading(m) for m in metrics},
+        "best": report.best_values(result),
+        "key": report.model_key(result),
+        "season_charts": [c for c in drawn if c.id.startswith("chart-backtest-seasons")],
+        "calibration_charts": [c for c in drawn if c.id.startswith("chart-backtest-calibration")],
+        "race_charts": [c for c in drawn if c.id == "chart-backtest-races"],
+    }
+
+
 @router.get("/model", response_class=HTMLResponse)
 def model_page(request: Request) -> Response:
     """Backtest and live accuracy against the baselines, per season, and calibration."""
@@ -630,29 +676,36 @@ def model_page(request: Request) -> Response:
     def build(p: Page) -> dict[str, Any]:
         versions, backtest = data.registry_state(p.settings)
         live, hindcasts = data.accuracy(p.session)
-        figures = []
-        if backtest is not None:
-            figures = _titled_charts("backtest", _backtest_figures(backtest))
+        shown = _backtest(backtest) if backtest is not None else {}
         live_figures = []
         if live:
             baselines = (backtest or {}).get("models") or {}
             live_figures = _titled_charts("live", charts.live_accuracy(live, baselines))
+        from undercut.ml.report import OWN_MODELS, metric_heading
+
         seasons = sorted(
-            (backtest or {}).get("seasons") or [], key=lambda s: (-s["season"], s["model"])
+            (backtest or {}).get("seasons") or [],
+            key=lambda s: (-s["season"], s["model"] not in OWN_MODELS, s["model"]),
         )
+        backtest_charts = [
+            c
+            for group in ("season_charts", "calibration_charts", "race_charts")
+            for c in shown.get(group, [])
+        ]
         return {
             "title": "Model accuracy",
             "nav": "model",
             "versions": versions,
             "backtest": backtest,
-            "backtest_charts": figures,
-            "charts": figures + live_figures,
+            **shown,
+            "charts": backtest_charts + live_figures,
             "live": live,
             "live_charts": live_figures,
             "hindcasts": hindcasts,
             "seasons": seasons,
             "metrics": charts.SUMMARY_METRICS,
-            "metric_labels": charts.METRIC_LABELS,
+            "metric_labels": {m: metric_heading(m) for m in charts.SUMMARY_METRICS},
+            "own_models": OWN_MODELS,
         }
 
     return render(request, "model.html", build)

@@ -93,6 +93,42 @@ def test_lists_find_drivers_constructors_and_circuits(client: TestClient) -> Non
     assert nothing.status_code == 200 and "No driver matches" in nothing.text
 
 
+def test_lists_page_through_every_row_and_search_all_of_them(client: TestClient) -> None:
+    total = client.get("/api/v1/drivers", params={"limit": 1}).json()["total"]
+    seen: list[str] = []
+    url: str | None = "/drivers"
+    pages = 0
+    while url is not None:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        table = page.text.split('id="list"')[1].split("</table>")[0]
+        seen += re.findall(r'href="/drivers/([^"]+)"', table)
+        pages += 1
+        next_link = re.search(r'<a href="([^"]+)" rel="next">', page.text)
+        url = next_link.group(1).replace("&amp;", "&") if next_link else None
+    assert len(seen) == len(set(seen)) == total > 800  # every driver, once
+    first = _text(client.get("/drivers").text)
+    assert f"{total:,} drivers: 1\u201350 shown, page 1 of {pages}" in first
+    last = client.get("/drivers", params={"page": pages}).text
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert client.get("/drivers", params={"page": pages + 1}).status_code == 404
+    # a search covers every row, not the page in view, and its pages keep the query
+    found = client.get("/drivers", params={"q": "schumacher"}).text
+    assert {"michael_schumacher", "ralf_schumacher", "mick_schumacher"} <= set(
+        re.findall(r'href="/drivers/([^"]+)"', found)
+    )
+    many = client.get("/drivers", params={"q": "a"}).text
+    assert 'href="/drivers?q=a&amp;page=2" rel="next"' in many
+
+
+def test_moments_are_written_in_utc_for_the_page_to_localise(client: TestClient) -> None:
+    home = client.get("/").text
+    schedule = home.split('class="data schedule"')[1].split("</table>")[0]
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:00Z" data-local>', schedule)
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", schedule)
+    assert "Z</td>" not in schedule  # no raw ISO times
+
+
 def test_unknown_things_are_html_404s(client: TestClient) -> None:
     for path in (
         "/drivers/nobody",

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from support.html import read_page, table
-from undercut.web.charts import SUMMARY_METRICS
 from undercut.web.pages import templates
 
 # the predicted home is shared with the browser tests: one worker builds it once
@@ -159,7 +158,7 @@ def test_last_race_page_shows_the_api_comparison(
     assert shown.ids(1) == [d["driverId"] for d in drivers]
     assert [[r[2], r[3], r[4]] for r in shown.texts()] == [
         [
-            num(d["expected_position"], 1),
+            FILTERS["num"](d["expected_position"], 1, trim=False),
             FILTERS["pct"](d["p_win"]),
             _finished(actual.get(d["driverId"])),
         ]
@@ -180,7 +179,7 @@ def test_next_race_page_shows_the_api_prediction(
                 FILTERS["pct"](d["p_win"]),
                 FILTERS["pct"](d["p_podium"]),
                 FILTERS["pct"](d["p_points"]),
-                num(d["expected_position"], 1),
+                FILTERS["num"](d["expected_position"], 1, trim=False),
             ]
             for d in body["drivers"]
         ]
@@ -194,10 +193,12 @@ def test_model_page_shows_the_api_models_and_backtest(client: TestClient) -> Non
         [m["version"], m["trained_until"], num(m["training_rows"])] for m in models
     ]
     backtest = _get(client, "/api/v1/backtest")
-    summary = table(html, "backtest-summary")
-    shown = {row[0]: row[1:] for row in summary.texts()}
+    summary = table(html, "backtest-summary").texts()
+    shown = {row[0]: row[1:] for row in summary}
     assert shown == {
-        values.get("label") or name: [num(values[m], 3) for m in SUMMARY_METRICS]
+        values.get("label") or name: [num(values[m], 3) for m in backtest["metrics"]]
         for name, values in backtest["models"].items()
     }
+    own = [backtest["models"][m]["label"] for m in ("lightgbm", "lightgbm_prequali")]
+    assert [row[0] for row in summary[:2]] == own  # undercut's own rows first
     assert f"{backtest['races']} races" in html

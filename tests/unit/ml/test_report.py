@@ -8,7 +8,13 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from undercut.ml.report import backtest_figures, write_report
+from undercut.ml.report import (
+    backtest_figures,
+    best_values,
+    model_key,
+    summary_rows,
+    write_report,
+)
 
 MODELS = ("lightgbm", "grid_slot")
 
@@ -54,14 +60,25 @@ def result() -> dict:
 
 def test_figures_cover_models_seasons_and_calibration(result: dict) -> None:
     figures = backtest_figures(result)
-    assert set(figures) >= {"models", "seasons", "calibration"}
+    assert {"models", "seasons-winner_log_loss", "calibration-win", "races"} <= set(figures)
     assert all(isinstance(f, go.Figure) for f in figures.values())
-    names = {trace.name for trace in figures["calibration"].data}
+    names = {trace.name for trace in figures["calibration-podium"].data}
     assert {"model lightgbm", "model grid_slot", "perfect"} <= names
-    seasons = figures["seasons"]
+    seasons = figures["seasons-top1_hit"]
     assert {tuple(trace.x) for trace in seasons.data} == {("2023", "2024")}
+    assert not any(f.layout.annotations for f in figures.values())  # no subplot titles
     table = figures["models"].data[0]
     assert list(table.cells.values[0]) == ["model lightgbm", "model grid_slot"]
+
+
+def test_own_models_come_first_whatever_the_stored_order(result: dict) -> None:
+    result["models"] = dict(sorted(result["models"].items(), reverse=True))
+    result["models"]["lightgbm_prequali"] = {"label": "before", "winner_log_loss": 2.0}
+    rows = summary_rows(result)
+    assert [r["model"] for r in rows] == ["lightgbm", "lightgbm_prequali", "grid_slot"]
+    assert [r["own"] for r in rows] == [True, True, False]
+    assert best_values(result)["winner_log_loss"] == 1.2
+    assert model_key(result)[0][0] == "model lightgbm"
 
 
 def test_report_is_standalone_html(result: dict, tmp_path: Path) -> None:
@@ -75,4 +92,4 @@ def test_report_is_standalone_html(result: dict, tmp_path: Path) -> None:
 
 def test_figures_tolerate_a_partial_result() -> None:
     figures = backtest_figures({"from": 2024, "to": 2024, "models": {}})
-    assert set(figures) >= {"models", "seasons", "calibration"}
+    assert {"models", "seasons-winner_log_loss", "calibration-win"} <= set(figures)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import plotly.graph_objects as go
 import pytest
 
 from undercut.errors import NotFoundError
-from undercut.web import assets, charts, pages
+from undercut.web import assets, charts, formats
 
 
 def test_chart_json_cannot_close_its_script_tag() -> None:
@@ -29,9 +30,31 @@ def test_points_progression_shows_the_leaders_and_hides_the_rest() -> None:
 
 
 def test_numbers_and_percentages_for_tables() -> None:
-    assert pages._num(575.0, 1) == "575" and pages._num(12.5, 1) == "12.5"
-    assert pages._num(0.12345, 3) == "0.123" and pages._num(None) == pages.MISSING
-    assert pages._pct(0.2623) == "26%" and pages._pct(None) == pages.MISSING
+    assert formats.num(575.0, 1) == "575" and formats.num(12.5, 1) == "12.5"
+    assert formats.num(4639.5, 1) == "4,639.5" and formats.num(27118) == "27,118"
+    assert formats.num(9.0, 1, trim=False) == "9.0"  # a column of expected positions
+    assert formats.num(0.12345, 3) == "0.123" and formats.num(None) == formats.MISSING
+    assert formats.pct(0.2623) == "26%" and formats.pct(None) == formats.MISSING
+
+
+def test_lap_times_read_like_a_timing_screen() -> None:
+    assert formats.lap_time(91447) == "1:31.447"
+    assert formats.lap_time(60_000) == "1:00.000" and formats.lap_time(59_123) == "59.123"
+    assert formats.lap_time(None) == formats.MISSING
+
+
+def test_moments_are_utc_in_a_time_element_and_dates_are_days() -> None:
+    assert formats.day("2025-10-19") == "Sun 19 Oct 2025"
+    assert formats.day("1985-01-07", weekday=False) == "7 Jan 1985"
+    session = formats.when("2025-10-19", "19:00:00Z")
+    assert session == (
+        '<time datetime="2025-10-19T19:00:00Z" data-local>Sun 19 Oct 2025, 19:00 UTC</time>'
+    )
+    assert 'datetime="2026-12-07T00:27:43Z"' in formats.when("2026-12-07T01:27:43+01:00")
+    made = formats.when(dt.datetime(2025, 3, 1, 9, 5))  # stored naive: UTC
+    assert ">Sat 1 Mar 2025, 09:05 UTC<" in made
+    assert formats.when("2025-10-19", None) == "Sun 19 Oct 2025"  # no time published yet
+    assert formats.when(None) == formats.MISSING
 
 
 @pytest.mark.parametrize("name", ["../pages.py", ".hidden", "nope.css", "pages.py"])
