@@ -323,7 +323,7 @@ def _highlights(
         found[r["kind"]].append(
             {
                 **r,
-                "time": race_charts.lap_time(r["time_ms"]) if r["time_ms"] else None,
+                "time": formats.lap_time(r["time_ms"]) if r["time_ms"] else None,
                 "team": colours.of(r["constructor_id"], season),
             }
         )

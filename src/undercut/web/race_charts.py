@@ -31,14 +31,6 @@ OUTLINE = "#4a525a"
 LABEL = "#1b1f24"
 
 
-def lap_time(ms: int | None) -> str:
-    """``91447`` → ``1:31.447``, as timing screens write a lap (no minutes under one)."""
-    if ms is None:
-        return "\u2013"
-    minutes, rest = divmod(int(ms), 60_000)
-    return f"{minutes}:{rest / 1000:06.3f}" if minutes else f"{rest / 1000:.3f}"
-
-
 def _style(styles: Mapping[str, Style], driver_id: str) -> Style:
     return styles.get(driver_id) or Style(TeamColours().of(driver_id))
 

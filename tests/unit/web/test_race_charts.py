@@ -1,19 +1,10 @@
-"""Pure pieces of the race page's charts: lap times as timing screens write them, team
-styles that tell team-mates apart."""
+"""Pure pieces of the race page's charts: team styles that tell team-mates apart."""
 
 from __future__ import annotations
 
 from undercut.serving.colours import TeamColours
 from undercut.web import race_charts
 from undercut.web.styles import driver_styles
-
-
-def test_lap_times_read_like_a_timing_screen() -> None:
-    assert race_charts.lap_time(91_447) == "1:31.447"
-    assert race_charts.lap_time(89_708) == "1:29.708"
-    assert race_charts.lap_time(60_000) == "1:00.000"
-    assert race_charts.lap_time(59_999) == "59.999"
-    assert race_charts.lap_time(None) == "\u2013"
 
 
 def test_team_mates_share_the_colour_and_differ_in_dash_and_marker() -> None:
