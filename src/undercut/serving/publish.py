@@ -33,7 +33,7 @@ from typing import Any
 from undercut.appdb.base import get_engine
 from undercut.config import Settings
 from undercut.errors import InputError, WarehouseError
-from undercut.serving.sql import query
+from undercut.serving.sql import QUERIES, query
 from undercut.serving.store import SERVED_SCHEMAS, attach_readonly, built_at_of
 
 BATCH = 10_000
@@ -216,13 +216,19 @@ def _speed_up(cur: Any, published: set[str]) -> None:
             )
     cur.execute(f"drop schema if exists {MATERIALISED_SCHEMA} cascade")
     cur.execute(f"create schema {MATERIALISED_SCHEMA}")
-    for name in MATERIALISED:
+    views = [name for name in MATERIALISED if _depends_on(name) <= published]
+    for name in views:  # a copy of silver alone (gold not built yet) gets none of gold's
         cur.execute(f"create materialized view {MATERIALISED_SCHEMA}.{name} as {query(name)}")
     for table in sorted(published):
         schema, name = table.split(".")
         cur.execute(f"analyze {schema}.{_quote(name)}")
-    for name in MATERIALISED:
+    for name in views:
         cur.execute(f"analyze {MATERIALISED_SCHEMA}.{name}")
+
+
+def _depends_on(name: str) -> set[str]:
+    """The tables a serving query reads, from its header (``depends on: gold.x, silver.y``)."""
+    return {part.strip() for part in QUERIES.header(name)["depends on"].split(",")}
 
 
 def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
