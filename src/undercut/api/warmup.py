@@ -26,7 +26,8 @@ from starlette.types import ASGIApp, Message
 log = logging.getLogger(__name__)
 
 # One URL for each kind of read: every Ergast endpoint, every /api/v1 data route, the
-# dashboard. An answer that is not 200 (no model trained yet, no gold built) still warms
+# dashboard (not /health: it checks every dependency, which takes long and warms nothing
+# a client waits for). An answer that is not 200 (no model trained yet, no gold built) still warms
 # the code on its way.
 WARM_PATHS = (
     "/ergast/f1/2023/results.json",
@@ -62,7 +63,6 @@ WARM_PATHS = (
     "/api/v1/next-race",
     "/api/v1/models",
     "/api/v1/accuracy",
-    "/health",
     "/",
 )
 
