@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Protocol
 
 import duckdb
@@ -427,6 +428,8 @@ class PostgresStore:
     def _read_catalog(self) -> None:
         try:
             with self.engine.connect() as conn:
+                # not a client's read: the serving statement timeout does not apply
+                conn.execute(sa.text("select set_config('statement_timeout', '0', true)"))
                 rows = conn.execute(sa.text(_CATALOG)).fetchall()
                 tables = frozenset(f"{s}.{n}" for s, n in rows)
                 latest = None
@@ -460,15 +463,9 @@ class PostgresStore:
             raise WarehouseError(
                 "PostgreSQL holds no published warehouse yet; run `undercut publish`"
             )
-        timeout = self.settings.serving_query_timeout
-        with self.engine.connect() as conn:
-            if timeout > 0:  # for this transaction only: the pool's connections stay as they were
-                conn.execute(
-                    sa.text("select set_config('statement_timeout', :ms, true)"),
-                    {"ms": str(max(1, round(timeout * 1000)))},
-                )
-            with _cancelled_after(timeout):
-                yield PgReader(conn, self._tables)
+        # The serving engine's connections carry the statement timeout from their start.
+        with self.engine.connect() as conn, _cancelled_after(self.settings.serving_query_timeout):
+            yield PgReader(conn, self._tables)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -512,13 +509,37 @@ def built_at_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return built[0].replace(tzinfo=UTC)
 
 
+def serving_engine(settings: Settings) -> sa.Engine:
+    """The pool the API reads the published copy through, apart from the app database's.
+
+    Measured under load, each round trip to PostgreSQL costs a request milliseconds (the
+    server process must be scheduled): a read used to make five (the pool's liveness ping,
+    BEGIN, setting the statement timeout, the query, ROLLBACK). Here the statement timeout
+    is a connection option, set once per connection, and there is no ping per checkout: a
+    connection PostgreSQL dropped fails one request (503, retry) and the pool is renewed.
+    """
+    from undercut.appdb.base import normalise_url
+
+    return _serving_engine(normalise_url(settings.app_database_url), settings.serving_query_timeout)
+
+
+@cache
+def _serving_engine(url: str, timeout: float) -> sa.Engine:
+    options = {"options": f"-c statement_timeout={max(1, round(timeout * 1000))}"}
+    return sa.create_engine(
+        url,
+        pool_size=8,
+        max_overflow=8,
+        pool_recycle=600,
+        connect_args=options if timeout > 0 else {},
+    )
+
+
 def open_store(settings: Settings) -> SnapshotStore | PostgresStore:
     """The store for this configuration (PostgreSQL when the app database is PostgreSQL)."""
-    from undercut.appdb.base import get_engine
-
     url = settings.app_database_url
     if url.startswith(("postgresql", "postgres")):
-        return PostgresStore(settings, get_engine(settings))
+        return PostgresStore(settings, serving_engine(settings))
     store = SnapshotStore(settings)
     store.load()
     return store
