@@ -97,6 +97,8 @@ class LiveServer:
                     "-c",
                     "import sys; from undercut.cli import run; run()",
                     "serve",
+                    "--workers",
+                    "1",
                     "--host",
                     "127.0.0.1",
                     "--port",

@@ -55,11 +55,14 @@ def _without_native_telemetry() -> dict[str, Any]:
     return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
 
 
-def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, run_migrations: bool = True, warm: bool = False
+) -> FastAPI:
     """Build the service for one data home (``settings`` default to the environment).
 
     ``run_migrations`` brings the app database up to date on startup; ``undercut serve``
-    migrates once itself and turns it off for its worker processes.
+    migrates once itself and turns it off for its worker processes. ``warm`` answers one
+    request of every kind before the app takes traffic (``undercut.api.warmup``).
     """
     settings = settings or get_settings()
     check_secret(settings)
@@ -77,6 +80,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             upgrade(settings)
         app.state.sessions = session_factory(settings)
         app.state.store = open_store(settings)
+        if warm:
+            from undercut.api.warmup import warm_up
+
+            await warm_up(app)
         try:
             yield
         finally:
@@ -153,4 +160,4 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings, run_migrations=False)
+    return create_app(settings, run_migrations=False, warm=True)

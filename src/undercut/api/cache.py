@@ -12,6 +12,7 @@ App-database reads (predictions, accuracy, models, runs) get ETags and
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -50,6 +51,7 @@ MAX_BODY = 2 * 1024 * 1024
 KEPT_HEADERS = (b"content-type", b"content-language", b"vary")
 NOT_MODIFIED_HEADERS = (b"vary",)
 LOCAL_TTL = 30  # seconds a process keeps its own copy of a shared entry
+FILL_WAIT_S = 5.0  # how long a miss waits for the same URL's answer already being made
 
 
 @dataclass
@@ -207,6 +209,7 @@ class CacheMiddleware:
         self.hits = 0
         self.misses = 0
         self._params: list[tuple[re.Pattern[str], frozenset[str]]] | None = None
+        self._filling: dict[str, asyncio.Event] = {}
 
     def _declared(self, scope: Scope) -> frozenset[str] | None:
         """The query parameters the operation answering ``scope`` documents (``None``:
@@ -278,6 +281,8 @@ class CacheMiddleware:
             except Exception as exc:  # a cache outage must not take reads down
                 log.warning("response cache unavailable: %s", exc)
                 entry, key = None, None
+            if entry is None and key is not None and key in self._filling:
+                entry = await self._wait_for(key)
             if entry is not None:
                 self.hits += 1
                 scope.setdefault("state", {})["cache"] = "hit"
@@ -286,7 +291,29 @@ class CacheMiddleware:
                 return
             self.misses += 1
             scope.setdefault("state", {})["cache"] = "miss"
+        if key is not None and self.ttl > 0 and key not in self._filling:
+            filled = self._filling[key] = asyncio.Event()
+            try:
+                await self._answer(scope, receive, send, key, cache_control)
+            finally:
+                del self._filling[key]
+                filled.set()
+            return
+        await self._answer(scope, receive, send, key, cache_control)
 
+    async def _wait_for(self, key: str) -> Entry | None:
+        """The entry another request of this process is making for ``key`` (a miss of a
+        popular URL, at start or when its entry expires, is computed once, not once per
+        client asking at that moment); None if it is not stored after all."""
+        try:
+            await asyncio.wait_for(self._filling[key].wait(), FILL_WAIT_S)
+            return self.store.get(key)
+        except Exception:  # too slow, or the cache failed: answer this one ourselves
+            return None
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, send: Send, key: str | None, cache_control: bytes
+    ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0

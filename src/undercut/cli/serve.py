@@ -21,11 +21,16 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--workers", min=1, max=64, help="Worker processes (production: about one per core)."
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes, each with its own event loop, snapshot and cache "
+            "(default: one per CPU core available).",
+            show_default=False,
         ),
-    ] = 1,
+    ] = None,
     get: Annotated[
         str | None,
         typer.Option(
@@ -39,8 +44,10 @@ def serve(
 ) -> None:
     """Serve the API and dashboard: /ergast/f1, /api/v1, /auth, /health, /metrics, /docs.
 
-    App-database migrations run first. Reads are public; /api/v1/admin needs an admin
-    token (create one with `undercut users create NAME --role admin`). With
+    App-database migrations run first. Each worker answers one request of every kind
+    before it accepts connections, so the first clients are served as fast as later ones.
+    Reads are public; /api/v1/admin needs an admin token (create one with
+    `undercut users create NAME --role admin`). With
     UNDERCUT_DATABASE_URL=postgresql://... the API reads the copy `undercut publish`
     keeps there; otherwise it serves a snapshot of the DuckDB warehouse that refreshes
     after every update or build. Rate limits (UNDERCUT_RATE_LIMIT), caches and shared
@@ -66,6 +73,7 @@ def serve(
     if get is not None:
         _answer_one(create_app(settings, run_migrations=False), get)
         return
+    workers = workers or default_workers()
     if settings.environment == "development" and not _is_loopback(host):
         warning = (
             f"WARNING: development mode listening on {host}, reachable from other machines; "
@@ -79,7 +87,7 @@ def serve(
     )
     if workers == 1:
         uvicorn.run(
-            create_app(settings, run_migrations=False),
+            create_app(settings, run_migrations=False, warm=True),
             host=host,
             port=port,
             log_config=None,
@@ -117,6 +125,14 @@ def _shared_metrics() -> Iterator[None]:
     finally:
         os.environ.pop(MULTIPROCESS_ENV, None)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _is_loopback(host: str) -> bool:

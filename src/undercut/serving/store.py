@@ -16,13 +16,16 @@ Either store cancels a request's queries after ``serving_query_timeout`` seconds
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Protocol
 
 import duckdb
@@ -110,15 +113,71 @@ def query_failed(exc: Exception, timeout: float | None = None) -> WarehouseError
     return WarehouseError("the served warehouse could not answer this request")
 
 
+class Watchdog:
+    """One thread that calls each registered ``cancel`` once its deadline passes.
+
+    A serving query's time limit used to be a ``threading.Timer`` per request: a thread
+    started and torn down for every cache miss, which under load cost more than many of
+    the queries it guarded. Here a request adds a deadline to a heap and removes it when
+    done; the thread sleeps until the earliest deadline.
+    """
+
+    def __init__(self) -> None:
+        self._deadlines: list[tuple[float, int, Callable[[], Any]]] = []
+        self._pending: set[int] = set()
+        self._condition = threading.Condition()
+        self._next = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, seconds: float, cancel: Callable[[], Any]) -> int:
+        """Call ``cancel`` after ``seconds`` unless ``done`` is called first."""
+        ticket = next(self._next)
+        with self._condition:
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, ticket, cancel))
+            self._pending.add(ticket)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, daemon=True, name="undercut-query-watchdog"
+                )
+                self._thread.start()
+            self._condition.notify()
+        return ticket
+
+    def done(self, ticket: int) -> None:
+        with self._condition:
+            self._pending.discard(ticket)
+
+    def _run(self) -> None:
+        while True:
+            due: list[Callable[[], Any]] = []
+            with self._condition:
+                while self._deadlines and self._deadlines[0][1] not in self._pending:
+                    heapq.heappop(self._deadlines)  # finished in time
+                wait = self._deadlines[0][0] - time.monotonic() if self._deadlines else None
+                if wait is None or wait > 0:
+                    self._condition.wait(wait)
+                    continue
+                while self._deadlines and self._deadlines[0][0] <= time.monotonic():
+                    _, ticket, cancel = heapq.heappop(self._deadlines)
+                    if ticket in self._pending:
+                        self._pending.discard(ticket)
+                        due.append(cancel)
+            for cancel in due:
+                try:
+                    cancel()
+                except Exception as exc:  # a closed cursor: the query ended meanwhile
+                    log.debug("query cancel failed: %s", exc)
+
+
+WATCHDOG = Watchdog()
+
+
 @contextmanager
 def _cancelled_after(seconds: float, cancel: Any = None) -> Iterator[None]:
     """Call ``cancel`` (when given) if the block still runs after ``seconds`` (0: never),
     and turn a cancelled query (by ``cancel`` or the database's own timeout) into
     ``QueryTimeoutError`` and other database failures into ``WarehouseError``."""
-    timer = threading.Timer(seconds, cancel) if cancel is not None and seconds > 0 else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
+    ticket = WATCHDOG.watch(seconds, cancel) if cancel is not None and seconds > 0 else None
     try:
         yield
     except QueryTimeoutError as exc:  # raised by a reader, which does not know the limit
@@ -127,8 +186,8 @@ def _cancelled_after(seconds: float, cancel: Any = None) -> Iterator[None]:
     except (duckdb.Error, sa.exc.SQLAlchemyError) as exc:
         raise query_failed(exc, seconds) from exc
     finally:
-        if timer is not None:
-            timer.cancel()
+        if ticket is not None:
+            WATCHDOG.done(ticket)
 
 
 @dataclass
@@ -342,33 +401,55 @@ class PostgresStore:
         self._version = "empty"
         self._tables: frozenset[str] = frozenset()
         self._published_at: str | None = None
-        self._last_check = 0.0
+        self._last_check = -float("inf")
+        self._checking = False
         self._lock = threading.Lock()
 
     def _refresh(self) -> None:
+        """Look for a newer publish at most every ``serving_refresh_seconds``: in the
+        request the first time (nothing to serve before), afterwards in a background
+        thread, so no request (cache hits run on the event loop) waits for PostgreSQL."""
         now = time.monotonic()
         if now - self._last_check < self.settings.serving_refresh_seconds:
             return
         with self._lock:
+            if now - self._last_check < self.settings.serving_refresh_seconds:
+                return
             self._last_check = now
+            if "meta.publishes" in self._tables:
+                if not self._checking:
+                    self._checking = True
+                    threading.Thread(
+                        target=self._read_catalog, daemon=True, name="undercut-publish-check"
+                    ).start()
+                return
+        self._read_catalog()
+
+    def _read_catalog(self) -> None:
+        try:
             with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.text(
-                        "select table_schema, table_name from information_schema.tables "
-                        "where table_schema in ('silver', 'gold', 'meta')"
-                    )
-                ).fetchall()
-                self._tables = frozenset(f"{s}.{n}" for s, n in rows)
-                if "meta.publishes" in self._tables:
-                    row = conn.execute(
+                # not a client's read: the serving statement timeout does not apply
+                conn.execute(sa.text("select set_config('statement_timeout', '0', true)"))
+                rows = conn.execute(sa.text(_CATALOG)).fetchall()
+                tables = frozenset(f"{s}.{n}" for s, n in rows)
+                latest = None
+                if "meta.publishes" in tables:
+                    latest = conn.execute(
                         sa.text(
                             "select publish_id, published_at from meta.publishes "
                             "order by published_at desc limit 1"
                         )
                     ).fetchone()
-                    if row is not None:
-                        self._version = str(row[0])[:16]
-                        self._published_at = str(row[1])
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("published copy not checked: %s", str(exc).splitlines()[0])
+            return
+        finally:
+            self._checking = False
+        with self._lock:
+            self._tables = tables
+            if latest is not None:
+                self._version = str(latest[0])[:16]
+                self._published_at = str(latest[1])
 
     @property
     def version(self) -> str:
@@ -382,15 +463,9 @@ class PostgresStore:
             raise WarehouseError(
                 "PostgreSQL holds no published warehouse yet; run `undercut publish`"
             )
-        timeout = self.settings.serving_query_timeout
-        with self.engine.connect() as conn:
-            if timeout > 0:  # for this transaction only: the pool's connections stay as they were
-                conn.execute(
-                    sa.text("select set_config('statement_timeout', :ms, true)"),
-                    {"ms": str(max(1, round(timeout * 1000)))},
-                )
-            with _cancelled_after(timeout):
-                yield PgReader(conn, self._tables)
+        # The serving engine's connections carry the statement timeout from their start.
+        with self.engine.connect() as conn, _cancelled_after(self.settings.serving_query_timeout):
+            yield PgReader(conn, self._tables)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -401,6 +476,15 @@ class PostgresStore:
 
     def close(self) -> None:
         return None
+
+
+# What the published copy holds: its tables and the materialised views `publish` makes.
+_CATALOG = """
+    select table_schema, table_name from information_schema.tables
+    where table_schema in ('silver', 'gold', 'meta', 'serving')
+    union all
+    select schemaname, matviewname from pg_matviews where schemaname = 'serving'
+"""
 
 
 def built_at_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -425,13 +509,37 @@ def built_at_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return built[0].replace(tzinfo=UTC)
 
 
+def serving_engine(settings: Settings) -> sa.Engine:
+    """The pool the API reads the published copy through, apart from the app database's.
+
+    Measured under load, each round trip to PostgreSQL costs a request milliseconds (the
+    server process must be scheduled): a read used to make five (the pool's liveness ping,
+    BEGIN, setting the statement timeout, the query, ROLLBACK). Here the statement timeout
+    is a connection option, set once per connection, and there is no ping per checkout: a
+    connection PostgreSQL dropped fails one request (503, retry) and the pool is renewed.
+    """
+    from undercut.appdb.base import normalise_url
+
+    return _serving_engine(normalise_url(settings.app_database_url), settings.serving_query_timeout)
+
+
+@cache
+def _serving_engine(url: str, timeout: float) -> sa.Engine:
+    options = {"options": f"-c statement_timeout={max(1, round(timeout * 1000))}"}
+    return sa.create_engine(
+        url,
+        pool_size=8,
+        max_overflow=8,
+        pool_recycle=600,
+        connect_args=options if timeout > 0 else {},
+    )
+
+
 def open_store(settings: Settings) -> SnapshotStore | PostgresStore:
     """The store for this configuration (PostgreSQL when the app database is PostgreSQL)."""
-    from undercut.appdb.base import get_engine
-
     url = settings.app_database_url
     if url.startswith(("postgresql", "postgres")):
-        return PostgresStore(settings, get_engine(settings))
+        return PostgresStore(settings, serving_engine(settings))
     store = SnapshotStore(settings)
     store.load()
     return store

@@ -93,7 +93,7 @@ def test_serve_warns_when_development_listens_beyond_loopback(
 ) -> None:
     port, log = free_port(), tmp_path / "serve.log"
     env = cli_env(tmp_path / "home", UNDERCUT_RATE_LIMIT="none")
-    server = start_cli(["serve", "--host", host, "--port", str(port)], env, log)
+    server = start_cli(["serve", "--workers", "1", "--host", host, "--port", str(port)], env, log)
     try:
         wait_for(lambda: "serving " in log.read_text(), 90, "undercut serve to start")
     finally:

@@ -114,7 +114,7 @@ def serving(home: Path, log: Path, **env: str) -> Iterator[str]:
         "UNDERCUT_MAX_CONCURRENT_PER_CLIENT": "0",
     }
     variables = cli_env(home, **{**settings, **env})
-    server = start_cli(["serve", "--port", str(port)], variables, log)
+    server = start_cli(["serve", "--workers", "1", "--port", str(port)], variables, log)
     try:
         wait_for(lambda: server.poll() is not None or _live(base), 90, "undercut serve")
         assert server.poll() is None, log.read_text()

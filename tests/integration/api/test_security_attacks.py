@@ -71,7 +71,9 @@ def live(served: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("live") / "serve.log"
-    server = start_cli(["serve", "--port", str(port)], cli_env(settings.local_dir, **extra), log)
+    server = start_cli(
+        ["serve", "--workers", "1", "--port", str(port)], cli_env(settings.local_dir, **extra), log
+    )
     try:
         wait_for(lambda: server.poll() is not None or _up(url), 90, "undercut serve")
         assert server.poll() is None, log.read_text()

@@ -38,7 +38,9 @@ def served_url(
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     env = cli_env(Path(ergast_settings.home), UNDERCUT_RATE_LIMIT="none")
-    process = start_cli(["serve", "--host", "127.0.0.1", "--port", str(port)], env, log)
+    process = start_cli(
+        ["serve", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)], env, log
+    )
     base = f"http://127.0.0.1:{port}/ergast/f1"
     try:
         wait_for(

@@ -195,7 +195,7 @@ def test_admin_job_killed_with_its_server_is_abandoned(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
-    server = start_cli(["serve", "--port", str(port)], env, log)
+    server = start_cli(["serve", "--workers", "1", "--port", str(port)], env, log)
     try:
         wait_for(lambda: server.poll() is not None or live(base), 120, "undercut serve")
         assert server.poll() is None, log.read_text()

@@ -26,7 +26,10 @@ final as (
     from silver.constructor_standings as cs
     inner join standing_rounds as sr on sr.season = cs.season and sr.round = cs.round
     left join silver.constructors as c on c.constructor_id = cs.constructor_id
+    -- the season again (standing_rounds has it): PostgreSQL does not carry it across the
+    -- group by, and would read every season's standings to join them
     where ($constructor is null or cs.constructor_id = $constructor)
+        and ($season is null or cs.season = $season)
         and ($constructor_standing is null or cs.position = $constructor_standing)
 )
 

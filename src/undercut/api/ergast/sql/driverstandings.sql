@@ -47,7 +47,10 @@ final as (
     from silver.driver_standings as ds
     inner join standing_rounds as sr on sr.season = ds.season and sr.round = ds.round
     left join silver.drivers as d on d.driver_id = ds.driver_id
+    -- the season again (standing_rounds has it): PostgreSQL does not carry it across the
+    -- group by, and would read every season's standings to join them
     where ($driver is null or ds.driver_id = $driver)
+        and ($season is null or ds.season = $season)
         and exists (
             select 1 from silver.race_results as started
             where started.season = ds.season and started.round <= ds.round

@@ -26,11 +26,13 @@ final as (
         res.fastest_lap_rank,
         res.fastest_lap_time_text,
         res.fastest_lap_speed_kph
-    from silver.race_results as res
-    inner join race_details as rd on rd.season = res.season and rd.round = res.round
+    -- from the entries the filters select (one per result_id), so the planner starts from
+    -- those few keys instead of joining every result to its race first
+    from scoped_entries as se
+    inner join silver.race_results as res on res.result_id = se.result_id
+    inner join race_details as rd on rd.season = se.season and rd.round = se.round
     left join silver.drivers as d on d.driver_id = res.driver_id
     left join silver.constructors as c on c.constructor_id = res.constructor_id
-    where res.result_id in (select result_id from scoped_entries)
 )
 
 select * from final

@@ -1,0 +1,115 @@
+"""What keeps the service fast from its first request: the warm-up before traffic, one
+answer per cold URL however many clients ask at once, and the indexes and materialised
+views `undercut publish` makes in PostgreSQL (made afresh by every publish)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from support.api import api_settings
+from support.homes import copy_home
+from undercut.api.app import create_app
+from undercut.api.warmup import WARM_PATHS, get
+from undercut.config import Settings
+from undercut.serving.publish import MATERIALISED, publish
+
+pytestmark = pytest.mark.xdist_group("built_home")
+
+
+def _cache(app: FastAPI, result: str) -> float:
+    value = app.state.metrics.registry.get_sample_value(
+        "undercut_response_cache_total", {"result": result}
+    )
+    return value or 0.0
+
+
+def test_a_warmed_app_answers_its_first_requests_from_the_cache(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    app = create_app(api_settings(built_settings, tmp_path / "app.sqlite"), warm=True)
+    frozen = gc.get_freeze_count()
+    try:
+        with TestClient(app) as client:
+            assert gc.get_freeze_count() > frozen  # start-up's objects left out of collections
+            hits = _cache(app, "hit")
+            first = client.get("/ergast/f1/2023/results.json")
+            assert first.status_code == 200
+            assert _cache(app, "hit") == hits + 1
+    finally:
+        gc.unfreeze()
+    assert "/ergast/f1/2023/results.json" in WARM_PATHS
+
+
+def test_clients_asking_for_one_cold_url_at_once_share_one_answer(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    settings = api_settings(built_settings, tmp_path / "app.sqlite", max_concurrent_per_client=0)
+    app = create_app(settings)
+
+    async def burst() -> list[int]:
+        async with app.router.lifespan_context(app):
+            return list(
+                await asyncio.gather(*(get(app, "/ergast/f1/2022/results.json") for _ in range(8)))
+            )
+
+    assert asyncio.run(burst()) == [200] * 8
+    assert (_cache(app, "miss"), _cache(app, "hit")) == (1, 7)
+
+
+def test_publish_indexes_and_materialises_views_afresh_each_time(
+    built_settings: Settings, postgres_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    home = copy_home(built_settings, tmp_path / "home")
+    settings = home.model_copy(update={"database_url": postgres_url})
+    publish(settings)
+    rating_sql = "select rating from serving.elo_current_drivers where id = 'max_verstappen'"
+    with psycopg.connect(postgres_url) as conn:
+        indexes = {
+            (table, definition.split(" USING btree ")[1])
+            for table, definition in conn.execute(
+                "select tablename, indexdef from pg_indexes where schemaname = 'silver'"
+            )
+        }
+        views = {
+            name
+            for (name,) in conn.execute(
+                "select matviewname from pg_matviews where schemaname = 'serving'"
+            )
+        }
+        analysed = conn.execute(
+            "select count(*) from pg_stat_user_tables "
+            "where schemaname = 'silver' and relname = 'race_results' "
+            "and coalesce(last_analyze, last_autoanalyze) is not null"
+        ).fetchone()
+        (before,) = conn.execute(rating_sql).fetchone()  # type: ignore[misc]
+    assert ("race_results", "(driver_id, season, round)") in indexes
+    assert ("driver_standings", "(season, round)") in indexes
+    assert views == set(MATERIALISED)
+    assert analysed == (1,)
+
+    # new data in the warehouse: the driver's newest rating moves up by 100
+    with duckdb.connect(str(home.warehouse_path)) as con:
+        con.execute(
+            "update gold.driver_elo_history set rating_after = rating_after + 100 "
+            "where driver_id = 'max_verstappen' and (season, round) = ("
+            "select (season, round) from gold.driver_elo_history "
+            "where driver_id = 'max_verstappen' order by season desc, round desc limit 1)"
+        )
+    publish(settings)
+    with psycopg.connect(postgres_url) as conn:
+        (after,) = conn.execute(rating_sql).fetchone()  # type: ignore[misc]
+    assert after == pytest.approx(before + 100)
+
+    with TestClient(create_app(settings)) as client:  # /api/v1 reads the view
+        ratings = client.get("/api/v1/ratings/drivers?limit=5").json()
+    served = {row["id"]: row["rating"] for row in ratings}
+    assert served["max_verstappen"] == pytest.approx(after)
