@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -56,13 +57,14 @@ def _without_native_telemetry() -> dict[str, Any]:
 
 
 def create_app(
-    settings: Settings | None = None, *, run_migrations: bool = True, warm: bool = False
+    settings: Settings | None = None, *, run_migrations: bool = True, warm: str | None = None
 ) -> FastAPI:
     """Build the service for one data home (``settings`` default to the environment).
 
     ``run_migrations`` brings the app database up to date on startup; ``undercut serve``
-    migrates once itself and turns it off for its worker processes. ``warm`` answers one
-    request of every kind before the app takes traffic (``undercut.api.warmup``).
+    migrates once itself and turns it off for its worker processes. ``warm``, the address
+    clients reach the service at (``host:port``), answers one request of every kind as
+    sent there before the app takes traffic (``undercut.api.warmup``).
     """
     settings = settings or get_settings()
     check_secret(settings)
@@ -83,7 +85,7 @@ def create_app(
         if warm:
             from undercut.api.warmup import warm_up
 
-            await warm_up(app)
+            await warm_up(app, warm)
         try:
             yield
         finally:
@@ -160,4 +162,8 @@ def app_from_environment() -> FastAPI:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    return create_app(settings, run_migrations=False, warm=True)
+    from undercut.api.warmup import WARM_HOST_ENV
+
+    return create_app(
+        settings, run_migrations=False, warm=os.environ.get(WARM_HOST_ENV, "127.0.0.1")
+    )

@@ -23,6 +23,9 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
+# How ``undercut serve`` tells its worker processes the address clients reach it at.
+WARM_HOST_ENV = "UNDERCUT_SERVE_ADDRESS"
+
 log = logging.getLogger(__name__)
 
 # One URL for each kind of read: every Ergast endpoint, every /api/v1 data route, the
@@ -67,8 +70,8 @@ WARM_PATHS = (
 )
 
 
-async def get(app: ASGIApp, target: str) -> int:
-    """One in-process GET through ``app``; the status it answered with."""
+async def get(app: ASGIApp, target: str, host: str = "127.0.0.1") -> int:
+    """One in-process GET through ``app`` as sent to ``host``; the status it answered with."""
     path, _, query = target.partition("?")
     scope: dict[str, Any] = {
         "type": "http",
@@ -80,7 +83,7 @@ async def get(app: ASGIApp, target: str) -> int:
         "raw_path": path.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"127.0.0.1"), (b"x-request-id", b"warm-up")],
+        "headers": [(b"host", host.encode("latin-1")), (b"x-request-id", b"warm-up")],
         # not an address any client has: rate limits count these under a key of their own
         "client": ("warm-up", 0),
         "server": ("127.0.0.1", 0),
@@ -99,14 +102,19 @@ async def get(app: ASGIApp, target: str) -> int:
     return status
 
 
-async def warm_up(app: Any, paths: tuple[str, ...] = WARM_PATHS) -> None:
-    """Build the OpenAPI schema, GET every path once, then freeze what start-up made."""
+async def warm_up(app: Any, host: str = "127.0.0.1", paths: tuple[str, ...] = WARM_PATHS) -> None:
+    """Build the OpenAPI schema, GET every path once, then freeze what start-up made.
+
+    ``host`` is the address clients reach the service at (``serve``'s host:port): Ergast
+    answers repeat the URL they were asked on, so the response cache keys them by host and
+    only answers warmed under the clients' host are hits for them.
+    """
     started = time.perf_counter()
     app.openapi()
     failed = []
     for path in paths:
         try:
-            status = await get(app, path)
+            status = await get(app, path, host)
         except Exception as exc:  # warming must never keep a worker from serving
             failed.append(f"{path}: {type(exc).__name__}")
             continue

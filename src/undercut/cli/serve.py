@@ -64,6 +64,7 @@ def serve(
     from undercut.api.app import create_app
     from undercut.api.observability import configure_logging
     from undercut.api.security import check_secret
+    from undercut.api.warmup import WARM_HOST_ENV
     from undercut.appdb.migrate import upgrade
 
     settings = settings_for(home)
@@ -87,7 +88,7 @@ def serve(
     )
     if workers == 1:
         uvicorn.run(
-            create_app(settings, run_migrations=False, warm=True),
+            create_app(settings, run_migrations=False, warm=f"{host}:{port}"),
             host=host,
             port=port,
             log_config=None,
@@ -96,6 +97,7 @@ def serve(
         return
     # Worker processes build their own app from the environment: pass the home on.
     os.environ["UNDERCUT_HOME"] = settings.home
+    os.environ[WARM_HOST_ENV] = f"{host}:{port}"
     with _shared_metrics():
         uvicorn.run(
             "undercut.api.app:app_from_environment",

@@ -33,7 +33,7 @@ def _cache(app: FastAPI, result: str) -> float:
 def test_a_warmed_app_answers_its_first_requests_from_the_cache(
     built_settings: Settings, tmp_path: Path
 ) -> None:
-    app = create_app(api_settings(built_settings, tmp_path / "app.sqlite"), warm=True)
+    app = create_app(api_settings(built_settings, tmp_path / "app.sqlite"), warm="testserver")
     frozen = gc.get_freeze_count()
     try:
         with TestClient(app) as client:
