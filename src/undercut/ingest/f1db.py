@@ -42,12 +42,11 @@ SILVER_TABLES = [
     "f1db_id_map",
     "race_layouts",
     "weekend_sessions",
-    "sprint_qualifying_results",
     "starting_grids",
     "driver_of_the_day",
 ]
 # Tables shared with other sources: only the rows whose ``source`` is F1DB are replaced.
-SHARED_TABLES = ["practice_results"]
+SHARED_TABLES = ["practice_results", "sprint_qualifying_results"]
 INGEST_STEPS = 5
 
 
@@ -127,7 +126,9 @@ def ingest_f1db(
             con.execute("begin transaction")
             try:
                 counts = staging.replace_silver(con, _transforms(), SILVER_TABLES)
-                counts.update(_replace_shared(con))
+                counts.update(
+                    staging.replace_source_rows(con, _transforms(), SHARED_TABLES, SOURCE)
+                )
                 warnings = staging.run_warning_checks(con, "f1db")
                 _record(con, source, counts, len(warnings))
                 con.execute("commit")
@@ -166,20 +167,6 @@ def ingest_f1db(
 
 def _transforms() -> SqlFolder:
     return db.sql_folder("f1db")
-
-
-def _replace_shared(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Replace F1DB's rows of the tables it shares with other sources, leaving theirs."""
-    counts = {}
-    for name in SHARED_TABLES:
-        staging.ensure_silver_table(con, name)
-        con.execute(f"delete from silver.{name} where source = ?", [SOURCE])
-        con.execute(f"insert into silver.{name} by name ({_transforms().read(name)})")
-        row = con.execute(
-            f"select count(*) from silver.{name} where source = ?", [SOURCE]
-        ).fetchone()
-        counts[name] = int(row[0]) if row else 0
-    return counts
 
 
 def _record(

@@ -7,6 +7,7 @@ ids as (select kind, f1db_id, ergast_id from silver.f1db_id_map where is_matched
 
 final as (
     select
+        'f1db' as source,
         q.season::integer as season,
         q.round::integer as round,
         d.ergast_id as driver_id,
@@ -16,6 +17,7 @@ final as (
         q.q1_ms::integer as q1_ms,
         q.q2_ms::integer as q2_ms,
         q.q3_ms::integer as q3_ms,
+        least(q.q1_ms, q.q2_ms, q.q3_ms)::integer as best_lap_ms,
         q.laps::integer as laps
     from sprint_qualifying as q
     inner join ids as d on d.kind = 'driver' and d.f1db_id = q.f1db_driver_id
