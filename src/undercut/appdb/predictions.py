@@ -40,6 +40,8 @@ class Prediction(Base):
     model_version: Mapped[str] = mapped_column(String(64), index=True)
     basis: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16), index=True)
+    # the weekend stage the prediction was made at (``features.stages``)
+    stage: Mapped[str] = mapped_column(String(32), index=True, default="pre-weekend")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     input_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -84,6 +86,7 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
             model_version=document["model"]["version"],
             basis=document["basis"],
             kind=document["kind"],
+            stage=document.get("stage", "pre-weekend"),
             input_hash=input_hash,
             payload=document,
         )

@@ -47,10 +47,16 @@ def stage_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: pa
 
 
 def ensure_silver_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Create ``silver.<name>`` from its typed declaration when the warehouse predates it."""
+    """Create ``silver.<name>`` from its typed declaration when the warehouse predates it,
+    or add the columns the declaration has gained since (null in existing rows)."""
+    declaration = db.sql_folder("silver").read(name)
     if not db.table_exists(con, f"silver.{name}"):
-        declaration = db.sql_folder("silver").read(name)
         con.execute(f"create table silver.{name} as {declaration}")
+        return
+    have = {row[0] for row in con.execute(f"describe silver.{name}").fetchall()}
+    for column, kind, *_ in con.execute(f"describe ({declaration})").fetchall():
+        if column not in have:
+            con.execute(f'alter table silver.{name} add column "{column}" {kind}')
 
 
 def replace_silver(

@@ -2,7 +2,7 @@
 -- table: silver.practice_results
 -- column: driver_id
 -- message: a practice entry's driver matches no warehouse driver (a Friday test driver
---   who never started a race); the entry is left out
+--   who never started a race); kept with a null driver_id, for the car's pace
 select p.season || ':' || p.round || ' ' || p.session as line, p.f1db_driver_id as value
 from f1db.practice as p
 where not exists (

@@ -1,6 +1,8 @@
 -- purpose: F1DB's free-practice results as silver.practice_results rows (source 'f1db').
 -- grain: (season, round, session, driver_id). A gap F1DB leaves blank (the fastest
--- driver, or a lap-count gap) is the difference to the session's best lap.
+-- driver, or a lap-count gap) is the difference to the session's best lap. A driver who
+-- never started a race (a Friday test driver in a regular's car) has no Ergast ref: his
+-- row is kept with a null driver_id, for the car's pace.
 -- depends on: f1db.practice, silver.f1db_id_map
 with practice as (select * from f1db.practice),
 
@@ -23,10 +25,11 @@ final as (
         )::integer as gap_ms,
         p.laps::integer as laps
     from practice as p
-    inner join ids as d on d.kind = 'driver' and d.f1db_id = p.f1db_driver_id
+    left join ids as d on d.kind = 'driver' and d.f1db_id = p.f1db_driver_id
     left join ids as c on c.kind = 'constructor' and c.f1db_id = p.f1db_constructor_id
     qualify row_number() over (
-        partition by p.season, p.round, p.session, d.ergast_id order by p._entry
+        partition by p.season, p.round, p.session, coalesce(d.ergast_id, p.f1db_driver_id)
+        order by p._entry
     ) = 1
 )
 

@@ -1,6 +1,7 @@
 -- purpose: one row per driver per free-practice session: best lap, gap, laps, place.
 -- grain: (source, season, round, session, driver_id); source is 'f1db' or 'openf1',
--- session fp1 .. fp4. long_run_ms is the median fuel- and tyre-corrected lap of the
+-- session fp1 .. fp4; driver_id is null for a Friday test driver who never started a race
+-- (his row says how fast the car was). long_run_ms is the median fuel- and tyre-corrected lap of the
 -- driver's long runs (stints of at least 5 clean laps; OpenF1 laps only). Rows come from `undercut ingest f1db` and the OpenF1 session pull;
 -- the archive has none, so an ingest creates the table empty with these typed columns.
 -- depends on: (none)
