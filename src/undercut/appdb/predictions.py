@@ -116,6 +116,27 @@ def latest_prediction(session: Session, season: int, round: int) -> dict[str, An
     return None if row is None else dict(row.payload)
 
 
+def stage_rows(
+    session: Session, season: int, round: int
+) -> list[tuple[Prediction, PredictionAccuracy | None]]:
+    """Per weekend stage, the prediction that stands for it (its newest forecast, else its
+    newest hindcast) with its accuracy once scored; in no particular order."""
+    rows = session.execute(
+        select(Prediction, PredictionAccuracy)
+        .outerjoin(PredictionAccuracy, PredictionAccuracy.prediction_id == Prediction.id)
+        .where(Prediction.season == season, Prediction.round == round)
+        .order_by(
+            case((Prediction.kind == FORECAST, 0), else_=1),
+            Prediction.created_at.desc(),
+            Prediction.id.desc(),
+        )
+    ).all()
+    chosen: dict[str, tuple[Prediction, PredictionAccuracy | None]] = {}
+    for prediction, accuracy in rows:
+        chosen.setdefault(prediction.stage, (prediction, accuracy))
+    return list(chosen.values())
+
+
 def unevaluated(session: Session) -> list[Prediction]:
     """Stored predictions that have no accuracy row yet."""
     done = select(PredictionAccuracy.prediction_id)

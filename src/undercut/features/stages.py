@@ -164,6 +164,14 @@ def weekend_state(inputs: FeatureInputs, race: Race) -> WeekendState:
     return WeekendState(race, tuple(done))
 
 
+def stage_as_of(completed: tuple[str, ...], stage: str) -> str:
+    """What a forecast "after ``stage``" is on a weekend whose stages run are ``completed``:
+    the stage itself, or the latest one run before it (FP2 on a sprint weekend, which has
+    one practice, is FP1's forecast; a cancelled session adds nothing)."""
+    order = STAGES.index(stage)
+    return [s for s in completed if STAGES.index(s) <= order][-1]
+
+
 def resolve_stage(state: WeekendState, stage: str) -> str:
     """``stage`` itself when it has run, the latest stage run for ``auto``; else a one-line
     error naming what has run."""

@@ -9,10 +9,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from support.f1db import mini_tree
 from support.homes import copy_home
+from undercut.api.app import create_app
 from undercut.appdb.base import session_factory
 from undercut.appdb.predictions import Prediction
 from undercut.cli import main
@@ -31,6 +33,7 @@ from undercut.features.stages import (
     weekend_state,
 )
 from undercut.ingest.f1db import ingest_f1db
+from undercut.ml.evaluate import evaluate_finished
 from undercut.ml.predict import predict_race
 from undercut.ml.race_logit import ScoreMapping
 from undercut.ml.registry import Registry
@@ -166,6 +169,25 @@ def test_predict_per_stage_stores_its_stage(weekend: dict[str, Any]) -> None:
         for *_, basis, stage in stored
         if stage != "fp2"
     )
+    # the weekend timeline on /api/v1, and once the race is scored, each stage's accuracy
+    evaluate_finished(settings)
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/api/v1/predictions/2025/18/timeline")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [s["stage"] for s in body["stages"]] == ["pre-weekend", "fp2", "grid"]
+    assert "F1DB" in body["attribution"]
+    fp2_stage = body["stages"][1]
+    assert fp2_stage["drivers"][0] == {
+        "driverId": fp2["drivers"][0]["driverId"],
+        "code": fp2["drivers"][0]["code"],
+        "p_win": fp2["drivers"][0]["p_win"],
+        "p_podium": fp2["drivers"][0]["p_podium"],
+    }
+    assert all(s["accuracy"]["winner_log_loss"] > 0 for s in body["stages"])
+    with TestClient(create_app(settings)) as client:
+        missing = client.get("/api/v1/predictions/2025/3/timeline")
+    assert missing.status_code == 404
 
 
 @pytest.mark.parametrize(
