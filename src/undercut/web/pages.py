@@ -294,6 +294,15 @@ def race_page(
             figures.append(_comparison_chart(rows, p.names))
         elif prediction is not None:
             figures.append(_probabilities_chart(prediction, p.names))
+        timeline = data.weekend_timeline(p.session, season, round)
+        if timeline is not None:
+            figures.append(
+                charts.chart(
+                    "chart-timeline",
+                    "Chart of each favourite's win and podium chances after every session",
+                    charts.weekend_timeline(timeline, p.names.driver_short),
+                )
+            )
         if results is not None:
             figures.append(
                 charts.chart(
@@ -309,6 +318,7 @@ def race_page(
             "results": results,
             "prediction": prediction,
             "comparison_rows": rows,
+            "timeline": timeline,
             "charts": figures,
             "names": p.names,
         }

@@ -19,6 +19,7 @@ from undercut.appdb.base import session_factory
 from undercut.appdb.predictions import Prediction
 from undercut.cli import main
 from undercut.config import Settings
+from undercut.errors import InputError
 from undercut.features.build import build_features
 from undercut.features.entries import find_race
 from undercut.features.inputs import FeatureInputs, load_inputs
@@ -214,3 +215,41 @@ def test_cli_json_carries_the_stage(
     code = main(["predict", "2025", "18", "--stage", "fp1", "--format", "json", "--home", home])
     document = json.loads(capsys.readouterr().out)
     assert code == 0 and document["stage"] == "fp1"
+
+
+def test_race_pages_show_the_timeline_of_a_normal_and_a_sprint_weekend(
+    weekend: dict[str, Any],
+) -> None:
+    import duckdb
+
+    settings: Settings = weekend["settings"]
+    for stage in ("pre-weekend", "fp1", "fp3"):
+        predict_race(settings, 2025, 18, stage=stage)
+    # Austin 2025, a sprint weekend, live: FP1 and sprint qualifying have run (their rows
+    # stand in for what the OpenF1 pull brings during the weekend).
+    with duckdb.connect(str(settings.warehouse_path)) as con:
+        con.execute(
+            "insert into silver.practice_results by name select * replace (19 as round) "
+            "from silver.practice_results where season = 2025 and round = 18 and session = 'fp1'"
+        )
+        con.execute(
+            "insert into silver.sprint_qualifying_results by name "
+            "select 'openf1' as source, season, 19 as round, driver_id, position, "
+            "best_lap_ms from silver.practice_results "
+            "where season = 2025 and round = 18 and session = 'fp2' and driver_id is not null"
+        )
+    auto = predict_race(settings, 2025, 19)
+    assert (auto["stage"], auto["kind"]) == ("sprint-qualifying", "forecast")
+    for stage in ("pre-weekend", "fp1"):
+        predict_race(settings, 2025, 19, stage=stage)
+    with pytest.raises(InputError, match="--stage fp2: race 2025:19 has no fp2 data yet"):
+        predict_race(settings, 2025, 19, stage="fp2")
+    with TestClient(create_app(settings)) as client:
+        pages = {rnd: client.get(f"/races/2025/{rnd}") for rnd in (18, 19)}
+    for rnd in (18, 19):
+        assert pages[rnd].status_code == 200
+        html = pages[rnd].text
+        assert "Weekend timeline" in html and 'id="chart-timeline"' in html
+        assert "licensed CC BY 4.0" in html
+    assert "pre-weekend, fp1, fp3" in pages[18].text
+    assert "pre-weekend, fp1, sprint-qualifying" in pages[19].text
