@@ -44,6 +44,11 @@ GAP_CAP = 5.0
 FIRST_PRACTICE_SEASON = 2006
 
 
+def stage_key(stage: str) -> str:
+    """A stage's name as a key of undercut's own JSON (snake_case: ``sprint_qualifying``)."""
+    return stage.replace("-", "_")
+
+
 def basis_of(stage: str) -> str:
     """The model basis a stage predicts on: the grid is known from qualifying on."""
     return QUALIFYING if stage in (QUALIFYING, GRID) else PRE_QUALIFYING

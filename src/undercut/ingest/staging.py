@@ -48,11 +48,15 @@ def stage_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: pa
 
 def ensure_silver_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Create ``silver.<name>`` from its typed declaration when the warehouse predates it,
-    or add the columns the declaration has gained since (null in existing rows)."""
-    declaration = db.sql_folder("silver").read(name)
+    or add the columns a source-fed table's declaration has gained since (null in
+    existing rows)."""
+    folder = db.sql_folder("silver")
+    declaration = folder.read(name)
     if not db.table_exists(con, f"silver.{name}"):
         con.execute(f"create table silver.{name} as {declaration}")
         return
+    if folder.header(name).get("depends on") != "(none)":
+        return  # built from the archive's staging tables: its columns come with the archive
     have = {row[0] for row in con.execute(f"describe silver.{name}").fetchall()}
     for column, kind, *_ in con.execute(f"describe ({declaration})").fetchall():
         if column not in have:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from undercut.features.build import FEATURES_BY_BASIS
 from undercut.features.entries import PRE_QUALIFYING
-from undercut.features.stages import stage_rows
+from undercut.features.stages import stage_key, stage_rows
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import (
     RaceProbabilities,
@@ -116,7 +116,7 @@ class FittedModel:
         return ScoreMapping(
             weights=self.weights.get(basis, conditional_logit.SCORE_ONLY),
             temperatures=self.temperatures[basis],
-            logit=self.logits.get(stage or basis, self.logits.get(basis)),
+            logit=self.logits.get(stage_key(stage or basis), self.logits.get(basis)),
             blend=self.blend,
         )
 
@@ -226,7 +226,7 @@ def fit_model(
         logits[basis] = fit_race_logit(rows, basis)
     if PRE_QUALIFYING in bases:
         for stage in STAGE_INPUTS:
-            logits[stage] = fit_race_logit(stage_rows(rows, stage), stage)
+            logits[stage_key(stage)] = fit_race_logit(stage_rows(rows, stage), stage)
     last = int(rows["race_idx"].max())
     return FittedModel(
         boosters=boosters,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
-from undercut.features.stages import PACE_STAGE, SPRINT, stage_columns
+from undercut.features.stages import PACE_STAGE, SPRINT, stage_columns, stage_key
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import (
     RaceProbabilities,
@@ -140,7 +140,8 @@ class ScoreMapping:
         A weekend ``stage`` with a logit of its own uses it (versions older than the stage
         logits use the basis's)."""
         logits = meta.get("logit", {})
-        logit = logits.get(stage) if stage in logits else logits.get(basis)
+        key = stage_key(stage) if stage is not None else basis
+        logit = logits.get(key) if key in logits else logits.get(basis)
         return cls(
             weights=meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY),
             temperatures=Temperatures(**meta["temperatures"][basis]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -251,5 +252,6 @@ def test_race_pages_show_the_timeline_of_a_normal_and_a_sprint_weekend(
         html = pages[rnd].text
         assert "Weekend timeline" in html and 'id="chart-timeline"' in html
         assert "licensed CC BY 4.0" in html
-    assert "pre-weekend, fp1, fp3" in pages[18].text
-    assert "pre-weekend, fp1, sprint-qualifying" in pages[19].text
+    # (other tests of this module may have stored more stages of 2025:18 on this worker)
+    assert re.search(r"each session \(pre-weekend, fp1, [^)]*fp3, grid\)", pages[18].text)
+    assert "each session (pre-weekend, fp1, sprint-qualifying)" in pages[19].text
