@@ -42,6 +42,12 @@ def api_responses_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def f1db_dir() -> Path:
+    """The real F1DB source tree (CC BY 4.0), cut after 2025 round 18."""
+    return _data_or_skip("f1db")
+
+
+@pytest.fixture(scope="session")
 def loaded_settings(archive_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A home with the full real archive ingested once per test session (read-only use)."""
     from undercut.ingest.archive import ingest_archive
@@ -161,6 +167,19 @@ def sessions_settings(
         pull_weather(settings, 2023, 1, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
         pull_weather(settings, 2023, 2, f"{meteo.url}/v1/", now=datetime(2024, 1, 1))
     build_gold(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def f1db_settings(
+    loaded_settings: Settings, f1db_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """The real archive plus the real F1DB tree, once per session (read-only use)."""
+    from support.homes import copy_home
+    from undercut.ingest.f1db import ingest_f1db
+
+    settings = copy_home(loaded_settings, tmp_path_factory.mktemp("f1db") / "home")
+    ingest_f1db(settings, str(f1db_dir))
     return settings
 
 

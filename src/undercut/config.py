@@ -23,6 +23,8 @@ from pydantic_settings import (
 
 PUBLIC_ARCHIVE_URL = "https://github.com/TracingInsights/RaceData/releases/latest/download/data.zip"
 PUBLIC_JOLPICA_URL = "https://api.jolpi.ca/ergast/f1/"
+# F1DB (CC BY 4.0): a source archive of its repository, the data under src/data.
+PUBLIC_F1DB_URL = "https://github.com/f1db/f1db/archive/refs/heads/main.zip"
 # The placeholder earlier versions shipped as the default secret; refused everywhere now.
 DEV_SECRET = "undercut-development-secret-change-me"
 
@@ -54,6 +56,10 @@ class Settings(BaseSettings):
     openmeteo_forecast_url: str = Field(default="https://api.open-meteo.com/v1/")
     openmeteo_limits: str = Field(default="600/min;5000/h;10000/d")
     archive: str = Field(default=PUBLIC_ARCHIVE_URL)
+    f1db: str = Field(
+        default=PUBLIC_F1DB_URL,
+        description="Default source of `ingest f1db`: an F1DB clone, source zip or URL.",
+    )
     # The full public archive unpacks to about 25 MB (lap_times.csv ~20 MB), each file
     # compressed at most ~10:1; these caps are far above that and far below a zip bomb.
     archive_max_member_bytes: int = Field(

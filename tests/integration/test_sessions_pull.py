@@ -314,9 +314,10 @@ def test_pull_missing_sessions_is_what_update_calls(home: Settings) -> None:
         before_2023 = pull_missing_sessions(settings, 2019)
         paths = [p for p, _ in server.requests]
     assert first.seasons == [2023, 2024, 2025]  # up to the warehouse's last season
-    assert (first.sessions_fetched, first.row_counts["session_laps"]) == (2, 378)
-    assert ("OpenF1: done", 2, 2) in calls and any(total == 2 for _d, _n, total in calls)
-    assert (second.sessions_fetched, second.sessions_cached) == (0, 2)
+    # The two races and Bahrain's first practice (for the weekend forecasts).
+    assert (first.sessions_fetched, first.row_counts["session_laps"]) == (3, 378 + 37)
+    assert ("OpenF1: done", 3, 3) in calls and any(total == 3 for _d, _n, total in calls)
+    assert (second.sessions_fetched, second.sessions_cached) == (0, 3)
     assert before_2023.seasons == [] and before_2023.requests == 0
     assert not any("2019" in p for p in paths)
 

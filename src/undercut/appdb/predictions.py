@@ -40,6 +40,8 @@ class Prediction(Base):
     model_version: Mapped[str] = mapped_column(String(64), index=True)
     basis: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16), index=True)
+    # the weekend stage the prediction was made at (``features.stages``)
+    stage: Mapped[str] = mapped_column(String(32), index=True, default="pre-weekend")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     input_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -84,6 +86,7 @@ def store_prediction(settings: Settings, document: dict[str, Any], input_hash: s
             model_version=document["model"]["version"],
             basis=document["basis"],
             kind=document["kind"],
+            stage=document.get("stage", "pre-weekend"),
             input_hash=input_hash,
             payload=document,
         )
@@ -111,6 +114,27 @@ def latest_prediction(session: Session, season: int, round: int) -> dict[str, An
     """The document of ``latest_row``, or None."""
     row = latest_row(session, season, round)
     return None if row is None else dict(row.payload)
+
+
+def stage_rows(
+    session: Session, season: int, round: int
+) -> list[tuple[Prediction, PredictionAccuracy | None]]:
+    """Per weekend stage, the prediction that stands for it (its newest forecast, else its
+    newest hindcast) with its accuracy once scored; in no particular order."""
+    rows = session.execute(
+        select(Prediction, PredictionAccuracy)
+        .outerjoin(PredictionAccuracy, PredictionAccuracy.prediction_id == Prediction.id)
+        .where(Prediction.season == season, Prediction.round == round)
+        .order_by(
+            case((Prediction.kind == FORECAST, 0), else_=1),
+            Prediction.created_at.desc(),
+            Prediction.id.desc(),
+        )
+    ).all()
+    chosen: dict[str, tuple[Prediction, PredictionAccuracy | None]] = {}
+    for prediction, accuracy in rows:
+        chosen.setdefault(prediction.stage, (prediction, accuracy))
+    return list(chosen.values())
 
 
 def unevaluated(session: Session) -> list[Prediction]:

@@ -50,6 +50,17 @@ def metrics_table(result: dict[str, Any]) -> Table:
     return table
 
 
+def _stages(names: list[str]) -> tuple[str, ...]:
+    from undercut.features.stages import STAGES
+
+    if "all" in names:
+        return STAGES
+    unknown = [name for name in names if name not in STAGES]
+    if unknown:
+        raise InputError(f"--stage {unknown[0]!r}: unknown stage; one of all, {', '.join(STAGES)}")
+    return tuple(dict.fromkeys(names))
+
+
 def _writable(path: Path | None, option: str) -> None:
     if path is not None and (path.is_dir() or not path.parent.exists()):
         raise InputError(f"{option} {path}: not a file in an existing directory")
@@ -87,10 +98,25 @@ def backtest(
             "--json", metavar="FILE", help="Write the full result as JSON.", show_default=False
         ),
     ] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            metavar="STAGE",
+            help="Also score the forecast after this weekend stage (pre-weekend, fp1, fp2, "
+            "fp3, sprint-qualifying, sprint, qualifying, grid); repeat it, or 'all' for "
+            "every stage in one report.",
+            show_default=False,
+        ),
+    ] = None,
     since: SinceOption = None,
     home: HomeOption = None,
 ) -> None:
     """Walk-forward backtest: every race of seasons FROM..TO predicted as if live.
+
+    With --stage, the forecast after each weekend stage is scored too, on every race: a
+    stage a weekend lacks (FP2 and FP3 on a sprint weekend) counts as the latest stage
+    run before it, which is the forecast a user would have had at that point.
 
     At each season start the model is retrained on all earlier seasons (calibration on
     the two before) and the baselines (grid-slot rates, Elo, a grid + form logistic) are
@@ -99,7 +125,8 @@ def backtest(
     Spearman rank correlation and MAE of the expected position for each model; the result
     is also stored for the API.
 
-    Example: undercut backtest --from 2022 --to 2025 --report backtest.html
+    Examples: undercut backtest --from 2022 --to 2025 --report backtest.html;
+    undercut backtest --from 2022 --stage all --json stages.json
     """
     from undercut.cli.train import model_params
     from undercut.ml.backtest import run_backtest
@@ -107,9 +134,12 @@ def backtest(
 
     _writable(report, "--report")
     _writable(json_path, "--json")
+    stages = _stages(stage or [])
     settings = settings_for(home)
     with step_spinner("backtest") as on_step:
-        result = run_backtest(settings, start, end, params=model_params(since), on_step=on_step)
+        result = run_backtest(
+            settings, start, end, params=model_params(since), on_step=on_step, stages=stages
+        )
     out_console().print(metrics_table(result))
     if json_path is not None:
         json_path.write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -86,3 +86,82 @@ def archive(
         f"archive {result.content_hash[:12]} → {settings.warehouse_path} "
         f"in {result.seconds:.2f}s; report: {result.report_path}"
     )
+
+
+@app.command("f1db")
+def f1db(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            help="An F1DB clone (or its src/data folder), a source .zip of the F1DB "
+            "repository, or an http(s) URL of one. Env: UNDERCUT_F1DB. Default: the "
+            "public repository's main branch.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Reload even if this tree is already loaded.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Load F1DB (CC BY 4.0): practice, sprint qualifying, grids, layouts, session times.
+
+    Needs a warehouse (run `undercut ingest archive` first): F1DB's ids are mapped to the
+    warehouse's Ergast refs (drivers by date of birth, surname and car number,
+    constructors by shared results, circuits by coordinates) and the mapping is kept with
+    its evidence in silver.f1db_id_map; ids that match nothing are warnings. Every file is
+    typed before anything changes; a bad value stops the load naming file, entry and
+    field. Loading the same tree again does nothing. Tables: silver.practice_results,
+    sprint_qualifying_results, starting_grids, race_layouts, weekend_sessions,
+    driver_of_the_day.
+
+    Example: undercut ingest f1db --source ../shared/data/f1db
+    """
+    from undercut.ingest.f1db import INGEST_STEPS, ingest_f1db
+    from undercut.sources.f1db import ATTRIBUTION
+
+    settings = settings_for(home)
+    console = err_console()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        steps = progress.add_task("ingest", total=INGEST_STEPS)
+        download = progress.add_task("download", visible=False, total=None)
+
+        def on_step(message: str) -> None:
+            progress.update(steps, description=message, advance=1)
+
+        def on_download(done: int, total: int | None) -> None:
+            progress.update(
+                download, visible=True, completed=done, total=total, description="downloading"
+            )
+
+        result = ingest_f1db(
+            settings, source, on_step=on_step, on_download=on_download, force=force
+        )
+    if result.status == "up_to_date":
+        console.print(
+            f"already up to date: F1DB {result.content_hash[:12]} is loaded "
+            f"({settings.warehouse_path}); nothing changed"
+        )
+        return
+    table = Table(title=f"Loaded F1DB from {result.origin}", title_justify="left")
+    table.add_column("silver table")
+    table.add_column("rows", justify="right")
+    for name, rows in result.row_counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
+    console.print(
+        f"F1DB {result.content_hash[:12]} → {settings.warehouse_path} in {result.seconds:.2f}s; "
+        f"report: {result.report_path}"
+    )
+    console.print(ATTRIBUTION, highlight=False)

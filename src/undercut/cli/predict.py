@@ -45,7 +45,7 @@ def _table(document: dict[str, Any]) -> Table:
     title = f"{document['season']} round {document['round']}: {document['race']}"
     caption = (
         f"model {model['version']} (trained until {model['trained_until']}), "
-        f"basis {document['basis']}"
+        f"basis {document['basis']}, stage {document.get('stage', 'pre-weekend')}"
     )
     if document["kind"] == HINDCAST:
         title += " (hindcast)"
@@ -156,9 +156,25 @@ def predict(
             show_default=False,
         ),
     ] = None,
+    stage: Annotated[
+        str,
+        typer.Option(
+            "--stage",
+            metavar="STAGE",
+            help="Weekend stage to predict as of: auto (the latest session run), "
+            "pre-weekend, fp1, fp2, fp3, sprint-qualifying, sprint, qualifying or grid. "
+            "A stage not yet run is an error.",
+        ),
+    ] = "auto",
     home: HomeOption = None,
 ) -> None:
     """Predict race SEASON ROUND: P(win), P(podium), P(points), expected position.
+
+    A forecast can be made after every session of the weekend (--stage): before it
+    (pre-weekend: form and ratings), after each practice (practice pace from F1DB or
+    OpenF1: best-lap gaps, the gap to the team-mate, long runs), after sprint qualifying
+    and the sprint, after qualifying and with the grid set (penalties applied). Each stage
+    uses only the sessions up to it; the JSON says which ("stage").
 
     Features come from everything known before the race: its qualifying when it has run
     (basis "qualifying"), otherwise the latest entry list and form (basis
@@ -172,7 +188,7 @@ def predict(
     --train; --since then sets its first season).
 
     Examples: undercut predict 2025 18 --format json; undercut predict --next;
-    undercut predict --last --train
+    undercut predict --last --train; undercut predict 2025 19 --stage fp2
     """
     from undercut.cli.train import model_params
     from undercut.ml.predict import predict_race
@@ -182,7 +198,7 @@ def predict(
     params = model_params(since) if train_missing else None
     with step_spinner("predict") as on_step:
         on_step(f"predicting {season}:{round_}")
-        document = predict_race(settings, season, round_, model, train_missing=params)
+        document = predict_race(settings, season, round_, model, train_missing=params, stage=stage)
     if fmt is OutputFormat.table:
         out_console().print(_table(document))
         if document["basis"] != "qualifying":

@@ -24,6 +24,7 @@ from undercut.features.entries import (
     upcoming_entries,
 )
 from undercut.features.inputs import WEATHER_COLUMNS, FeatureInputs
+from undercut.features.stages import practice_features
 from undercut.ratings.elo import START, EloConfig, history
 from undercut.ratings.elo import Race as RatedRace
 
@@ -99,14 +100,16 @@ FEATURES_BY_BASIS = {
 KEY = ["season", "round", "driver_id"]
 
 
-def _entries(inputs: FeatureInputs, upcoming: list[Race]) -> tuple[pd.DataFrame, dict]:
+def _entries(
+    inputs: FeatureInputs, upcoming: list[Race], use_grid: bool = False
+) -> tuple[pd.DataFrame, dict]:
     """Starters of every finished race plus the entry lists of ``upcoming`` races."""
     starts = inputs.starts.copy()
     starts[OUTCOME_COLUMNS] = starts[OUTCOME_COLUMNS].astype("float64")
     frames = [starts]
     basis: dict[tuple[int, int], str] = {}
     for race in upcoming:
-        entries, race_basis = upcoming_entries(inputs, race)
+        entries, race_basis = upcoming_entries(inputs, race, use_grid)
         basis[(race.season, race.round)] = race_basis
         frames.append(entries.assign(**{col: np.nan for col in OUTCOME_COLUMNS}))
     frame = pd.concat(frames, ignore_index=True)
@@ -390,15 +393,16 @@ def _relative(frame: pd.DataFrame) -> None:
 
 
 def build_features(
-    inputs: FeatureInputs, upcoming: list[Race] | None = None
+    inputs: FeatureInputs, upcoming: list[Race] | None = None, use_grid: bool = False
 ) -> tuple[pd.DataFrame, dict[tuple[int, int], str]]:
     """Features of every finished race, plus ``upcoming`` races not run yet.
 
     Returns the frame (one row per driver and race, with the outcome columns
-    ``position_order``/``points``/``is_classified`` where the race has run) and the basis
-    of each upcoming race.
+    ``position_order``/``points``/``is_classified`` where the race has run, and the
+    practice pace of every weekend stage, see ``stages``) and the basis of each upcoming
+    race. ``use_grid``: an upcoming race whose starting grid is known starts from it.
     """
-    frame, basis = _entries(inputs, upcoming or [])
+    frame, basis = _entries(inputs, upcoming or [], use_grid)
     _outcomes(frame)
     frame = _form(frame)
     frame = _circuit_history(frame)
@@ -409,17 +413,20 @@ def build_features(
     frame = _form_elo(frame)
     frame = _weather(frame, inputs)
     _relative(frame)
+    frame = practice_features(frame, inputs)
     frame = frame.sort_values(["race_idx", "driver_id"], kind="stable").reset_index(drop=True)
     codes = inputs.drivers.set_index("driver_id")["code"]
     frame["code"] = frame["driver_id"].map(codes)
     return frame, basis
 
 
-def race_features(inputs: FeatureInputs, season: int, rnd: int) -> tuple[pd.DataFrame, str, Race]:
+def race_features(
+    inputs: FeatureInputs, season: int, rnd: int, use_grid: bool = False
+) -> tuple[pd.DataFrame, str, Race]:
     """Features of one race (finished or not), its basis and its calendar entry."""
     race = find_race(inputs, season, rnd)
     upcoming = [] if race.has_result else [race]
-    frame, basis = build_features(inputs, upcoming)
+    frame, basis = build_features(inputs, upcoming, use_grid)
     rows = frame[(frame["season"] == season) & (frame["round"] == rnd)].reset_index(drop=True)
     race_basis = basis.get((season, rnd), QUALIFYING)
     return rows, race_basis, race

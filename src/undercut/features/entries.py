@@ -90,8 +90,16 @@ def result_before(inputs: FeatureInputs, season: int, rnd: int) -> int | None:
     return None if before.empty else int(before.max())
 
 
-def upcoming_entries(inputs: FeatureInputs, race: Race) -> tuple[pd.DataFrame, str]:
-    """Entry list and basis of a race that has no result yet."""
+def upcoming_entries(
+    inputs: FeatureInputs, race: Race, use_grid: bool = False
+) -> tuple[pd.DataFrame, str]:
+    """Entry list and basis of a race that has no result yet; with ``use_grid``, the
+    starting grid (penalties applied) when it is known, rather than qualifying places."""
+    grids = inputs.starting_grids
+    grid = grids[(grids["season"] == race.season) & (grids["round"] == race.round)]
+    if use_grid and not grid.empty:
+        entries = grid.assign(grid=grid["grid"].astype("float64"))
+        return entries[ENTRY_COLUMNS].reset_index(drop=True), QUALIFYING
     if race.has_qualifying:
         quali = inputs.qualifying
         rows = quali[(quali["season"] == race.season) & (quali["round"] == race.round)]

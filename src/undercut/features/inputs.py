@@ -21,6 +21,7 @@ from undercut.warehouse.db import table_exists
 
 SQL = SqlFolder(Path(__file__).parent / "sql")
 WEATHER_COLUMNS = ("rain_mm", "rain_chance_pct", "air_temp_c")
+PRACTICE_KEY = ["season", "round", "session", "driver_id"]
 REQUIRED = (
     "silver.races",
     "silver.race_results",
@@ -53,6 +54,9 @@ class FeatureInputs:
     constructor_elo: pd.DataFrame
     drivers: pd.DataFrame
     weather: pd.DataFrame
+    practice: pd.DataFrame
+    sprint_qualifying: pd.DataFrame
+    starting_grids: pd.DataFrame
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
@@ -76,6 +80,10 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
         else pd.DataFrame(columns=["season", "round", *WEATHER_COLUMNS])
     )
 
+    def optional(name: str, table: str, columns: list[str]) -> pd.DataFrame:
+        """A table only F1DB or OpenF1 fill: empty in a warehouse that predates it."""
+        return frame(name) if table_exists(con, table) else pd.DataFrame(columns=columns)
+
     return FeatureInputs(
         races=frame("races"),
         starts=frame("starts"),
@@ -87,6 +95,21 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> FeatureInputs:
         constructor_elo=frame("constructor_elo"),
         drivers=frame("drivers"),
         weather=weather,
+        practice=optional(
+            "practice",
+            "silver.practice_results",
+            [*PRACTICE_KEY, "constructor_id", "best_lap_ms", "laps", "long_run_ms"],
+        ),
+        sprint_qualifying=optional(
+            "sprint_qualifying",
+            "silver.sprint_qualifying_results",
+            ["season", "round", "driver_id", "sq_position", "sq_best_ms"],
+        ),
+        starting_grids=optional(
+            "starting_grids",
+            "silver.starting_grids",
+            ["season", "round", "driver_id", "constructor_id", "grid"],
+        ),
     )
 
 

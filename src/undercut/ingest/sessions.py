@@ -51,7 +51,17 @@ SILVER_TABLES = [
     "session_positions",
     "session_intervals",
 ]
+# Tables the F1DB load fills too: the pull replaces only its own rows (source 'openf1').
+SHARED_TABLES = ["practice_results", "sprint_qualifying_results"]
 RACE_SESSIONS = ("race", "sprint")
+# The sessions before qualifying whose results and long runs feed the weekend forecasts.
+WEEKEND_SESSIONS = (
+    "practice 1",
+    "practice 2",
+    "practice 3",
+    "sprint qualifying",
+    "sprint shootout",
+)
 # A session's data settles a little after it ends; before that it is not fetched.
 SETTLE = timedelta(hours=1)
 # OpenF1 sometimes publishes a session's laps hours after it ends: an empty answer for
@@ -157,6 +167,13 @@ def _session_plan(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _endpoints_for(session_name: str | None, endpoints: tuple[str, ...]) -> tuple[str, ...]:
+    """A practice or sprint qualifying session also has its classification fetched."""
+    if (session_name or "").lower() in WEEKEND_SESSIONS:
+        return endpoints + openf1.RESULT_ENDPOINTS
+    return endpoints
+
+
 def _manifest_complete(lake: Lake, season: int, key: int, endpoints: tuple[str, ...]) -> bool:
     parts = _bronze(season, "sessions", str(key), "manifest.json")
     if not lake.exists(*parts):
@@ -227,6 +244,7 @@ def pull_sessions(
     *,
     session_key: int | None = None,
     all_sessions: bool = False,
+    practice: bool = False,
     with_timing: bool = False,
     refresh: bool = False,
     on_progress: Progress | None = None,
@@ -243,6 +261,8 @@ def pull_sessions(
         base_url: OpenF1 root; default ``settings.openf1_url``.
         session_key: only this OpenF1 session (any kind: practice, qualifying, ...).
         all_sessions: also practice and qualifying (default: races and sprints).
+        practice: also practice and sprint qualifying, with their classification
+            (``session_result``) for the weekend forecasts.
         with_timing: also the large position and intervals endpoints.
         refresh: fetch sessions again even when bronze has them.
         on_progress: called with (description, done, total) as sessions are fetched.
@@ -297,10 +317,12 @@ def pull_sessions(
         for item in plan:
             if round is not None and item["round"] != round:
                 continue
+            name = (item["session_name"] or "").lower()
             if (
                 session_key is None
                 and not all_sessions
-                and (item["session_name"] or "").lower() not in RACE_SESSIONS
+                and name not in RACE_SESSIONS
+                and not (practice and name in WEEKEND_SESSIONS)
             ):
                 continue
             ends = item["ended_at"] or item["started_at"] + timedelta(hours=3)
@@ -308,7 +330,10 @@ def pull_sessions(
                 result.sessions_pending += 1
                 continue
             if not refresh and _manifest_complete(
-                lake, item["season"], item["session_key"], endpoints
+                lake,
+                item["season"],
+                item["session_key"],
+                _endpoints_for(item["session_name"], endpoints),
             ):
                 result.sessions_cached += 1
                 continue
@@ -322,7 +347,7 @@ def pull_sessions(
                 lake,
                 item["season"],
                 item["session_key"],
-                endpoints,
+                _endpoints_for(item["session_name"], endpoints),
                 log,
                 refresh,
                 recent=ends + EMPTY_FINAL_AFTER > now,
@@ -358,6 +383,7 @@ def rebuild_session_silver(
         tables=SILVER_TABLES,
         checks="sessions",
         report="sessions-latest.json",
+        shared=SHARED_TABLES,
     )
 
 
@@ -366,11 +392,11 @@ def pull_missing_sessions(
 ) -> SessionsResult:
     """Bring session timing up to date: what ``undercut update --sessions`` runs.
 
-    Fetches from OpenF1 the races and sprints that have finished and are not yet
-    (completely) in bronze, for ``season`` or for every season from 2023 to the last in
-    the warehouse, then rebuilds the silver session tables. A season before 2023 has no
-    OpenF1 data: nothing is fetched and the result has no seasons (no error, so that an
-    update of an old season can still ask for sessions).
+    Fetches from OpenF1 the races, sprints, practice sessions and sprint qualifying that
+    have finished and are not yet (completely) in bronze, for ``season`` or for every
+    season from 2023 to the last in the warehouse, then rebuilds the silver session
+    tables. A season before 2023 has no OpenF1 data: nothing is fetched and the result has
+    no seasons (no error, so that an update of an old season can still ask for sessions).
 
     Args:
         settings: the home (its warehouse must exist).
@@ -387,4 +413,4 @@ def pull_missing_sessions(
     """
     if season is not None and season < openf1.FIRST_SEASON:
         return SessionsResult(seasons=[])
-    return pull_sessions(settings, season, on_progress=progress)
+    return pull_sessions(settings, season, practice=True, on_progress=progress)

@@ -47,10 +47,20 @@ def stage_table(con: duckdb.DuckDBPyConnection, schema: str, name: str, data: pa
 
 
 def ensure_silver_table(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Create ``silver.<name>`` from its typed declaration when the warehouse predates it."""
+    """Create ``silver.<name>`` from its typed declaration when the warehouse predates it,
+    or add the columns a source-fed table's declaration has gained since (null in
+    existing rows)."""
+    folder = db.sql_folder("silver")
+    declaration = folder.read(name)
     if not db.table_exists(con, f"silver.{name}"):
-        declaration = db.sql_folder("silver").read(name)
         con.execute(f"create table silver.{name} as {declaration}")
+        return
+    if folder.header(name).get("depends on") != "(none)":
+        return  # built from the archive's staging tables: its columns come with the archive
+    have = {row[0] for row in con.execute(f"describe silver.{name}").fetchall()}
+    for column, kind, *_ in con.execute(f"describe ({declaration})").fetchall():
+        if column not in have:
+            con.execute(f'alter table silver.{name} add column "{column}" {kind}')
 
 
 def replace_silver(
@@ -67,6 +77,27 @@ def replace_silver(
         con.execute(f"delete from silver.{name}")
         con.execute(f"insert into silver.{name} by name ({sql})")
         row = con.execute(f"select count(*) from silver.{name}").fetchone()
+        counts[name] = int(row[0]) if row else 0
+    return counts
+
+
+def replace_source_rows(
+    con: duckdb.DuckDBPyConnection, transforms: SqlFolder, names: list[str], source: str
+) -> dict[str, int]:
+    """Replace the rows of each shared ``silver.<name>`` whose ``source`` is ``source``
+    with the rows of ``transforms/<name>.sql``, leaving other sources' rows alone.
+
+    For a table several sources fill (F1DB and OpenF1 practice results); runs inside the
+    caller's transaction. Returns the number of rows ``source`` now has in each table.
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        ensure_silver_table(con, name)
+        con.execute(f"delete from silver.{name} where source = ?", [source])
+        con.execute(f"insert into silver.{name} by name ({transforms.read(name)})")
+        row = con.execute(
+            f"select count(*) from silver.{name} where source = ?", [source]
+        ).fetchone()
         counts[name] = int(row[0]) if row else 0
     return counts
 
@@ -93,6 +124,7 @@ def rebuild_silver(
     tables: list[str],
     checks: str,
     report: str,
+    shared: list[str] | None = None,
 ) -> tuple[dict[str, int], list[CheckResult], str]:
     """Recompute a source's silver ``tables`` from its bronze; return counts, warnings, report.
 
@@ -100,7 +132,8 @@ def rebuild_silver(
     replaced in one transaction, checked, published and reported alike. ``stage`` fills
     the ``source`` staging database from bronze; what it returns is reported under
     ``staged_as``. ``checks`` names the warning checks' layer, ``report`` the file written
-    under ``reports/``.
+    under ``reports/``. ``shared`` names tables other sources fill too: only the rows
+    whose ``source`` column is ``source`` are replaced there.
     """
     lake = Lake.from_settings(settings)
     with db.open_warehouse(settings) as con:
@@ -108,12 +141,13 @@ def rebuild_silver(
         con.execute("begin transaction")
         try:
             counts = replace_silver(con, transforms, tables)
+            counts.update(replace_source_rows(con, transforms, shared or [], source))
             failed = run_warning_checks(con, checks)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-        lake.publish_tables(con, "silver", tables)
+        lake.publish_tables(con, "silver", [*tables, *(shared or [])])
         con.execute(f"detach {source}")
     warnings = [check_result(item) for item in log.results()] + failed
     data = {

@@ -42,6 +42,8 @@ class RaceWeekend:
     first_session: datetime
     has_qualifying: bool
     has_result: bool
+    # practice and sprint qualifying starts (F1DB's weekend schedule), when known
+    session_starts: tuple[tuple[str, datetime], ...] = ()
 
     @property
     def key(self) -> str:
@@ -70,6 +72,7 @@ def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
         return []
     rows = con.execute(_CALENDAR_SQL).fetchall()
     columns = [d[0] for d in con.description or []]
+    starts = _weekend_session_starts(con)
     weekends = []
     for values in rows:
         row = dict(zip(columns, values, strict=True))
@@ -93,9 +96,48 @@ def calendar(con: duckdb.DuckDBPyConnection) -> list[RaceWeekend]:
                 first_session=first,
                 has_qualifying=bool(row["has_qualifying"]),
                 has_result=bool(row["has_result"]),
+                session_starts=starts.get((int(row["season"]), int(row["round"])), ()),
             )
         )
     return weekends
+
+
+# Sessions before qualifying after which a new forecast is made (``features.stages``).
+FORECAST_SESSIONS = ("fp1", "fp2", "fp3", "sprint-qualifying")
+
+
+def _weekend_session_starts(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[tuple[int, int], tuple[tuple[str, datetime], ...]]:
+    """Per race, the start of each practice and sprint qualifying F1DB dates and times."""
+    if not db.table_exists(con, "silver.weekend_sessions"):
+        return {}
+    rows = con.execute(
+        "select season, round, session, starts_at from silver.weekend_sessions "
+        "where starts_at is not null and list_contains(?, session) order by starts_at",
+        [list(FORECAST_SESSIONS)],
+    ).fetchall()
+    found: dict[tuple[int, int], list[tuple[str, datetime]]] = {}
+    for season, round_, session, starts_at in rows:
+        found.setdefault((int(season), int(round_)), []).append((str(session), starts_at))
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def weekend_digest(con: duckdb.DuckDBPyConnection, season: int, round_: int) -> str | None:
+    """Hash of what the weekend's sessions before qualifying have published (practice
+    and sprint qualifying results, either source), ``None`` before any; a new session's
+    data changes it, and with it the forecast's stage."""
+    parts = []
+    for table in ("silver.practice_results", "silver.sprint_qualifying_results"):
+        if db.table_exists(con, table):
+            parts += con.execute(
+                f"select source, count(*), min(driver_id) from {table} "
+                "where season = ? and round = ? group by all order by all",
+                [season, round_],
+            ).fetchall()
+    if not parts:
+        return None
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def latest_result(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:

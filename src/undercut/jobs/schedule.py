@@ -2,7 +2,8 @@
 
 Outside race weekends one run a day (``UNDERCUT_JOB_DAILY_HOUR`` UTC) is enough: nothing
 new is published. During a weekend results arrive within minutes of a session ending, so
-after qualifying, the sprint and the race the scheduler runs every
+after each practice and sprint qualifying (when F1DB's schedule dates them), qualifying,
+the sprint and the race the scheduler runs every
 ``UNDERCUT_JOB_INTERVAL_MINUTES`` for ``UNDERCUT_JOB_WINDOW_HOURS``.
 
 Every run time is a *slot* with a stable key (``daily:2025-10-06``,
@@ -29,6 +30,7 @@ from undercut.jobs.options import JobOptions, job_options
 
 log = logging.getLogger("undercut.jobs.schedule")
 
+PRACTICE_LENGTH = timedelta(hours=1)
 QUALIFYING_LENGTH = timedelta(hours=1)
 SPRINT_LENGTH = timedelta(hours=1)
 RACE_LENGTH = timedelta(hours=2)
@@ -48,7 +50,7 @@ def _session_windows(
 ) -> list[tuple[str, datetime, datetime]]:
     """(name, polling starts, polling ends) for the sessions that publish data."""
     window = timedelta(hours=options.window_hours)
-    ends = []
+    ends = [(name, start + PRACTICE_LENGTH) for name, start in weekend.session_starts]
     if weekend.qualifying_start is not None:
         ends.append(("qualifying", weekend.qualifying_start + QUALIFYING_LENGTH))
     if weekend.sprint_start is not None:

@@ -280,6 +280,7 @@ def _plan_predict(ctx: StepContext) -> Plan:
     with probes.connect_read_only(ctx.settings) as con:
         weekend = probes.next_race(con)
         quali = probes.qualifying_digest(con, weekend.season, weekend.round) if weekend else None
+        sessions = probes.weekend_digest(con, weekend.season, weekend.round) if weekend else None
         gold = probes.gold_fingerprint(con)
     if weekend is None:
         return Plan({}, skip="no upcoming race in the calendar")
@@ -288,6 +289,7 @@ def _plan_predict(ctx: StepContext) -> Plan:
         "race": weekend.key,
         "basis": "qualifying" if quali else "pre-qualifying",
         "qualifying": quali,
+        "weekend_sessions": sessions,
         "model_version": version,
         "gold": gold,
     }
@@ -308,6 +310,7 @@ def _execute_predict(ctx: StepContext, plan: Plan) -> dict[str, Any]:
         "round": round_,
         "race": document.get("race"),
         "basis": document.get("basis"),
+        "stage": document.get("stage"),
         "model_version": (document.get("model") or {}).get("version"),
         "drivers": len(document.get("drivers") or []),
         "favourites": [
@@ -431,7 +434,8 @@ STEPS: dict[str, Step] = {
         ),
         Step(
             "predict",
-            "predict the next race (pre-qualifying, then after qualifying)",
+            "predict the next race after each session (its weekend stage: practice, "
+            "sprint qualifying, qualifying)",
             _plan_predict,
             _execute_predict,
         ),

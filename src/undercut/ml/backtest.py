@@ -19,8 +19,9 @@ import pandas as pd
 from undercut.config import Settings
 from undercut.errors import InputError
 from undercut.features.build import build_features
-from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.features.entries import PRE_QUALIFYING, QUALIFYING, find_race, race_index
 from undercut.features.inputs import load_inputs
+from undercut.features.stages import STAGES, basis_of, stage_as_of, weekend_state
 from undercut.ml.baselines import EloBaseline, GridSlotBaseline, LogisticBaseline
 from undercut.ml.calibrate import RaceProbabilities
 from undercut.ml.metrics import METRICS, mean_metrics, race_metrics
@@ -53,15 +54,31 @@ def _calibration_curve(p: np.ndarray, hit: np.ndarray) -> list[dict[str, float]]
     return curve
 
 
+def stage_model(stage: str) -> str:
+    """The backtest's name of the forecast made after a weekend stage."""
+    return f"stage:{stage}"
+
+
 def run_backtest_frame(
     frame: pd.DataFrame,
     start: int,
     end: int,
     params: ModelParams | None = None,
     on_step: Callable[[str], None] | None = None,
+    stages: tuple[str, ...] = (),
+    weekends: dict[int, tuple[str, ...]] | None = None,
 ) -> dict:
-    """Backtest on an already-built feature frame (see ``run_backtest``)."""
+    """Backtest on an already-built feature frame (see ``run_backtest``).
+
+    ``stages``: also the forecast after each of these weekend stages (models
+    ``stage:<name>``); ``weekends`` maps a race index to the stages its weekend ran (a
+    stage a weekend lacks is scored as the latest stage run before it).
+    """
     params = params or ModelParams()
+    models = {
+        **MODELS,
+        **{stage_model(stage): f"undercut: forecast after {stage}" for stage in stages},
+    }
     finished = frame[frame["position_order"].notna()]
     seasons = [s for s in range(start, end + 1) if (finished["season"] == s).any()]
     if not seasons:
@@ -71,7 +88,7 @@ def run_backtest_frame(
     windows: list[dict] = []
     points: dict[str, dict[str, list[np.ndarray]]] = {
         name: {"win": [], "podium": [], "points": [], "won": [], "on_podium": [], "in_points": []}
-        for name in MODELS
+        for name in models
     }
     for season in seasons:
         if on_step:
@@ -104,6 +121,12 @@ def run_backtest_frame(
                 "elo": elo.predict(race, seed=sample_seed + i),
                 "grid_logistic": logistic.predict(race),
             }
+            completed = (weekends or {}).get(int(race_idx), STAGES)
+            for stage in stages:
+                ran = stage_as_of(completed, stage)
+                predictions[stage_model(stage)] = model.probabilities(
+                    race, basis_of(ran), seed=sample_seed + i, stage=ran
+                )
             for name, probs in predictions.items():
                 metrics = race_metrics(
                     probs.p_win, probs.p_podium, probs.p_points, probs.expected_position, actual
@@ -120,7 +143,7 @@ def run_backtest_frame(
                 store["in_points"].append(actual <= 10)
     rows = pd.DataFrame(per_race)
     overall = {
-        name: mean_metrics(rows[rows["model"] == name].to_dict("records")) for name in MODELS
+        name: mean_metrics(rows[rows["model"] == name].to_dict("records")) for name in models
     }
     by_season = [
         {
@@ -146,7 +169,7 @@ def run_backtest_frame(
         "seconds": round(time.perf_counter() - began, 2),
         "params": params.to_dict(),
         "metrics": list(METRICS),
-        "models": {name: {"label": MODELS[name], **overall[name]} for name in MODELS},
+        "models": {name: {"label": models[name], **overall[name]} for name in models},
         "seasons": by_season,
         "windows": windows,
         "per_race": per_race,
@@ -161,11 +184,14 @@ def run_backtest(
     params: ModelParams | None = None,
     on_step: Callable[[str], None] | None = None,
     store: bool = True,
+    stages: tuple[str, ...] = (),
 ) -> dict:
     """Walk-forward backtest of seasons ``start``..``end`` (default: the latest season).
 
-    Stores the result in the registry (``models/backtests/latest.json``) unless ``store``
-    is false, which is what ``GET /api/v1/backtest`` serves.
+    ``stages`` adds the forecast after each of those weekend stages, scored on every race
+    (see ``run_backtest_frame``). Stores the result in the registry
+    (``models/backtests/latest.json``) unless ``store`` is false, which is what
+    ``GET /api/v1/backtest`` serves.
     """
     if end is not None and end < start:
         raise InputError(f"backtest: --to {end} is before --from {start}")
@@ -174,7 +200,14 @@ def run_backtest(
         on_step("building features")
     frame, _ = build_features(inputs)
     last = int(frame.loc[frame["position_order"].notna(), "season"].max())
-    result = run_backtest_frame(frame, start, end if end is not None else last, params, on_step)
+    end = end if end is not None else last
+    weekends = {}
+    if stages:
+        finished = frame[frame["position_order"].notna() & frame["season"].between(start, end)]
+        for season, rnd in finished[["season", "round"]].drop_duplicates().itertuples(index=False):
+            state = weekend_state(inputs, find_race(inputs, int(season), int(rnd)))
+            weekends[race_index(int(season), int(rnd))] = state.completed
+    result = run_backtest_frame(frame, start, end, params, on_step, stages, weekends)
     if store:
         from undercut.ml.registry import Registry
 

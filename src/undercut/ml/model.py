@@ -14,6 +14,10 @@ what is known before qualifying (history, standings, ratings). The mapping from 
 probabilities (a conditional logit over score and starting slot when the grid is known, see
 ``conditional_logit``, then temperatures) is fitted on the last two seasons of the training
 window, scored by a booster trained on the seasons before them.
+
+The weekend stages between the first practice and qualifying (``features.stages``) share
+the pre-qualifying booster and mapping; each has a pace logit of its own, fitted on the
+same races as known at that stage (its practice pace, sprint qualifying, sprint).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from undercut.features.build import FEATURES_BY_BASIS
+from undercut.features.entries import PRE_QUALIFYING
+from undercut.features.stages import stage_key, stage_rows
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import (
     RaceProbabilities,
@@ -35,7 +41,13 @@ from undercut.ml.calibrate import (
     race_probabilities,
 )
 from undercut.ml.metrics import mean_metrics, race_metrics
-from undercut.ml.race_logit import BLEND, RaceLogit, ScoreMapping, fit_race_logit
+from undercut.ml.race_logit import (
+    BLEND,
+    STAGE_INPUTS,
+    RaceLogit,
+    ScoreMapping,
+    fit_race_logit,
+)
 
 # Three seasons lowered the validation (2016-2021) winner log loss by about 0.01 over two
 # seeds but not top-1 accuracy nor the podium Brier score, so two it stays.
@@ -90,15 +102,21 @@ class FittedModel:
     logits: dict[str, RaceLogit] = field(default_factory=dict)
     blend: float = BLEND
 
-    def probabilities(self, race: pd.DataFrame, basis: str, seed: int = 0) -> RaceProbabilities:
-        """The ensemble's probabilities for one race's field (see ``race_logit``)."""
-        return self.mapping(basis).probabilities(self.scores(race, basis), race, seed=seed)
+    def probabilities(
+        self, race: pd.DataFrame, basis: str, seed: int = 0, stage: str | None = None
+    ) -> RaceProbabilities:
+        """The ensemble's probabilities for one race's field (see ``race_logit``); with a
+        weekend ``stage``, as known at its end (its own pace logit where it has one)."""
+        if stage is not None:
+            race = stage_rows(race, stage)
+        mapping = self.mapping(basis, stage)
+        return mapping.probabilities(self.scores(race, basis), race, seed=seed)
 
-    def mapping(self, basis: str) -> ScoreMapping:
+    def mapping(self, basis: str, stage: str | None = None) -> ScoreMapping:
         return ScoreMapping(
             weights=self.weights.get(basis, conditional_logit.SCORE_ONLY),
             temperatures=self.temperatures[basis],
-            logit=self.logits.get(basis),
+            logit=self.logits.get(stage_key(stage or basis), self.logits.get(basis)),
             blend=self.blend,
         )
 
@@ -206,6 +224,9 @@ def fit_model(
         calibration[basis] = evaluate_scores(races, temperatures[basis])
         boosters[basis] = fit_booster(rows, features, params)
         logits[basis] = fit_race_logit(rows, basis)
+    if PRE_QUALIFYING in bases:
+        for stage in STAGE_INPUTS:
+            logits[stage_key(stage)] = fit_race_logit(stage_rows(rows, stage), stage)
     last = int(rows["race_idx"].max())
     return FittedModel(
         boosters=boosters,

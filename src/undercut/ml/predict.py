@@ -24,12 +24,22 @@ from undercut.appdb.predictions import FORECAST, HINDCAST
 from undercut.config import Settings
 from undercut.errors import InputError, ModelError
 from undercut.features.build import KEY, race_features
-from undercut.features.entries import Race, result_before
+from undercut.features.entries import QUALIFYING, Race, find_race, result_before
 from undercut.features.inputs import FeatureInputs, load_inputs
+from undercut.features.stages import (
+    AUTO,
+    GRID,
+    basis_of,
+    resolve_stage,
+    stage_columns,
+    stage_rows,
+    weekend_state,
+)
 from undercut.lake import Lake
 from undercut.ml.model import ModelParams
 from undercut.ml.race_logit import ScoreMapping
 from undercut.ml.registry import Registry, trained_on
+from undercut.sources.f1db import ATTRIBUTION as F1DB_ATTRIBUTION
 
 DECIMALS = 4
 
@@ -130,19 +140,30 @@ def build_prediction(
     rnd: int,
     model_version: str | None = None,
     train_missing: ModelParams | None = None,
+    stage: str = AUTO,
 ) -> tuple[dict[str, Any], str, dict]:
     """The prediction document, its input hash and the input snapshot (nothing stored but
-    the model ``train_missing`` may train, see ``model_for``)."""
+    the model ``train_missing`` may train, see ``model_for``).
+
+    ``stage`` is the weekend stage to predict as of (``features.stages``); ``auto`` is the
+    latest one that has run. A stage that has not run yet is a one-line ``InputError``.
+    """
     inputs = load_inputs(settings)
-    rows, basis, race = race_features(inputs, season, rnd)
+    state = weekend_state(inputs, find_race(inputs, season, rnd))
+    stage = resolve_stage(state, stage)
+    rows, _, race = race_features(inputs, season, rnd, use_grid=stage == GRID)
     if rows.empty:
         raise InputError(f"race {season}:{rnd} has no entry list to predict")
+    basis = basis_of(stage)
+    rows = stage_rows(rows, stage)
+    if basis != QUALIFYING:
+        rows = rows.assign(grid=np.nan)  # not known at this stage
     version = model_for(settings, inputs, race, model_version, train_missing)
     registry = Registry.from_settings(settings)
     meta = registry.meta(version)
     features = meta["features"][basis]
     scores = onnx_scores(registry, version, basis, rows, features)
-    mapping = ScoreMapping.from_meta(meta, basis)
+    mapping = ScoreMapping.from_meta(meta, basis, stage)
     probs = mapping.probabilities(scores, rows, seed=season * 100 + rnd)
     n = len(rows)
     p_win = _rounded(probs.p_win, 1.0)
@@ -169,10 +190,14 @@ def build_prediction(
         "kind": HINDCAST if race.has_result else FORECAST,
         "model": {"version": version, "trained_until": meta["trained_until"]},
         "basis": basis,
+        "stage": stage,
         "drivers": drivers,
     }
-    snapshot = json.loads(rows[[*KEY, "constructor_id", *features]].to_json(orient="records"))
-    return document, input_hash(rows, features, version, basis), {"rows": snapshot}
+    if stage_columns(stage):
+        document["attribution"] = F1DB_ATTRIBUTION
+    used = [*features, *(c for c in stage_columns(stage) if c not in features)]
+    snapshot = json.loads(rows[[*KEY, "constructor_id", *used]].to_json(orient="records"))
+    return document, input_hash(rows, used, version, f"{basis}@{stage}"), {"rows": snapshot}
 
 
 def predict_race(
@@ -183,13 +208,15 @@ def predict_race(
     *,
     store: bool = True,
     train_missing: ModelParams | None = None,
+    stage: str = AUTO,
 ) -> dict[str, Any]:
-    """Predict race ``season:rnd`` and (by default) store it in the app database.
+    """Predict race ``season:rnd`` as of weekend ``stage`` (default: the latest run) and
+    (by default) store it in the app database.
 
     Returns exactly the ``undercut predict --format json`` document.
     """
     document, digest, snapshot = build_prediction(
-        settings, season, rnd, model_version, train_missing
+        settings, season, rnd, model_version, train_missing, stage
     )
     if store:
         from undercut.appdb.predictions import store_prediction

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
+from undercut.features.stages import PACE_STAGE, SPRINT, stage_columns, stage_key
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import (
     RaceProbabilities,
@@ -30,9 +31,17 @@ from undercut.ml.calibrate import (
 from undercut.ml.calibrate import race_probabilities as sampled_probabilities
 
 PACE_INPUTS = ("driver_form_elo_rel", "team_form_elo_rel", "team_qgap_5_rel", "driver_qgap_5_rel")
+# The weekend stages between the first practice and qualifying add what they have seen:
+# practice pace (best-lap gap, gap to the team-mate, long runs), the sprint qualifying gap
+# and the sprint's result (``features.stages``).
+STAGE_INPUTS = {
+    stage: (*PACE_INPUTS, *stage_columns(stage), *(("sprint_position",) if stage == SPRINT else ()))
+    for stage in PACE_STAGE
+}
 INPUTS = {
     QUALIFYING: ("log_grid", "pit_lane", "quali_gap_pct", *PACE_INPUTS),
     PRE_QUALIFYING: PACE_INPUTS,
+    **STAGE_INPUTS,
 }
 SEASONS = 10
 # The ranker's share of the ensemble's probabilities (the logit has the rest).
@@ -125,10 +134,14 @@ class ScoreMapping:
         return ensemble(ranker, self.logit, rows, seed, self.blend)
 
     @classmethod
-    def from_meta(cls, meta: dict[str, Any], basis: str) -> ScoreMapping:
+    def from_meta(cls, meta: dict[str, Any], basis: str, stage: str | None = None) -> ScoreMapping:
         """The mapping a version's ``meta.json`` stores (see ``model.FittedModel.mapping_meta``);
-        versions older than the mapping or the pace logit have the score alone, no logit."""
-        logit = meta.get("logit", {}).get(basis)
+        versions older than the mapping or the pace logit have the score alone, no logit.
+        A weekend ``stage`` with a logit of its own uses it (versions older than the stage
+        logits use the basis's)."""
+        logits = meta.get("logit", {})
+        key = stage_key(stage) if stage is not None else basis
+        logit = logits.get(key) if key in logits else logits.get(basis)
         return cls(
             weights=meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY),
             temperatures=Temperatures(**meta["temperatures"][basis]),

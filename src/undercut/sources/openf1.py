@@ -1,9 +1,9 @@
 """OpenF1 (https://openf1.org): session-level timing data from 2023 onwards.
 
 ``OpenF1Client`` has one typed method per documented endpoint (meetings, sessions,
-drivers, laps, stints, pit, weather, race_control, position, intervals). Each returns the
-raw response body (kept verbatim in bronze) next to the decoded records; turning records
-into typed rows is declared once per endpoint in ``FIELDS`` and done by
+drivers, laps, stints, pit, weather, race_control, session_result, position, intervals).
+Each returns the raw response body (kept verbatim in bronze) next to the decoded records;
+turning records into typed rows is declared once per endpoint in ``FIELDS`` and done by
 ``undercut.sources.records``, so a payload with missing keys or wrong types yields
 warnings instead of exceptions.
 
@@ -34,6 +34,8 @@ TIMING_ENDPOINTS = ("position", "intervals")
 # Car telemetry, ~3.7 samples a second per car and stream: fetched per driver in bounded
 # time windows (a whole session at once is more than OpenF1 answers in one response).
 TELEMETRY_ENDPOINTS = ("car_data", "location")  # their records: TELEMETRY_FIELDS
+# Classified results, pulled for practice and sprint qualifying (a race's come from Ergast).
+RESULT_ENDPOINTS = ("session_result",)
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "meetings": (
@@ -127,6 +129,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("lap_number", "int"),
         Field("driver_number", "int"),
         Field("message", "str"),
+    ),
+    "session_result": (
+        Field("session_key", "int", required=True),
+        Field("driver_number", "int", required=True),
+        Field("meeting_key", "int"),
+        Field("position", "int"),
+        Field("duration", "best"),
+        Field("number_of_laps", "int"),
+        Field("dnf", "bool"),
+        Field("dns", "bool"),
+        Field("dsq", "bool"),
     ),
     "position": (
         Field("session_key", "int", required=True),
@@ -269,6 +282,11 @@ class OpenF1Client(SourceClient):
     def race_control(self, session_key: int) -> Response:
         """Race control messages: flags, safety cars, incidents."""
         return self.get("race_control", session_key=session_key)
+
+    def session_result(self, session_key: int) -> Response:
+        """A session's classification: position, best time (a list of Q1-Q3 times in
+        qualifying), laps, DNF/DNS/DSQ."""
+        return self.get("session_result", session_key=session_key)
 
     def position(self, session_key: int, driver_number: int | None = None) -> Response:
         """Running positions, one record per change."""

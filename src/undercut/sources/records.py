@@ -20,7 +20,7 @@ import pyarrow as pa
 
 SAMPLE_ROWS = 5
 
-Kind = Literal["int", "float", "str", "bool", "timestamp", "text"]
+Kind = Literal["int", "float", "str", "bool", "timestamp", "text", "best"]
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "int": pa.int64(),
@@ -29,6 +29,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "text": pa.string(),
     "bool": pa.bool_(),
     "timestamp": pa.timestamp("us"),
+    "best": pa.float64(),
 }
 
 
@@ -38,6 +39,8 @@ class Field:
 
     ``text`` keeps numbers and strings alike as text (for values such as OpenF1's
     ``gap_to_leader`` that are either seconds or ``"+1 LAP"``), to be typed in SQL.
+    ``best`` is a number, or a list of numbers and nulls (OpenF1's ``duration`` of a
+    qualifying session, one per part) kept as its smallest: the best time.
     """
 
     raw: str
@@ -102,6 +105,15 @@ def _to_str(value: Any) -> str:
     raise BadValue("not a string")
 
 
+def _to_best(value: Any) -> float:
+    if isinstance(value, list):
+        times = [_to_float(item) for item in value if item is not None]
+        if not times:
+            raise BadValue("a list without a number")
+        return min(times)
+    return _to_float(value)
+
+
 def _to_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise BadValue("not a number or a string")
@@ -128,6 +140,7 @@ CONVERTERS = {
     "text": _to_text,
     "bool": _to_bool,
     "timestamp": to_utc,
+    "best": _to_best,
 }
 
 

@@ -334,3 +334,36 @@ def live_accuracy(
             )
         figures[metric] = _layout(fig, f"Live: {title}", "Race (season:round)", "")
     return figures
+
+
+def weekend_timeline(
+    timeline: dict[str, Any], name: Callable[[str], str], favourites: int = 6
+) -> go.Figure:
+    """How the favourites' win and podium chances moved after each weekend session: one
+    line per driver (win solid, podium dotted), stages on the x axis in weekend order."""
+    stages = timeline["stages"]
+    labels = [stage["stage"] for stage in stages]
+    last = {d["driverId"]: d for d in stages[-1]["drivers"]}
+    top = sorted(last, key=lambda ref: -float(last[ref]["p_win"]))[:favourites]
+    fig = go.Figure()
+    for index, ref in enumerate(top):
+        colour = PALETTE[index % len(PALETTE)]
+        for key, dash, label in (("p_win", "solid", "win"), ("p_podium", "dot", "podium")):
+            values = [
+                next((d[key] for d in stage["drivers"] if d["driverId"] == ref), None)
+                for stage in stages
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=labels,
+                    y=values,
+                    mode="lines+markers",
+                    name=f"{name(ref)} {label}",
+                    line={"color": colour, "dash": dash},
+                    legendgroup=ref,
+                    showlegend=key == "p_win",
+                    hovertemplate=f"{name(ref)} {label}: %{{y:.0%}} after %{{x}}<extra></extra>",
+                )
+            )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return _layout(fig, "Weekend timeline: chances after each session", "Stage", "Probability")

@@ -107,6 +107,13 @@ def prediction(session: Session, season: int, round: int) -> dict[str, Any] | No
     return {**row.payload, "created_at": row.created_at}
 
 
+def weekend_timeline(session: Session, season: int, round: int) -> dict[str, Any] | None:
+    """The forecast after each weekend stage (the API's timeline), or None when fewer than
+    two stages were predicted: one point is not a timeline."""
+    timeline = plain(optional(lambda: predictions.timeline(season, round, session)))
+    return timeline if timeline and len(timeline["stages"]) > 1 else None
+
+
 def comparison(session: Session, reader: Reader, season: int, round: int) -> dict[str, Any] | None:
     """Prediction beside the result, once both exist."""
     return plain(optional(lambda: predictions.compare_prediction(season, round, session, reader)))

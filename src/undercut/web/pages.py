@@ -413,6 +413,15 @@ def race_page(
             figures.append(_comparison_chart(comparison, rows, p))
         elif prediction is not None:
             figures.append(_probabilities_chart(prediction, p))
+        timeline = data.weekend_timeline(p.session, season, round)
+        if timeline is not None:
+            figures.append(
+                charts.chart(
+                    "chart-timeline",
+                    "Chart of each favourite's win and podium chances after every session",
+                    charts.weekend_timeline(timeline, p.names.driver_short),
+                )
+            )
         story = data.race_story(p.reader, season, round)
         classified = results["results"] if results is not None else []
         styles = driver_styles(
@@ -426,6 +435,7 @@ def race_page(
             "results": results,
             "prediction": prediction,
             "comparison_rows": rows,
+            "timeline": timeline,
             "charts": figures,
             "names": p.names,
             "highlights": _highlights(story["highlights"], season, p.colours),

@@ -142,3 +142,25 @@ def test_schedule_once_is_idempotent(tmp_path: Path) -> None:
     total, runs = ledger.list_runs(get_settings(home=str(home)))
     assert total == 1
     assert runs[0]["steps"][0]["status"] == "skipped"
+
+
+def test_with_f1db_it_also_polls_after_each_practice(f1db_settings: Settings) -> None:
+    calendar = read_calendar(f1db_settings)
+    singapore = _weekend(calendar, 2025, 18)
+    china = _weekend(calendar, 2024, 5)  # a sprint weekend: one practice, sprint qualifying
+    assert [name for name, _ in china.session_starts] == ["fp1", "sprint-qualifying"]
+    assert china.session_starts[0][1] == datetime(2024, 4, 19, 3, 30)
+    slots = slots_between(
+        calendar,
+        singapore.first_session - timedelta(days=1),
+        singapore.race_start + timedelta(days=1),
+        OPTIONS,
+    )
+    first = {}
+    for slot in slots:
+        if slot.key.startswith("2025:18:"):
+            first.setdefault(slot.key.split(":")[2], slot)
+    assert set(first) == {"fp1", "fp2", "fp3", "qualifying", "race"}
+    fp1_start = dict(singapore.session_starts)["fp1"]
+    assert first["fp1"].at == fp1_start + timedelta(hours=1)
+    assert "after fp1" in first["fp1"].reason

@@ -26,7 +26,7 @@ from undercut.ml.train import train
 # one worker trains the session's model once for every module of this folder
 pytestmark = pytest.mark.xdist_group("ml")
 
-KEYS = {"season", "round", "race", "kind", "model", "basis", "drivers"}
+KEYS = {"season", "round", "race", "kind", "model", "basis", "stage", "drivers"}
 DRIVER_KEYS = {
     "driverId",
     "code",

@@ -56,6 +56,10 @@ class Prediction(BaseModel):
     kind: Kind = Field(description=KIND_HELP)
     model: ModelRef
     basis: str = Field(description="`qualifying` or `pre-qualifying`.")
+    stage: str | None = Field(
+        default=None,
+        description="The weekend stage predicted as of (pre-weekend, fp1 .. grid).",
+    )
     drivers: list[PredictedDriver]
 
     model_config = {"extra": "allow"}
@@ -85,6 +89,88 @@ class AccuracyRow(BaseModel):
     points_brier: float | None
     spearman: float | None
     mae_position: float | None
+
+
+class StageDriver(BaseModel):
+    driverId: str
+    code: str | None = None
+    p_win: float
+    p_podium: float
+
+
+class StageAccuracy(BaseModel):
+    winner_log_loss: float | None
+    top1_hit: bool | None
+    podium_brier: float | None
+    spearman: float | None
+
+
+class StageForecast(BaseModel):
+    """The forecast that stands for one weekend stage."""
+
+    stage: str = Field(description="Weekend stage: pre-weekend, fp1 .. grid.")
+    kind: Kind = Field(description=KIND_HELP)
+    basis: str
+    model_version: str
+    created_at: datetime | None
+    drivers: list[StageDriver]
+    accuracy: StageAccuracy | None = Field(
+        description="How it scored once the race was run (null before)."
+    )
+
+
+class Timeline(BaseModel):
+    """How each driver's chances moved after each session of a race weekend."""
+
+    season: int
+    round: int
+    race: str | None
+    stages: list[StageForecast] = Field(description="In weekend order.")
+    attribution: str | None = Field(
+        default=None, description="Credit for F1DB's data, when a stage used it."
+    )
+
+
+def timeline(season: int, round: int, session: Session) -> Timeline:
+    """The stored forecast of every weekend stage of a race, in weekend order, each with
+    its accuracy once the race has run."""
+    from undercut.features.stages import STAGES
+
+    rows = store.stage_rows(session, season, round)
+    if not rows:
+        raise NotFoundError(
+            f"no prediction stored for race {season}:{round}; run "
+            f"`undercut predict {season} {round} --stage auto` after each session"
+        )
+    rows.sort(key=lambda pair: STAGES.index(pair[0].stage) if pair[0].stage in STAGES else 99)
+    stages = []
+    attribution = None
+    for prediction, scored in rows:
+        payload = prediction.payload
+        attribution = attribution or payload.get("attribution")
+        stages.append(
+            StageForecast(
+                stage=prediction.stage,
+                kind=prediction.kind,  # type: ignore[arg-type]
+                basis=prediction.basis,
+                model_version=prediction.model_version,
+                created_at=prediction.created_at,
+                drivers=[
+                    StageDriver.model_validate({k: d.get(k) for k in StageDriver.model_fields})
+                    for d in payload.get("drivers", [])
+                ],
+                accuracy=None
+                if scored is None
+                else StageAccuracy(
+                    winner_log_loss=scored.winner_log_loss,
+                    top1_hit=None if scored.top1_hit is None else bool(scored.top1_hit),
+                    podium_brier=scored.podium_brier,
+                    spearman=scored.spearman,
+                ),
+            )
+        )
+    race = rows[0][0].payload.get("race")
+    return Timeline(season=season, round=round, race=race, stages=stages, attribution=attribution)
 
 
 def _prediction(session: Session, season: int, round: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from undercut.serving.v1.predictions import (
     Comparison,
     Kind,
     Prediction,
+    Timeline,
 )
 
 router = APIRouter(tags=["predictions"])
@@ -40,6 +41,14 @@ def compare_prediction(
 ) -> Comparison:
     """The stored prediction beside the actual classification (404 until results exist)."""
     return predictions.compare_prediction(season, round, session, reader)
+
+
+@router.get("/predictions/{season}/{round}/timeline", response_model=Timeline)
+def prediction_timeline(season: SeasonPath, round: RoundPath, session: SessionDep) -> Timeline:
+    """The weekend timeline: the stored forecast after each session (pre-weekend, each
+    practice, sprint qualifying, sprint, qualifying, grid), every driver's p_win and
+    p_podium, and after the race how each stage scored."""
+    return predictions.timeline(season, round, session)
 
 
 @router.get("/accuracy/models", response_model=list[AccuracySummary])
