@@ -30,6 +30,16 @@ HomeOption = Annotated[
 ]
 
 
+OpenF1UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. Default: https://api.openf1.org/v1/",
+        show_default=False,
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"

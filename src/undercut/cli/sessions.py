@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from undercut.cli.common import (
     FormatOption,
     HomeOption,
+    OpenF1UrlOption,
     OutputFormat,
     emit,
     err_console,
@@ -157,14 +158,7 @@ def sessions_pull(
             "--session", help="Only this OpenF1 session_key (any session type).", show_default=False
         ),
     ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. Default: https://api.openf1.org/v1/",
-            show_default=False,
-        ),
-    ] = None,
+    base_url: OpenF1UrlOption = None,
     all_sessions: Annotated[
         bool,
         typer.Option(

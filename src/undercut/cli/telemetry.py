@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from undercut.cli.common import HomeOption, emit, err_console, settings_for
+from undercut.cli.common import HomeOption, OpenF1UrlOption, emit, err_console, settings_for
 from undercut.cli.common import OutputFormat as TableFormat
 
 app = typer.Typer(
@@ -49,14 +49,7 @@ def pull(
             show_default=False,
         ),
     ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            help="OpenF1 API root. Env: UNDERCUT_OPENF1_URL. Default: https://api.openf1.org/v1/",
-            show_default=False,
-        ),
-    ] = None,
+    base_url: OpenF1UrlOption = None,
     home: HomeOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
