@@ -388,7 +388,9 @@ def test_dashboard_page_draws_the_comparison(client: TestClient) -> None:
     assert "VER lap 57" in page.text and "PER lap 56" in page.text
     gear = client.get("/telemetry/2023/1/R", params={"a": "HAM", "b": "VER", "colour": "gear"})
     assert gear.status_code == 200 and "Track map coloured by gear" in gear.text
-    assert client.get("/telemetry/2023/2/R").status_code == 404
+    missing = client.get("/telemetry/2023/2/R")  # a race without telemetry: how to pull it
+    assert missing.status_code == 404
+    assert "`undercut telemetry pull 2023 2 --session R` fetches it" in missing.text
 
 
 def test_the_race_page_links_each_session_with_telemetry(client: TestClient) -> None:
