@@ -183,6 +183,16 @@ def f1db_settings(
     return settings
 
 
+@pytest.fixture(scope="module")
+def pulled(sessions_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """The sessions home with the 2023 round 1 race's car telemetry (VER, PER, HAM; ALO
+    has none) pulled from a local replay of generated OpenF1 streams, once per module:
+    ``(settings, TelemetryResult)``."""
+    from support.telemetry import pulled_home
+
+    return pulled_home(sessions_settings, tmp_path_factory.mktemp("telemetry") / "home")
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The Ergast conformance pass rate, when the conformance tests ran."""
     from support.ergast import conformance_summary

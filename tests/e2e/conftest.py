@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, AxeMissing, axe_core
+from support.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WIDTHS,
+    AxeMissing,
+    axe_core,
+    write_axe_counts,
+)
 from support.dashboard import LiveServer
 
 
@@ -62,6 +70,28 @@ def browser() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Any) -> Iterator[dict[int, Any]]:
+    """One browser context per width for the whole module: a phone and a desktop. Writes
+    axe-core's counts of every page checked so far to ``axe.json`` at the end."""
+    made = {
+        390: browser.new_context(
+            viewport={"width": 390, "height": WIDTHS[390]},
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        ),
+        # a desktop away from UTC, so the pages show local times beside UTC ones
+        1280: browser.new_context(
+            viewport={"width": 1280, "height": WIDTHS[1280]}, timezone_id="Europe/Rome"
+        ),
+    }
+    yield made
+    for context in made.values():
+        context.close()
+    write_axe_counts()
 
 
 @pytest.fixture

@@ -11,16 +11,15 @@ land in ``test-artifacts/dashboard/`` (``<page>-390.png``, ``<page>-1280.png``,
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support.browser import ARTIFACTS, drawn, shot, wait_for_chart
+from support.browser import WIDTHS, check_page, shot, wait_for_chart
 from support.dashboard import LiveServer
+from support.telemetry import TELEMETRY_PAGES
 
 # its own group: the browser run is the longest module, so it gets a worker to itself
 pytestmark = [pytest.mark.xdist_group("dashboard_browser"), pytest.mark.slow]
@@ -41,9 +40,11 @@ PAGES = {
     "constructor-ferrari": "/constructors/ferrari",
     "circuit-monza": "/circuits/monza",
     "model": "/model",
+    # a race with no car telemetry on the lake: a page saying how to pull it
+    "telemetry-none": "/telemetry/2025/18/R",
 }
-WIDTHS = {390: 844, 1280: 900}
-AXE_COUNTS: dict[str, dict[str, dict[str, int]]] = {}
+# pages that answer a message page with another status than 200
+STATUS = {"telemetry-none": 404}
 
 
 def test_every_dashboard_route_is_visited() -> None:
@@ -55,7 +56,7 @@ def test_every_dashboard_route_is_visited() -> None:
         for route in router.routes
         if "GET" in getattr(route, "methods", ()) and not route.path.startswith("/static/")
     }
-    paths = [p.split("?")[0] for p in PAGES.values()]
+    paths = [p.split("?")[0] for p in [*PAGES.values(), *TELEMETRY_PAGES.values()]]
     unvisited = [
         t
         for t in templates
@@ -64,57 +65,14 @@ def test_every_dashboard_route_is_visited() -> None:
     assert unvisited == []
 
 
-@pytest.fixture(scope="module")
-def contexts(browser: Any) -> Iterator[dict[int, Any]]:
-    """One browser context per width for the whole module: a phone and a desktop."""
-    made = {
-        390: browser.new_context(
-            viewport={"width": 390, "height": WIDTHS[390]},
-            device_scale_factor=1,
-            is_mobile=True,
-            has_touch=True,
-        ),
-        # a desktop away from UTC, so the pages show local times beside UTC ones
-        1280: browser.new_context(
-            viewport={"width": 1280, "height": WIDTHS[1280]}, timezone_id="Europe/Rome"
-        ),
-    }
-    yield made
-    for context in made.values():
-        context.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe.json").write_text(json.dumps(AXE_COUNTS, indent=2, sort_keys=True))
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_fits_the_screen_draws_and_passes_axe(
     server: LiveServer, contexts: dict[int, Any], axe_script: Path, name: str, width: int
 ) -> None:
     page = contexts[width].new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        response = page.goto(server.url + PAGES[name])
-        assert response is not None and response.status == 200
-        assert page.locator("h1").first.inner_text().strip()
-        drawn(page)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{PAGES[name]} scrolls sideways by {overflow}px at {width}px"
-        shot(page, f"{name}-{width}")
-        page.add_script_tag(path=str(axe_script))
-        violations = page.evaluate(
-            "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
-            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
-        )
-        counts = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
-        for v in violations:
-            counts[v["impact"] or "minor"] += 1
-        AXE_COUNTS.setdefault(name, {})[str(width)] = counts
-        grave = [v for v in violations if v["impact"] in ("serious", "critical")]
-        assert grave == [], f"{PAGES[name]} at {width}px"
-        assert errors == []
+        check_page(page, server.url + PAGES[name], name, width, axe_script, STATUS.get(name, 200))
     finally:
         page.close()
 

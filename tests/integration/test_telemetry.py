@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from support.api import api_settings
-from support.homes import copy_home
 from support.httpserver import LocalServer, Reply
 from support.telemetry import (
     COURSE_LENGTH_M,
+    RACE,
     chain,
     driver_streams,
     gap,
     implausible,
     missing_fields,
+    pull_race,
     shuffled_and_duplicated,
+    telemetry_home,
     telemetry_replay,
 )
 from undercut.api.app import create_app
@@ -36,27 +39,6 @@ from undercut.telemetry.pull import TelemetryResult, pull_missing_telemetry, pul
 
 pytestmark = [pytest.mark.usefixtures("local_mirrors"), pytest.mark.xdist_group("sessions")]
 
-RACE = (2023, 1)
-
-
-def _pull(settings: Settings, handler: Any, **options: Any) -> TelemetryResult:
-    with LocalServer(fallback=handler) as server:
-        return pull_telemetry(settings, *RACE, base_url=f"{server.url}/v1/", **options)
-
-
-def _home(sessions_settings: Settings, target: Path) -> Settings:
-    settings = copy_home(sessions_settings, target)
-    return settings.model_copy(update={"openf1_limits": "none"})
-
-
-@pytest.fixture(scope="module")
-def pulled(
-    sessions_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Settings, TelemetryResult]:
-    """The race's telemetry (VER, PER, HAM; ALO has none) pulled once for the module."""
-    settings = _home(sessions_settings, tmp_path_factory.mktemp("telemetry") / "home")
-    return settings, _pull(settings, telemetry_replay(), session="R")
-
 
 @pytest.fixture(scope="module")
 def faulty(
@@ -65,7 +47,7 @@ def faulty(
     """The same race from a feed with faults: VER's samples shuffled and partly sent
     twice, PER's records missing values and dates, HAM's streams with a 20 s hole,
     speeds 10 % high, impossible rpm and a position trace that jumps 300 m."""
-    settings = _home(sessions_settings, tmp_path_factory.mktemp("faulty") / "home")
+    settings = telemetry_home(sessions_settings, tmp_path_factory.mktemp("faulty") / "home")
     faults = {
         1: shuffled_and_duplicated,
         11: missing_fields,
@@ -74,7 +56,7 @@ def faulty(
             implausible("2023-03-05T16:00:00+00:00"),
         ),
     }
-    return settings, _pull(settings, telemetry_replay(faults), session="R")
+    return settings, pull_race(settings, telemetry_replay(faults), session="R")
 
 
 def _warnings(result: TelemetryResult) -> dict[str, list[str]]:
@@ -163,7 +145,7 @@ def test_a_second_pull_resumes_from_the_lake_without_asking_again(pulled: tuple)
         requests.append(path)
         return handler(path, headers)
 
-    again = _pull(settings, counting, session="R")
+    again = pull_race(settings, counting, session="R")
     assert again.partitions_written == 0
     assert again.partitions_cached == 3
     # Alonso, with no telemetry, is asked again (his data may still come)
@@ -321,7 +303,7 @@ def test_a_session_without_telemetry_warns_and_writes_nothing(pulled: tuple) -> 
 def test_an_answer_that_is_not_json_is_not_stored_and_asked_again(
     sessions_settings: Settings, tmp_path: Path
 ) -> None:
-    settings = _home(sessions_settings, tmp_path / "home")
+    settings = telemetry_home(sessions_settings, tmp_path / "home")
     broken = telemetry_replay()
 
     def handler(path: str, headers: dict[str, str]) -> Reply:
@@ -329,10 +311,10 @@ def test_an_answer_that_is_not_json_is_not_stored_and_asked_again(
             return Reply(200, b"<html>busy</html>")
         return broken(path, headers)
 
-    first = _pull(settings, handler, session="R", driver="VER")
+    first = pull_race(settings, handler, session="R", driver="VER")
     assert "telemetry_not_json" in _warnings(first)
     assert first.partitions_written == 1  # the positions; car data is missing
-    second = _pull(settings, telemetry_replay(), session="R", driver="VER")
+    second = pull_race(settings, telemetry_replay(), session="R", driver="VER")
     assert second.partitions_written == 2 and second.partitions_cached == 0
 
 
@@ -406,7 +388,15 @@ def test_dashboard_page_draws_the_comparison(client: TestClient) -> None:
     assert "VER lap 57" in page.text and "PER lap 56" in page.text
     gear = client.get("/telemetry/2023/1/R", params={"a": "HAM", "b": "VER", "colour": "gear"})
     assert gear.status_code == 200 and "Track map coloured by gear" in gear.text
-    assert client.get("/telemetry/2023/2/R").status_code == 404
+    missing = client.get("/telemetry/2023/2/R")  # a race without telemetry: how to pull it
+    assert missing.status_code == 404
+    assert "`undercut telemetry pull 2023 2 --session R` fetches it" in missing.text
+
+
+def test_the_race_page_links_each_session_with_telemetry(client: TestClient) -> None:
+    race = client.get("/races/2023/1").text
+    assert re.findall(r'href="(/telemetry/[^"]+)"', race) == ["/telemetry/2023/1/R"]
+    assert "/telemetry/" not in client.get("/races/2023/2").text  # nothing pulled for it
 
 
 def test_update_pulls_what_is_missing_for_every_round(

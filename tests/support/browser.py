@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +21,12 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "dashboard"
 AXE_VERSION = "4.11.4"
+# axe's violations per impact, by page and width, of every page checked in this process;
+# written to ``ARTIFACTS / "axe.json"`` by ``write_axe_counts``
+AXE_COUNTS: dict[str, dict[str, dict[str, int]]] = {}
+IMPACTS = ("critical", "serious", "moderate", "minor")
+# the widths every page is checked at, with their viewport heights: a phone and a desktop
+WIDTHS = {390: 844, 1280: 900}
 CACHE = Path(os.environ.get("UNDERCUT_TEST_CACHE") or Path.home() / ".cache" / "undercut-tests")
 
 
@@ -83,3 +90,45 @@ def wait_for_chart(page: Any, chart_id: str | None = None) -> int:
     selector = f"#{chart_id}" if chart_id else ".chart"
     page.wait_for_selector(f"{selector}[data-rendered='true'] svg.main-svg", state="attached")
     return int(page.locator(".chart[data-rendered='true'] svg.main-svg").count())
+
+
+def check_page(
+    page: Any, url: str, name: str, width: int, axe_script: Path, status: int = 200
+) -> dict[str, int]:
+    """The checks every dashboard page passes at every width: it answers ``status`` with a
+    heading, draws every chart, does not scroll sideways, logs no console error and has
+    no serious or critical axe-core violation. Screenshots ``<name>-<width>.png`` and
+    records axe's counts per impact in ``AXE_COUNTS``; returns those counts."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+    assert page.locator("h1").first.inner_text().strip()
+    drawn(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at {width}px"
+    shot(page, f"{name}-{width}")
+    page.add_script_tag(path=str(axe_script))
+    violations = page.evaluate(
+        "axe.run(document).then(r => r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    counts = dict.fromkeys(IMPACTS, 0)
+    for v in violations:
+        counts[v["impact"] or "minor"] += 1
+    AXE_COUNTS.setdefault(name, {})[str(width)] = counts
+    grave = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert grave == [], f"{url} at {width}px"
+    # the browser reports the page's own status when it is not 200: that one is expected
+    expected = f"status of {status}"
+    assert [e for e in errors if status == 200 or expected not in e] == []
+    return counts
+
+
+def write_axe_counts() -> Path:
+    """``axe.json``: the counts of every page checked so far by this test process."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "axe.json"
+    path.write_text(json.dumps(AXE_COUNTS, indent=2, sort_keys=True))
+    return path

@@ -29,15 +29,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
-from support.httpserver import Reply
+from support.homes import copy_home
+from support.httpserver import LocalServer, Reply
 from support.replay import NO_RESULTS, OPENF1, openf1_replay
 
+if TYPE_CHECKING:
+    from undercut.config import Settings
+    from undercut.telemetry.pull import TelemetryResult
+
 SESSION_KEY = 7953  # 2023 round 1, Bahrain, race
+RACE = (2023, 1)
+# the telemetry pages the browser checks (tests/e2e), by screenshot name, over a home
+# holding this race's telemetry (``pulled_home``)
+TELEMETRY_PAGES = {
+    "telemetry-2023-1-r": "/telemetry/2023/1/R",
+    "telemetry-2023-1-r-gear": "/telemetry/2023/1/R?a=HAM&b=VER&lap=20&colour=gear",
+}
 MEETING_KEY = 1141
 COURSE_LENGTH_M = 5412.0  # F1DB seasons/2023/races/01-bahrain/race.yml, courseLength 5.412
 # Drivers with telemetry; 14 (Alonso) is in the laps fixture but has none: the absent driver.
@@ -437,3 +450,24 @@ def telemetry_replay(
         return Reply(200, json.dumps(rows).encode(), {"Content-Type": "application/json"})
 
     return handle
+
+
+def pull_race(settings: Settings, handler: Any, **options: Any) -> TelemetryResult:
+    """Pull the 2023 round 1 telemetry of ``settings``' home from ``handler`` served locally."""
+    from undercut.telemetry.pull import pull_telemetry
+
+    with LocalServer(fallback=handler) as server:
+        return pull_telemetry(settings, *RACE, base_url=f"{server.url}/v1/", **options)
+
+
+def telemetry_home(sessions_settings: Settings, target: Path) -> Settings:
+    """A copy of the sessions home at ``target`` that asks a local mirror without limits."""
+    settings = copy_home(sessions_settings, target)
+    return settings.model_copy(update={"openf1_limits": "none"})
+
+
+def pulled_home(sessions_settings: Settings, target: Path) -> tuple[Settings, TelemetryResult]:
+    """The sessions home copied to ``target`` with the race's telemetry (VER, PER, HAM;
+    ALO has none) pulled from ``telemetry_replay``."""
+    settings = telemetry_home(sessions_settings, target)
+    return settings, pull_race(settings, telemetry_replay(), session="R")

@@ -344,6 +344,17 @@ def compare(
     return Comparison(a, b, delta_time(a, b))
 
 
+def sessions_with_telemetry(settings: Settings, season: int, round: int) -> list[str]:
+    """The codes of the round's sessions (in ``SESSION_CODES`` order) whose telemetry is
+    on the lake: one listing of the round's folder of per-session gold, no file read."""
+    if season < FIRST_SEASON:
+        return []
+    lake = Lake.from_settings(settings)
+    folder = store.gold_parts("sessions", season, round, "R")[:-2]
+    found = {name.removeprefix("session=") for name in lake.ls(*folder)}
+    return [code for code in store.SESSION_CODES if code in found]
+
+
 def drivers_with_telemetry(
     settings: Settings, season: int, round: int, session: str
 ) -> list[dict[str, Any]]:

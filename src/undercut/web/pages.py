@@ -397,6 +397,9 @@ def race_page(
 ) -> Response:
     """One race: its result and, when one was stored, the prediction beside it."""
 
+    from undercut.telemetry.laps import sessions_with_telemetry
+    from undercut.telemetry.store import SESSION_CODES
+
     def build(p: Page) -> dict[str, Any]:
         season = _number(season_path, "season")
         round = _number(round_path, "round")
@@ -429,6 +432,10 @@ def race_page(
         )
         figures += _race_charts(story, classified, styles, p.names)
         return {
+            "telemetry_sessions": [
+                (code, SESSION_CODES[code][0])
+                for code in sessions_with_telemetry(p.settings, season, round)
+            ],
             "title": f"{season} {race['race_name']}",
             "nav": "season",
             "race": race,

@@ -55,8 +55,9 @@ def _delta(doc: ComparisonDocument) -> go.Figure:
             hovertemplate="%{x:.0f} m: %{y:+.3f} s<extra></extra>",
         )
     )
-    title = f"Delta time: {_name(doc.other)} against {_name(doc.reference)} (+ = behind)"
-    return charts._layout(fig, title, "Distance (m)", "Seconds")
+    # short enough for a phone's width: the laps are named in the heading above
+    a, b = (lap.code or lap.driverId for lap in (doc.reference, doc.other))
+    return charts._layout(fig, f"Delta time of {b} (+ = behind {a})", "Distance (m)", "Seconds")
 
 
 def _track_map(doc: ComparisonDocument, colour_by: str) -> go.Figure:
@@ -77,14 +78,22 @@ def _track_map(doc: ComparisonDocument, colour_by: str) -> go.Figure:
                     "color": [getattr(p, key) for p in doc.points],
                     "colorscale": COLOURS[colour_by],
                     "showscale": i == 0,
-                    "colorbar": {"title": {"text": "km/h" if colour_by == "speed" else "gear"}},
+                    "colorbar": {
+                        "title": {"text": "km/h" if colour_by == "speed" else "gear"},
+                        "thickness": 12,
+                        "xpad": 4,
+                    },
                 },
                 hovertemplate=f"{_name(lap)}: %{{marker.color}}<extra></extra>",
             )
         )
-    fig = charts._layout(fig, f"Track map coloured by {colour_by}", "x", "y")
-    fig.update_yaxes(scaleanchor="x", scaleratio=1, showticklabels=False)
-    fig.update_xaxes(showticklabels=False)
+    # no axes (positions in metres say nothing) and slim margins: on a phone's width the
+    # circuit takes what the colour bar leaves, at its true aspect
+    fig = charts._layout(
+        fig, f"Track map coloured by {colour_by}", "", "", margin={"l": 8, "r": 8, "t": 48}
+    )
+    fig.update_yaxes(scaleanchor="x", scaleratio=1, visible=False)
+    fig.update_xaxes(visible=False)
     return fig
 
 
@@ -157,6 +166,7 @@ def page_context(
     from undercut.errors import NotFoundError
     from undercut.serving.v1.telemetry import comparison
     from undercut.telemetry.laps import drivers_with_telemetry
+    from undercut.telemetry.store import SESSION_CODES
 
     if session.upper() not in ("FP1", "FP2", "FP3", "SQ", "S", "Q", "R"):
         raise NotFoundError(f"session {session!r}: not FP1, FP2, FP3, SQ, S, Q or R")
@@ -188,6 +198,7 @@ def page_context(
         "season": season,
         "round": round,
         "session": session.upper(),
+        "session_name": SESSION_CODES[session.upper()][0],
         "lap": lap,
         "colour": colour if colour in COLOURS else "speed",
         "drivers": drivers,
