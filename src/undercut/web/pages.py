@@ -8,6 +8,7 @@ an unknown driver or season is a 404 page, never a 500.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -25,12 +26,13 @@ from sqlalchemy.orm import Session
 
 from undercut import __version__
 from undercut.config import Settings
-from undercut.errors import NotFoundError, UndercutError, WarehouseError
+from undercut.errors import NotFoundError, StorageError, UndercutError, WarehouseError
 from undercut.serving.colours import TeamColours
 from undercut.serving.store import Reader
 from undercut.web import assets, charts, data, formats, race_charts
 from undercut.web.styles import driver_styles
 
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 
 router = APIRouter(include_in_schema=False)
@@ -389,6 +391,21 @@ def _race_charts(
     return figures
 
 
+def _telemetry_links(settings: Settings, season: int, round: int) -> list[tuple[str, str]]:
+    """The race's sessions with car telemetry on the lake, as (code, name) links; none
+    while the lake's store is unreachable (the links are a pointer, not the page's
+    content, so an outage must not take the race page down with it)."""
+    from undercut.telemetry.laps import sessions_with_telemetry
+    from undercut.telemetry.store import SESSION_CODES
+
+    try:
+        codes = sessions_with_telemetry(settings, season, round)
+    except StorageError as exc:
+        log.warning("telemetry links left out: %s", exc)
+        return []
+    return [(code, SESSION_CODES[code][0]) for code in codes]
+
+
 @router.get("/races/{season}/{round}", response_class=HTMLResponse)
 def race_page(
     request: Request,
@@ -396,9 +413,6 @@ def race_page(
     round_path: Annotated[str, PathParam(alias="round")],
 ) -> Response:
     """One race: its result and, when one was stored, the prediction beside it."""
-
-    from undercut.telemetry.laps import sessions_with_telemetry
-    from undercut.telemetry.store import SESSION_CODES
 
     def build(p: Page) -> dict[str, Any]:
         season = _number(season_path, "season")
@@ -432,10 +446,7 @@ def race_page(
         )
         figures += _race_charts(story, classified, styles, p.names)
         return {
-            "telemetry_sessions": [
-                (code, SESSION_CODES[code][0])
-                for code in sessions_with_telemetry(p.settings, season, round)
-            ],
+            "telemetry_sessions": _telemetry_links(p.settings, season, round),
             "title": f"{season} {race['race_name']}",
             "nav": "season",
             "race": race,
