@@ -57,6 +57,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/backtest.py
 	$(BIN)/python benchmarks/ergast_queries.py
 	$(BIN)/python benchmarks/api_load.py
+	$(BIN)/python benchmarks/telemetry.py
 	$(BIN)/python benchmarks/dashboard.py --home $${UNDERCUT_HOME:-.undercut}
 
 clean:
