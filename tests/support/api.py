@@ -66,6 +66,7 @@ def uniform_prediction(
         "kind": kind,
         "model": {"version": version, "trained_until": trained_until},
         "basis": "pre-qualifying",
+        "stage": "pre-weekend",
         "drivers": [
             {
                 "driverId": r["driverId"],
