@@ -63,9 +63,8 @@ final as (
         and ($driver is null or q.driver_id = $driver)
         and (
             ($grid is null and $position is null and $fastest is null and $status is null)
-            or exists (
-                select 1 from scoped_entries as e
-                where e.season = q.season and e.round = q.round and e.driver_id = q.driver_id
+            or (q.season, q.round, q.driver_id) in (
+                select season, round, driver_id from scoped_entries
             )
         )
         and ($qualifying_position is null
