@@ -54,17 +54,15 @@ race_details as (
 final_driver_standings as (
     select ds.season, ds.driver_id, ds.position
     from silver.driver_standings as ds
-    where ds.round = (
-        select max(latest.round) from silver.driver_standings as latest
-        where latest.season = ds.season
-    )
+    inner join (
+        select season, max(round) as round from silver.driver_standings group by season
+    ) as latest on latest.season = ds.season and latest.round = ds.round
 ),
 
 final_constructor_standings as (
     select cs.season, cs.constructor_id, cs.position
     from silver.constructor_standings as cs
-    where cs.round = (
-        select max(latest.round) from silver.constructor_standings as latest
-        where latest.season = cs.season
-    )
+    inner join (
+        select season, max(round) as round from silver.constructor_standings group by season
+    ) as latest on latest.season = cs.season and latest.round = cs.round
 )

@@ -18,9 +18,8 @@ final as (
     inner join race_details as rd on rd.season = l.season and rd.round = l.round
     where ($driver is null or l.driver_id = $driver)
         and ($lap is null or l.lap = $lap)
-        and (not $by_entry or exists (
-            select 1 from scoped_entries as e
-            where e.season = l.season and e.round = l.round and e.driver_id = l.driver_id
+        and (not $by_entry or (l.season, l.round, l.driver_id) in (
+            select season, round, driver_id from scoped_entries
         ))
 )
 

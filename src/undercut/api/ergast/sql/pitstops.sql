@@ -20,9 +20,8 @@ final as (
     where ($driver is null or p.driver_id = $driver)
         and ($lap is null or p.lap = $lap)
         and ($stop is null or p.stop = $stop)
-        and (not $by_entry or exists (
-            select 1 from scoped_entries as e
-            where e.season = p.season and e.round = p.round and e.driver_id = p.driver_id
+        and (not $by_entry or (p.season, p.round, p.driver_id) in (
+            select season, round, driver_id from scoped_entries
         ))
 )
 

@@ -23,17 +23,14 @@ session_places as (
         end as q2_place,
         case when q.q3_ms is not null then
             rank() over (partition by q.season, q.round, q.q3_ms is null order by q.q3_ms)
-        end as q3_place
+        end as q3_place,
+        -- the field of the session: who entered, how many set a Q2 and a Q3 time
+        count(*) over race as entrants,
+        count(q.q2_ms) over race as q2_timed,
+        count(q.q3_ms) over race as q3_timed
     from silver.qualifying as q
     where (q.season, q.round) in (select season, round from scoped_races)
-),
-
-fields as (
-    select season, round, count(*) as entrants, count(q2_ms) as q2_timed,
-        count(q3_ms) as q3_timed
-    from silver.qualifying
-    where (season, round) in (select season, round from scoped_races)
-    group by season, round
+    window race as (partition by q.season, q.round)
 ),
 
 final as (
@@ -49,17 +46,16 @@ final as (
             when q.q1_text is null and q.season >= 2006 then '' else q.q1_text
         end as q1_text,
         case
-            when q.q2_text is null and q.season >= 2006 and f.q2_timed > 0
-                and q.position <= 10 + ceil((f.entrants - 10) / 2.0) then ''
+            when q.q2_text is null and q.season >= 2006 and q.q2_timed > 0
+                and q.position <= 10 + ceil((q.entrants - 10) / 2.0) then ''
             else q.q2_text
         end as q2_text,
         case
-            when q.q3_text is null and q.season >= 2006 and f.q3_timed > 0 and q.position <= 10
+            when q.q3_text is null and q.season >= 2006 and q.q3_timed > 0 and q.position <= 10
                 then ''
             else q.q3_text
         end as q3_text
     from session_places as q
-    inner join fields as f on f.season = q.season and f.round = q.round
     inner join race_details as rd on rd.season = q.season and rd.round = q.round
     left join silver.drivers as d on d.driver_id = q.driver_id
     left join silver.constructors as c on c.constructor_id = q.constructor_id
@@ -67,9 +63,8 @@ final as (
         and ($driver is null or q.driver_id = $driver)
         and (
             ($grid is null and $position is null and $fastest is null and $status is null)
-            or exists (
-                select 1 from scoped_entries as e
-                where e.season = q.season and e.round = q.round and e.driver_id = q.driver_id
+            or (q.season, q.round, q.driver_id) in (
+                select season, round, driver_id from scoped_entries
             )
         )
         and ($qualifying_position is null
