@@ -395,9 +395,13 @@ class PostgresStore:
 
     kind = "postgresql"
 
-    def __init__(self, settings: Settings, engine: sa.Engine) -> None:
+    def __init__(self, settings: Settings, engine: sa.Engine, catalog: sa.Engine) -> None:
         self.settings = settings
         self.engine = engine
+        # What was published is looked up without the clients' statement timeout: under a
+        # timeout of a millisecond even the lookup would be cancelled, and the service would
+        # take a cancelled lookup for an empty database.
+        self.catalog = catalog
         self._version = "empty"
         self._tables: frozenset[str] = frozenset()
         self._published_at: str | None = None
@@ -427,9 +431,7 @@ class PostgresStore:
 
     def _read_catalog(self) -> None:
         try:
-            with self.engine.connect() as conn:
-                # not a client's read: the serving statement timeout does not apply
-                conn.execute(sa.text("select set_config('statement_timeout', '0', true)"))
+            with self.catalog.connect() as conn:
                 rows = conn.execute(sa.text(_CATALOG)).fetchall()
                 tables = frozenset(f"{s}.{n}" for s, n in rows)
                 latest = None
@@ -515,7 +517,7 @@ def serving_engine(settings: Settings) -> sa.Engine:
     Measured under load, each round trip to PostgreSQL costs a request milliseconds (the
     server process must be scheduled): a read used to make five (the pool's liveness ping,
     BEGIN, setting the statement timeout, the query, ROLLBACK). Here the statement timeout
-    is a connection option, set once per connection, and there is no ping per checkout: a
+    is set once per connection, when it is made, and there is no ping per checkout: a
     connection PostgreSQL dropped fails one request (503, retry) and the pool is renewed.
     """
     from undercut.appdb.base import normalise_url
@@ -523,23 +525,35 @@ def serving_engine(settings: Settings) -> sa.Engine:
     return _serving_engine(normalise_url(settings.app_database_url), settings.serving_query_timeout)
 
 
+def catalog_engine(settings: Settings) -> sa.Engine:
+    """A small pool without the serving statement timeout, for the service's own lookups."""
+    from undercut.appdb.base import normalise_url
+
+    return _serving_engine(normalise_url(settings.app_database_url), 0.0, pool_size=1)
+
+
 @cache
-def _serving_engine(url: str, timeout: float) -> sa.Engine:
-    options = {"options": f"-c statement_timeout={max(1, round(timeout * 1000))}"}
-    return sa.create_engine(
-        url,
-        pool_size=8,
-        max_overflow=8,
-        pool_recycle=600,
-        connect_args=options if timeout > 0 else {},
-    )
+def _serving_engine(url: str, timeout: float, pool_size: int = 8) -> sa.Engine:
+    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=600)
+    if timeout > 0:
+        limit = f"{max(1, round(timeout * 1000))}ms"
+
+        # Set once a connection is made, after SQLAlchemy's own first queries on it (a
+        # timeout given at connect would apply to those too, and a short one cancels them).
+        @sa.event.listens_for(engine, "connect")
+        def _statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("select set_config('statement_timeout', %s, false)", (limit,))
+            dbapi_connection.commit()
+
+    return engine
 
 
 def open_store(settings: Settings) -> SnapshotStore | PostgresStore:
     """The store for this configuration (PostgreSQL when the app database is PostgreSQL)."""
     url = settings.app_database_url
     if url.startswith(("postgresql", "postgres")):
-        return PostgresStore(settings, serving_engine(settings))
+        return PostgresStore(settings, serving_engine(settings), catalog_engine(settings))
     store = SnapshotStore(settings)
     store.load()
     return store

@@ -331,6 +331,22 @@ def test_a_query_running_too_long_is_cancelled_with_503_and_retry_after(
                 assert internal not in response.text
 
 
+def test_the_published_copy_is_looked_up_without_the_clients_timeout(served: Settings) -> None:
+    """Under a timeout of a millisecond even the service's lookup of what was published
+    would be cancelled now and then (under load), and a cancelled lookup read as an empty
+    database answered 'run undercut publish': the lookup has its own connections."""
+    from undercut.serving.store import PostgresStore, open_store
+
+    if not served.redis_url:
+        pytest.skip("the embedded profile has no published copy to look up")
+    store = open_store(served.model_copy(update={"serving_query_timeout": 0.001}))
+    assert isinstance(store, PostgresStore)
+    with store.engine.connect() as clients, store.catalog.connect() as lookup:
+        assert clients.exec_driver_sql("show statement_timeout").scalar() == "1ms"
+        assert lookup.exec_driver_sql("show statement_timeout").scalar() == "0"
+    assert store.version != "empty"
+
+
 def test_a_snapshot_query_running_too_long_is_interrupted(built_settings: Settings) -> None:
     from undercut.serving.store import QueryTimeoutError, SnapshotStore
 
