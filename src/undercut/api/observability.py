@@ -183,26 +183,32 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            elapsed = time.perf_counter() - started
-            route = route_label(scope)
-            method = scope["method"]
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(elapsed)
-            cache = state.get("cache")
-            if cache:
-                self.metrics.cache.labels(cache).inc()
-            if state.get("cache_stored"):
-                self.metrics.cache.labels("store").inc()
-            if status == 429:
-                self.metrics.rate_limited.inc()
-            fields: dict[str, Any] = {
-                "request_id": request_id,
-                "method": method,
-                "path": scope["path"],
-                "route": route,
-                "status": status,
-                "ms": round(elapsed * 1000, 2),
-            }
-            if cache:
-                fields["cache"] = cache
-            self.log.info("request", **fields)
+            if not state.get("warm_up"):
+                self._record(scope, state, request_id, status, time.perf_counter() - started)
+
+    def _record(
+        self, scope: Scope, state: dict[str, Any], request_id: str, status: int, elapsed: float
+    ) -> None:
+        """Count and log one answered request."""
+        route = route_label(scope)
+        method = scope["method"]
+        self.metrics.requests.labels(method, route, str(status)).inc()
+        self.metrics.latency.labels(method, route).observe(elapsed)
+        cache = state.get("cache")
+        if cache:
+            self.metrics.cache.labels(cache).inc()
+        if state.get("cache_stored"):
+            self.metrics.cache.labels("store").inc()
+        if status == 429:
+            self.metrics.rate_limited.inc()
+        fields: dict[str, Any] = {
+            "request_id": request_id,
+            "method": method,
+            "path": scope["path"],
+            "route": route,
+            "status": status,
+            "ms": round(elapsed * 1000, 2),
+        }
+        if cache:
+            fields["cache"] = cache
+        self.log.info("request", **fields)

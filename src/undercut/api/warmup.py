@@ -86,6 +86,8 @@ async def get(app: ASGIApp, target: str, host: str = "127.0.0.1") -> int:
         "headers": [(b"host", host.encode("latin-1")), (b"x-request-id", b"warm-up")],
         # not an address any client has: rate limits count these under a key of their own
         "client": ("warm-up", 0),
+        # not traffic either: the access log and metrics leave these out
+        "state": {"warm_up": True},
         "server": ("127.0.0.1", 0),
     }
     status = 0

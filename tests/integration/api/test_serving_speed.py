@@ -9,6 +9,7 @@ import gc
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from support.api import api_settings
 from support.homes import copy_home
 from undercut.api.app import create_app
-from undercut.api.warmup import WARM_PATHS, get
+from undercut.api.warmup import WARM_PATHS
 from undercut.config import Settings
 from undercut.serving.publish import MATERIALISED, publish
 
@@ -30,6 +31,16 @@ def _cache(app: FastAPI, result: str) -> float:
     return value or 0.0
 
 
+def _served(app: FastAPI) -> float:
+    return sum(
+        sample.value
+        for metric in app.state.metrics.registry.collect()
+        if metric.name == "undercut_http_requests"
+        for sample in metric.samples
+        if sample.name == "undercut_http_requests_total"
+    )
+
+
 def test_a_warmed_app_answers_its_first_requests_from_the_cache(
     built_settings: Settings, tmp_path: Path
 ) -> None:
@@ -39,6 +50,7 @@ def test_a_warmed_app_answers_its_first_requests_from_the_cache(
         with TestClient(app) as client:
             assert gc.get_freeze_count() > frozen  # start-up's objects left out of collections
             hits = _cache(app, "hit")
+            assert _served(app) == 0  # warming is not traffic: no request counted
             first = client.get("/ergast/f1/2023/results.json")
             assert first.status_code == 200
             assert _cache(app, "hit") == hits + 1
@@ -54,10 +66,15 @@ def test_clients_asking_for_one_cold_url_at_once_share_one_answer(
     app = create_app(settings)
 
     async def burst() -> list[int]:
-        async with app.router.lifespan_context(app):
-            return list(
-                await asyncio.gather(*(get(app, "/ergast/f1/2022/results.json") for _ in range(8)))
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+        ):
+            answers = await asyncio.gather(
+                *(client.get("/ergast/f1/2022/results.json") for _ in range(8))
             )
+            return [answer.status_code for answer in answers]
 
     assert asyncio.run(burst()) == [200] * 8
     assert (_cache(app, "miss"), _cache(app, "hit")) == (1, 7)
