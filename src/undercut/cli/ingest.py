@@ -2,15 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from undercut.cli.common import HomeOption, err_console, settings_for
 
 app = typer.Typer(help="Bulk-load data into the lake and the warehouse.", no_args_is_help=True)
+
+
+@contextmanager
+def load_progress(
+    console: Console, steps: int, downloading: str
+) -> Iterator[tuple[Callable[[str], None], Callable[[int, int | None], None]]]:
+    """A bulk load's progress on stderr: its steps, and a download bar shown only when the
+    source is a URL. Yields the ``on_step`` and ``on_download`` callbacks loaders take."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        step_task = progress.add_task("ingest", total=steps)
+        download = progress.add_task("download", visible=False, total=None)
+
+        def on_step(message: str) -> None:
+            progress.update(step_task, description=message, advance=1)
+
+        def on_download(done: int, total: int | None) -> None:
+            progress.update(
+                download, visible=True, completed=done, total=total, description=downloading
+            )
+
+        yield on_step, on_download
+
+
+def print_loaded(
+    console: Console, title: str, row_counts: Mapping[str, int], warnings: Sequence[Any]
+) -> None:
+    """The rows each silver table received, then the load's warnings."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("silver table")
+    table.add_column("rows", justify="right")
+    for name, rows in row_counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
 
 
 @app.command("archive")
@@ -42,29 +87,7 @@ def archive(
 
     settings = settings_for(home)
     console = err_console()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        steps = progress.add_task("ingest", total=INGEST_STEPS)
-        download = progress.add_task("download", visible=False, total=None)
-
-        def on_step(message: str) -> None:
-            progress.update(steps, description=message, advance=1)
-
-        def on_download(done: int, total: int | None) -> None:
-            progress.update(
-                download,
-                visible=True,
-                completed=done,
-                total=total,
-                description="downloading archive",
-            )
-
+    with load_progress(console, INGEST_STEPS, "downloading archive") as (on_step, on_download):
         result = ingest_archive(
             settings, source, on_step=on_step, on_download=on_download, force=force
         )
@@ -74,14 +97,7 @@ def archive(
             f"({settings.warehouse_path}); nothing rewritten"
         )
         return
-    table = Table(title=f"Loaded {result.origin}", title_justify="left")
-    table.add_column("silver table")
-    table.add_column("rows", justify="right")
-    for name, rows in result.row_counts.items():
-        table.add_row(name, f"{rows:,}")
-    console.print(table)
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
+    print_loaded(console, f"Loaded {result.origin}", result.row_counts, result.warnings)
     console.print(
         f"archive {result.content_hash[:12]} → {settings.warehouse_path} "
         f"in {result.seconds:.2f}s; report: {result.report_path}"
@@ -124,25 +140,7 @@ def f1db(
 
     settings = settings_for(home)
     console = err_console()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        steps = progress.add_task("ingest", total=INGEST_STEPS)
-        download = progress.add_task("download", visible=False, total=None)
-
-        def on_step(message: str) -> None:
-            progress.update(steps, description=message, advance=1)
-
-        def on_download(done: int, total: int | None) -> None:
-            progress.update(
-                download, visible=True, completed=done, total=total, description="downloading"
-            )
-
+    with load_progress(console, INGEST_STEPS, "downloading") as (on_step, on_download):
         result = ingest_f1db(
             settings, source, on_step=on_step, on_download=on_download, force=force
         )
@@ -152,14 +150,7 @@ def f1db(
             f"({settings.warehouse_path}); nothing changed"
         )
         return
-    table = Table(title=f"Loaded F1DB from {result.origin}", title_justify="left")
-    table.add_column("silver table")
-    table.add_column("rows", justify="right")
-    for name, rows in result.row_counts.items():
-        table.add_row(name, f"{rows:,}")
-    console.print(table)
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning.describe()}", highlight=False)
+    print_loaded(console, f"Loaded F1DB from {result.origin}", result.row_counts, result.warnings)
     console.print(
         f"F1DB {result.content_hash[:12]} → {settings.warehouse_path} in {result.seconds:.2f}s; "
         f"report: {result.report_path}"
