@@ -13,11 +13,11 @@ profile, each justified by a measured plan (``EXPLAIN ANALYZE``, see the README)
   (``INDEXES``): without them a driver-standings query scanned all 27,000 race results once
   per listed driver (22 times 7 ms);
 - **statistics** (``ANALYZE``) of every table, so the planner knows their sizes;
-- **materialised views** in the ``serving`` schema of the serving queries that take no
-  parameter but rank or aggregate whole tables (``MATERIALISED``: the driver and
-  constructor rankings, the last and next race); ``/api/v1`` reads them instead of running
-  the query. Career and season summaries are gold tables already, published as tables with
-  indexes on their keys. Every publish makes the views afresh from the data it publishes.
+- **materialised views** in the ``serving`` schema of what every served copy derives
+  (``serving.derived``): the Ergast API's joined tables, and the serving queries that take
+  no parameter but rank or aggregate whole tables. Career and season summaries are gold
+  tables already, published as tables with indexes on their keys. Every publish makes the
+  views afresh from the data it publishes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 from undercut.appdb.base import get_engine
 from undercut.config import Settings
 from undercut.errors import InputError, WarehouseError
-from undercut.serving.sql import QUERIES, query
+from undercut.serving.derived import derive_postgresql
 from undercut.serving.store import SERVED_SCHEMAS, attach_readonly, built_at_of
 
 BATCH = 10_000
@@ -72,10 +72,6 @@ INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gold.driver_standings", ("season", "round")),
     ("gold.constructor_standings", ("season", "round")),
 )
-# Serving queries (``serving/queries``) without parameters that rank or aggregate whole
-# tables: published as ``serving.<name>`` materialised views, read instead of the query.
-MATERIALISED = ("elo_current_drivers", "elo_current_constructors", "last_race", "next_race")
-MATERIALISED_SCHEMA = "serving"
 _TYPES = {
     "BOOLEAN": "boolean",
     "TINYINT": "smallint",
@@ -214,21 +210,10 @@ def _speed_up(cur: Any, published: set[str]) -> None:
                 + ", ".join(_quote(column) for column in columns)
                 + ")"
             )
-    cur.execute(f"drop schema if exists {MATERIALISED_SCHEMA} cascade")
-    cur.execute(f"create schema {MATERIALISED_SCHEMA}")
-    views = [name for name in MATERIALISED if _depends_on(name) <= published]
-    for name in views:  # a copy of silver alone (gold not built yet) gets none of gold's
-        cur.execute(f"create materialized view {MATERIALISED_SCHEMA}.{name} as {query(name)}")
+    derive_postgresql(cur, published)
     for table in sorted(published):
         schema, name = table.split(".")
         cur.execute(f"analyze {schema}.{_quote(name)}")
-    for name in views:
-        cur.execute(f"analyze {MATERIALISED_SCHEMA}.{name}")
-
-
-def _depends_on(name: str) -> set[str]:
-    """The tables a serving query reads, from its header (``depends on: gold.x, silver.y``)."""
-    return {part.strip() for part in QUERIES.header(name)["depends on"].split(",")}
 
 
 def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:

@@ -33,6 +33,8 @@ import sqlalchemy as sa
 
 from undercut.config import Settings
 from undercut.errors import InputError, WarehouseError
+from undercut.serving.derived import SCHEMA as DERIVED_SCHEMA
+from undercut.serving.derived import derive_duckdb
 from undercut.serving.sql import duckdb_params
 from undercut.warehouse import db
 
@@ -279,6 +281,8 @@ class SnapshotStore:
             for schema, name in rows:
                 con.execute(f'create table {schema}."{name}" as select * from wh.{schema}."{name}"')
             con.execute("detach wh")
+            copied = {f"{s}.{n}" for s, n in rows}
+            derived = {f"{DERIVED_SCHEMA}.{name}" for name in derive_duckdb(con, copied)}
         except duckdb.Error as exc:
             con.close()
             log.info("warehouse snapshot not refreshed: %s", str(exc).splitlines()[0])
@@ -288,7 +292,7 @@ class SnapshotStore:
                 else "could not be read"
             )
             return False
-        tables = frozenset(f"{s}.{n}" for s, n in rows)
+        tables = frozenset(copied | derived)
         with self._lock:
             self._con = con
             self._tables = tables

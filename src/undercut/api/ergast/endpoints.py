@@ -21,7 +21,6 @@ import duckdb
 import sqlalchemy as sa
 
 from undercut.api.ergast import wire
-from undercut.api.ergast.dialect import PARAMETER, postgresql
 from undercut.api.ergast.grammar import (
     CRITERIA_NAMES,
     NUMERIC_FILTERS,
@@ -29,6 +28,7 @@ from undercut.api.ergast.grammar import (
     ErgastQuery,
     check_numeric,
 )
+from undercut.serving.dialect import PARAMETER, postgresql
 from undercut.sql import SqlFolder
 
 Row = dict[str, Any]

@@ -8,6 +8,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from pydantic import BaseModel, Field
 
 from undercut.errors import InputError, NotFoundError
+from undercut.serving.derived import SCHEMA
 from undercut.serving.sql import query
 from undercut.serving.store import Reader
 
@@ -25,10 +26,10 @@ class Page(BaseModel, Generic[T]):
 
 
 def run(reader: Reader, name: str, **params: Any) -> list[dict[str, Any]]:
-    """Rows of the named query in ``serving/queries`` (gold models used when built); on
-    PostgreSQL the materialised view of it that ``undercut publish`` made, when there is one."""
-    if reader.dialect == "postgresql" and reader.has_table(f"serving.{name}"):
-        return reader.fetch(f"select * from serving.{name}", params)
+    """Rows of the named query in ``serving/queries`` (gold models used when built); or of
+    the table the served copy derived from it once (``serving.derived``), when there is one."""
+    if reader.has_table(f"{SCHEMA}.{name}"):
+        return reader.fetch(f"select * from {SCHEMA}.{name}", params)
     return reader.fetch(query(name), params)
 
 

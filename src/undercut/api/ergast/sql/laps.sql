@@ -1,22 +1,22 @@
 -- purpose: Ergast /laps: lap-by-lap timings of one race the path's filters select. The constructors,
 --          grid, results, fastest and status filters select drivers by their race entry.
 -- grain: one row per (driver, lap).
--- depends on: silver.lap_times, _scope (scoped_races, scoped_entries, race_details)
+-- depends on: silver.lap_times, serving.ergast_races, _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
 
 final as (
     select
-        rd.*,
+        ra.*,
         l.lap,
         l.driver_id,
         l.position,
         l.time_text
     from silver.lap_times as l
-    inner join scoped_races as sr on sr.season = l.season and sr.round = l.round
-    inner join race_details as rd on rd.season = l.season and rd.round = l.round
-    where ($driver is null or l.driver_id = $driver)
+    inner join serving.ergast_races as ra on ra.season = l.season and ra.round = l.round
+    where (l.season, l.round) in (select season, round from scoped_races)
+        and ($driver is null or l.driver_id = $driver)
         and ($lap is null or l.lap = $lap)
         and (not $by_entry or (l.season, l.round, l.driver_id) in (
             select season, round, driver_id from scoped_entries

@@ -1,23 +1,23 @@
 -- purpose: Ergast /pitstops: the pit stops of one race the path's filters select. The constructors,
 --          grid, results, fastest and status filters select drivers by their race entry.
 -- grain: one row per (driver, stop).
--- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries, race_details)
+-- depends on: silver.pit_stops, serving.ergast_races, _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
 
 final as (
     select
-        rd.*,
+        ra.*,
         p.driver_id,
         p.lap,
         p.stop,
         p.time_of_day,
         p.duration_text
     from silver.pit_stops as p
-    inner join scoped_races as sr on sr.season = p.season and sr.round = p.round
-    inner join race_details as rd on rd.season = p.season and rd.round = p.round
-    where ($driver is null or p.driver_id = $driver)
+    inner join serving.ergast_races as ra on ra.season = p.season and ra.round = p.round
+    where (p.season, p.round) in (select season, round from scoped_races)
+        and ($driver is null or p.driver_id = $driver)
         and ($lap is null or p.lap = $lap)
         and ($stop is null or p.stop = $stop)
         and (not $by_entry or (p.season, p.round, p.driver_id) in (

@@ -6,8 +6,7 @@
 --          time has an empty string for it, as Ergast writes: everyone takes part in Q1, the top
 --          10 + half the rest in Q2, the top 10 in Q3.
 -- grain: one row per qualifying entry (qualify_id).
--- depends on: silver.qualifying, silver.drivers, silver.constructors,
---             _scope (scoped_races, scoped_entries, race_details)
+-- depends on: serving.ergast_qualifying, _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
@@ -34,32 +33,10 @@ session_places as (
 ),
 
 final as (
-    select
-        rd.*,
-        q.car_number,
-        q.position,
-        d.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
-        d.family_name, d.date_of_birth, d.nationality,
-        c.constructor_id, c.url as constructor_url, c.constructor_name,
-        c.nationality as constructor_nationality,
-        case
-            when q.q1_text is null and q.season >= 2006 then '' else q.q1_text
-        end as q1_text,
-        case
-            when q.q2_text is null and q.season >= 2006 and q.q2_timed > 0
-                and q.position <= 10 + ceil((q.entrants - 10) / 2.0) then ''
-            else q.q2_text
-        end as q2_text,
-        case
-            when q.q3_text is null and q.season >= 2006 and q.q3_timed > 0 and q.position <= 10
-                then ''
-            else q.q3_text
-        end as q3_text
-    from session_places as q
-    inner join race_details as rd on rd.season = q.season and rd.round = q.round
-    left join silver.drivers as d on d.driver_id = q.driver_id
-    left join silver.constructors as c on c.constructor_id = q.constructor_id
-    where ($constructor is null or q.constructor_id = $constructor)
+    select q.*
+    from serving.ergast_qualifying as q
+    where (q.season, q.round) in (select season, round from scoped_races)
+        and ($constructor is null or q.constructor_id = $constructor)
         and ($driver is null or q.driver_id = $driver)
         and (
             ($grid is null and $position is null and $fastest is null and $status is null)

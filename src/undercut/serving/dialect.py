@@ -1,6 +1,7 @@
-"""The Ergast queries on PostgreSQL (production profile): the same ``sql/*.sql`` files.
+"""DuckDB SQL on PostgreSQL (production profile): the Ergast queries (``api/ergast/sql``) and
+the tables derived from silver for them (``serving/derived``) are written once, for DuckDB.
 
-They are written for DuckDB with ``$name`` parameters; PostgreSQL gets ``:name`` bound by
+They use ``$name`` parameters; PostgreSQL gets ``:name`` bound by
 SQLAlchemy, cast to its type (a NULL parameter has none otherwise), and the two DuckDB
 functions they use spelt its way: ``strip_accents`` (for sorting names) and a list of
 structs (a driver's constructors) as a JSON array of objects. Only static query text is

@@ -1,0 +1,68 @@
+-- purpose: The drivers' championship after every round, with the constructors each driver
+--          raced for up to then (in the order first raced for), whether the driver is listed
+--          (Ergast leaves out a driver who failed to qualify for every race so far) and
+--          whether it is the season's last standings round. Made once per served copy.
+-- grain: one row per (season, round, driver).
+-- depends on: silver.driver_standings, silver.race_results, silver.drivers,
+--             silver.constructors
+with standing_rounds as (
+    select distinct season, round from silver.driver_standings
+),
+
+last_rounds as (
+    select season, max(round) as round from silver.driver_standings group by season
+),
+
+-- what each driver did up to each standing round: the constructors raced for and whether
+-- any race was started (a result other than failed to qualify)
+drove as (
+    select
+        sr.season,
+        sr.round,
+        rr.driver_id,
+        rr.constructor_id,
+        min(rr.round) as first_round,
+        bool_or(rr.position_text <> 'F') as started
+    from standing_rounds as sr
+    inner join silver.race_results as rr on rr.season = sr.season and rr.round <= sr.round
+    group by sr.season, sr.round, rr.driver_id, rr.constructor_id
+),
+
+careers as (
+    select
+        drove.season,
+        drove.round,
+        drove.driver_id,
+        bool_or(drove.started) as started,
+        list(
+            {
+                'constructor_id': c.constructor_id,
+                'constructor_url': c.url,
+                'constructor_name': c.constructor_name,
+                'constructor_nationality': c.nationality
+            }
+            order by drove.first_round, c.constructor_id
+        ) as constructors
+    from drove
+    inner join silver.constructors as c on c.constructor_id = drove.constructor_id
+    group by drove.season, drove.round, drove.driver_id
+)
+
+select
+    ds.season,
+    ds.round,
+    ds.round = lr.round as final_round,
+    coalesce(ca.started, false) as listed,
+    ds.position,
+    ds.position_text,
+    ds.points,
+    ds.wins,
+    ds.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
+    d.family_name, d.date_of_birth, d.nationality,
+    ca.constructors
+from silver.driver_standings as ds
+inner join last_rounds as lr on lr.season = ds.season
+left join careers as ca
+    on ca.season = ds.season and ca.round = ds.round and ca.driver_id = ds.driver_id
+left join silver.drivers as d on d.driver_id = ds.driver_id
+order by ds.season, ds.round, ds.position, ds.driver_id

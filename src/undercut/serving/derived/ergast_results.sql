@@ -1,0 +1,54 @@
+-- purpose: Every Grand Prix and sprint result with its race, circuit, driver and
+--          constructor, and the columns the Ergast filters select on (grid, position,
+--          fastest-lap rank, status). Made once per served copy; the Ergast queries filter it
+--          instead of joining.
+-- grain: one row per result (session 'race' or 'sprint', result_id).
+-- depends on: silver.race_results, silver.sprint_results, silver.races, silver.circuits,
+--             silver.drivers, silver.constructors
+with classified as (
+    select 'race' as session, * from silver.race_results
+    union all
+    select 'sprint' as session, * from silver.sprint_results
+)
+
+select
+    res.session,
+    ra.season,
+    ra.round,
+    ra.url as race_url,
+    ra.race_name,
+    ra.race_date,
+    ra.race_time,
+    ra.circuit_id,
+    ci.url as circuit_url,
+    ci.circuit_name,
+    ci.lat,
+    ci.lng,
+    ci.locality,
+    ci.country,
+    res.result_id,
+    res.car_number,
+    res.position,
+    res.position_order,
+    res.position_text,
+    res.points,
+    res.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
+    d.family_name, d.date_of_birth, d.nationality,
+    res.constructor_id, c.url as constructor_url, c.constructor_name,
+    c.nationality as constructor_nationality,
+    res.grid,
+    res.laps,
+    res.status_id,
+    res.status,
+    res.time_ms,
+    res.time_text,
+    res.fastest_lap,
+    res.fastest_lap_rank,
+    res.fastest_lap_time_text,
+    res.fastest_lap_speed_kph
+from classified as res
+inner join silver.races as ra on ra.season = res.season and ra.round = res.round
+left join silver.circuits as ci on ci.circuit_id = ra.circuit_id
+left join silver.drivers as d on d.driver_id = res.driver_id
+left join silver.constructors as c on c.constructor_id = res.constructor_id
+order by res.session, ra.season, ra.round, res.position_order
