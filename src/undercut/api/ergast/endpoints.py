@@ -28,6 +28,7 @@ from undercut.api.ergast.grammar import (
     ErgastQuery,
     check_numeric,
 )
+from undercut.api.ergast.query_text import specialised
 from undercut.serving.dialect import PARAMETER, postgresql
 from undercut.sql import SqlFolder
 
@@ -364,7 +365,8 @@ def fetch_page(
     run: Run, resolved: Resolved, limit: int, offset: int
 ) -> tuple[int, list[wire.Item]]:
     """The total number of rows and one page of Ergast items."""
-    sql = load_sql(resolved.endpoint.name)
+    given = [name for name, value in resolved.parameters.items() if value is not None]
+    sql = specialised(load_sql(resolved.endpoint.name), given)
     rows = run(
         sql.replace(_FINAL, _COUNTED) + "\nlimit $page_limit offset $page_offset",
         {**resolved.parameters, "page_limit": limit, "page_offset": offset},

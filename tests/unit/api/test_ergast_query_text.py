@@ -1,0 +1,59 @@
+"""The Ergast query text cut down to the filters a path gives (``query_text.specialised``)."""
+
+from __future__ import annotations
+
+from undercut.api.ergast.endpoints import ENDPOINTS, load_sql
+from undercut.api.ergast.query_text import specialised
+
+SQL = """with
+first as (
+    select * from t where ($a is null or t.a = $a) and ($b is null or t.b in (
+        select b from u where ($c is null or u.c = $c) and u.name <> ')('
+    ))
+),
+
+unused as (
+    select 1 -- reads first, but nothing reads it
+),
+
+final as (
+    select * from first
+)
+
+select * from final
+"""
+
+
+def test_an_absent_filter_becomes_true_and_a_given_one_keeps_its_condition() -> None:
+    text = specialised(SQL, ["a", "c"])
+    assert "(t.a = $a)" in text
+    assert "$b" not in text  # the whole nested condition went with b
+    assert "$c" not in text
+    assert "is null" not in text
+
+
+def test_a_nested_filter_is_cut_inside_a_kept_one() -> None:
+    text = specialised(SQL, ["b"])
+    assert "(t.b in (" in text
+    assert "where true and u.name <> ')('" in " ".join(text.split())
+
+
+def test_ctes_nothing_reads_are_dropped_and_the_rest_kept_in_order() -> None:
+    text = specialised(SQL, [])
+    assert "unused" not in text
+    assert text.index("first as (") < text.index("final as (")
+    assert text.lstrip().startswith("with")
+
+
+def test_a_first_cte_on_the_with_line_can_be_dropped() -> None:
+    text = specialised(
+        "with gone as (\n    select 1\n),\n\nfinal as (\n    select 2\n)\n\nselect * from final", []
+    )
+    assert " ".join(text.split()) == "with final as ( select 2 ) select * from final"
+
+
+def test_every_endpoint_without_filters_keeps_no_optional_condition() -> None:
+    for name in ENDPOINTS:
+        text = specialised(load_sql(name), ["by_race", "by_entry", "page_limit", "page_offset"])
+        assert "is null or" not in text, name
+        assert "select * from final" in text, name
