@@ -5,35 +5,30 @@
 -- grain: one row per (season, round, driver).
 -- depends on: silver.driver_standings, silver.race_results, silver.drivers,
 --             silver.constructors
-with standing_rounds as (
-    select distinct season, round from silver.driver_standings
-),
-
-last_rounds as (
+with last_rounds as (
     select season, max(round) as round from silver.driver_standings group by season
 ),
 
--- what each driver did up to each standing round: the constructors raced for and whether
--- any race was started (a result other than failed to qualify)
+-- each driver's constructors of a season: the first round raced for each, and the first
+-- round started (a result other than failed to qualify); a standing after round R lists
+-- those first raced for by R
 drove as (
     select
-        sr.season,
-        sr.round,
+        rr.season,
         rr.driver_id,
         rr.constructor_id,
         min(rr.round) as first_round,
-        bool_or(rr.position_text <> 'F') as started
-    from standing_rounds as sr
-    inner join silver.race_results as rr on rr.season = sr.season and rr.round <= sr.round
-    group by sr.season, sr.round, rr.driver_id, rr.constructor_id
+        min(rr.round) filter (where rr.position_text <> 'F') as first_start
+    from silver.race_results as rr
+    group by rr.season, rr.driver_id, rr.constructor_id
 ),
 
 careers as (
     select
-        drove.season,
-        drove.round,
-        drove.driver_id,
-        bool_or(drove.started) as started,
+        ds.season,
+        ds.round,
+        ds.driver_id,
+        bool_or(drove.first_start <= ds.round) as started,
         list(
             {
                 'constructor_id': c.constructor_id,
@@ -43,9 +38,12 @@ careers as (
             }
             order by drove.first_round, c.constructor_id
         ) as constructors
-    from drove
+    from silver.driver_standings as ds
+    inner join drove
+        on drove.season = ds.season and drove.driver_id = ds.driver_id
+        and drove.first_round <= ds.round
     inner join silver.constructors as c on c.constructor_id = drove.constructor_id
-    group by drove.season, drove.round, drove.driver_id
+    group by ds.season, ds.round, ds.driver_id
 )
 
 select
