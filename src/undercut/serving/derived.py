@@ -66,6 +66,7 @@ def derivations() -> list[Derived]:
             _depends_on(DERIVED.header(name)),
         )
         for name in DERIVED.names()
+        if not name.startswith("_")  # included by the others
     ]
     made += [
         Derived(name, query(name), query(name), _depends_on(QUERIES.header(name)))

@@ -27,19 +27,7 @@ with session_places as (
 )
 
 select
-    ra.season,
-    ra.round,
-    ra.url as race_url,
-    ra.race_name,
-    ra.race_date,
-    ra.race_time,
-    ra.circuit_id,
-    ci.url as circuit_url,
-    ci.circuit_name,
-    ci.lat,
-    ci.lng,
-    ci.locality,
-    ci.country,
+-- @_race_header
     q.car_number,
     q.position,
     q.q1_place,

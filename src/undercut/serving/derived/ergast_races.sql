@@ -4,19 +4,7 @@
 -- grain: one row per race (season, round).
 -- depends on: silver.races, silver.circuits
 select
-    ra.season,
-    ra.round,
-    ra.url as race_url,
-    ra.race_name,
-    ra.race_date,
-    ra.race_time,
-    ra.circuit_id,
-    ci.url as circuit_url,
-    ci.circuit_name,
-    ci.lat,
-    ci.lng,
-    ci.locality,
-    ci.country,
+-- @_race_header
     ra.fp1_date,
     ra.fp1_time,
     ra.fp2_date,

@@ -13,19 +13,7 @@ with classified as (
 
 select
     res.session,
-    ra.season,
-    ra.round,
-    ra.url as race_url,
-    ra.race_name,
-    ra.race_date,
-    ra.race_time,
-    ra.circuit_id,
-    ci.url as circuit_url,
-    ci.circuit_name,
-    ci.lat,
-    ci.lng,
-    ci.locality,
-    ci.country,
+-- @_race_header
     res.result_id,
     res.car_number,
     res.position,
