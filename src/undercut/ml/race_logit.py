@@ -146,14 +146,17 @@ class ScoreMapping:
     def from_meta(cls, meta: dict[str, Any], basis: str, stage: str | None = None) -> ScoreMapping:
         """The mapping a version's ``meta.json`` stores (see ``model.FittedModel.mapping_meta``);
         versions older than the mapping or the pace logit have the score alone, no logit.
-        A weekend ``stage`` with a logit of its own uses it (versions older than the stage
-        logits use the basis's)."""
-        logits = meta.get("logit", {})
+        A weekend ``stage`` with a mapping or a logit of its own uses it (versions older than
+        them use the basis's)."""
         key = stage_key(stage) if stage is not None else basis
-        logit = logits.get(key) if key in logits else logits.get(basis)
+
+        def own(part: dict[str, Any]) -> Any:
+            return part.get(key, part.get(basis))
+
+        logit = own(meta.get("logit", {}))
         return cls(
-            weights=meta.get("mapping", {}).get(basis, conditional_logit.SCORE_ONLY),
-            temperatures=Temperatures(**meta["temperatures"][basis]),
+            weights=own(meta.get("mapping", {})) or conditional_logit.SCORE_ONLY,
+            temperatures=Temperatures(**own(meta["temperatures"])),
             logit=RaceLogit.from_dict(logit) if logit is not None else None,
             blend=float(meta.get("blend", BLEND)),
         )

@@ -9,7 +9,7 @@ import pytest
 from undercut.features.entries import PRE_QUALIFYING, QUALIFYING
 from undercut.ml import conditional_logit
 from undercut.ml.calibrate import Temperatures, race_probabilities
-from undercut.ml.race_logit import INPUTS, RaceLogit, blend, fit_race_logit
+from undercut.ml.race_logit import INPUTS, RaceLogit, ScoreMapping, blend, fit_race_logit
 
 TRUTH = {"team_qgap_5_rel": -1.5, "driver_form_elo_rel": 0.5}
 
@@ -109,3 +109,31 @@ def test_blend_keeps_totals_and_order() -> None:
     assert (mixed.p_podium <= mixed.p_points + 1e-12).all()
     assert blend(a, b, 1.0).expected_position == pytest.approx(a.expected_position)
 
+
+def _meta(mapping: dict[str, dict[str, float]]) -> dict:
+    flat = {"win": 1.0, "podium": 1.0, "field": 1.0}
+    return {"mapping": mapping, "temperatures": dict.fromkeys(mapping, flat), "logit": {}}
+
+
+def test_a_stage_maps_the_score_with_its_own_practice_gap() -> None:
+    field = pd.DataFrame(
+        {"race_idx": 1, "fp2_gap_pct": [1.5, 0.0, 0.8], "field_size": 3.0, "grid_slot": np.nan}
+    )
+    scores = np.array([1.0, 1.0, 1.0])
+    meta = _meta(
+        {
+            PRE_QUALIFYING: {"score": 1.0},
+            "fp2": conditional_logit.SCORE_ONLY | {"fp2_gap_pct": -2.0},
+        }
+    )
+    after_fp2 = ScoreMapping.from_meta(meta, PRE_QUALIFYING, "fp2").probabilities(scores, field)
+    # the fastest in FP2 leads on equal scores; before practice the field is level
+    assert int(np.argmax(after_fp2.p_win)) == 1
+    assert after_fp2.p_win.sum() == pytest.approx(1.0)
+    before = ScoreMapping.from_meta(meta, PRE_QUALIFYING, "pre-weekend").probabilities(
+        scores, field
+    )
+    assert before.p_win == pytest.approx([1 / 3] * 3)
+    # a version stored before stages had mappings of their own maps every stage by its basis
+    old = _meta({PRE_QUALIFYING: {"score": 1.0}})
+    assert ScoreMapping.from_meta(old, PRE_QUALIFYING, "fp2").weights == {"score": 1.0}
