@@ -116,7 +116,8 @@ def backtest(
 
     With --stage, the forecast after each weekend stage is scored too, on every race: a
     stage a weekend lacks (FP2 and FP3 on a sprint weekend) counts as the latest stage
-    run before it, which is the forecast a user would have had at that point.
+    run before it, which is the forecast a user would have had at that point. A stage worse
+    than the stage before it on winner log loss or podium Brier is named under the table.
 
     At each season start the model is retrained on all earlier seasons (calibration on
     the two before) and the baselines (grid-slot rates, Elo, a grid + form logistic) are
@@ -129,7 +130,7 @@ def backtest(
     undercut backtest --from 2022 --stage all --json stages.json
     """
     from undercut.cli.train import model_params
-    from undercut.ml.backtest import run_backtest
+    from undercut.ml.backtest import run_backtest, stage_shortfalls
     from undercut.ml.report import write_report
 
     _writable(report, "--report")
@@ -141,6 +142,8 @@ def backtest(
             settings, start, end, params=model_params(since), on_step=on_step, stages=stages
         )
     out_console().print(metrics_table(result))
+    for note in stage_shortfalls(result):
+        out_console().print(note, highlight=False)
     if json_path is not None:
         json_path.write_text(json.dumps(result, indent=1), encoding="utf-8")
         err_console().print(f"result → {json_path}", highlight=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,31 @@ def _calibration_curve(p: np.ndarray, hit: np.ndarray) -> list[dict[str, float]]
 def stage_model(stage: str) -> str:
     """The backtest's name of the forecast made after a weekend stage."""
     return f"stage:{stage}"
+
+
+# The stage goals are set on these two (lower is better).
+STAGE_METRICS = {"winner_log_loss": "winner log loss", "podium_brier": "podium Brier"}
+# a difference the note's figures cannot show is no shortfall
+DECIMALS = 4
+
+
+def stage_shortfalls(result: dict) -> list[str]:
+    """Each scored weekend stage that is worse than the scored stage before it on a metric
+    of ``STAGE_METRICS``, in words: a later forecast knows more, so one that scores worse
+    is said so rather than left for the reader to spot in the table."""
+    models = result["models"]
+    scored = [stage for stage in STAGES if stage_model(stage) in models]
+    notes = []
+    for before, stage in pairwise(scored):
+        was, now = models[stage_model(before)], models[stage_model(stage)]
+        worse = [
+            f"{label} {now[name]:.{DECIMALS}f} against {was[name]:.{DECIMALS}f}"
+            for name, label in STAGE_METRICS.items()
+            if round(now[name], DECIMALS) > round(was[name], DECIMALS)
+        ]
+        if worse:
+            notes.append(f"{stage} does not beat {before}: {', '.join(worse)}")
+    return notes
 
 
 def run_backtest_frame(

@@ -16,8 +16,9 @@ probabilities (a conditional logit over score and starting slot when the grid is
 window, scored by a booster trained on the seasons before them.
 
 The weekend stages between the first practice and qualifying (``features.stages``) share
-the pre-qualifying booster and mapping; each has a pace logit of its own, fitted on the
-same races as known at that stage (its practice pace, sprint qualifying, sprint).
+the pre-qualifying booster; each has a mapping of its own (the score plus the stage's best
+practice gap, ``conditional_logit.stage_inputs``) and a pace logit of its own, fitted on
+the same races as known at that stage (its practice pace, sprint qualifying, sprint).
 """
 
 from __future__ import annotations
@@ -113,10 +114,12 @@ class FittedModel:
         return mapping.probabilities(self.scores(race, basis), race, seed=seed)
 
     def mapping(self, basis: str, stage: str | None = None) -> ScoreMapping:
+        """A weekend stage's own mapping and pace logit where it has them, else its basis's."""
+        key = stage_key(stage or basis)
         return ScoreMapping(
-            weights=self.weights.get(basis, conditional_logit.SCORE_ONLY),
-            temperatures=self.temperatures[basis],
-            logit=self.logits.get(stage_key(stage or basis), self.logits.get(basis)),
+            weights=self.weights.get(key, self.weights.get(basis, conditional_logit.SCORE_ONLY)),
+            temperatures=self.temperatures.get(key, self.temperatures[basis]),
+            logit=self.logits.get(key, self.logits.get(basis)),
             blend=self.blend,
         )
 
@@ -190,6 +193,21 @@ def evaluate_scores(
     return mean_metrics(rows)
 
 
+def _fit_mapping(
+    rows: pd.DataFrame, scores: np.ndarray, names: tuple[str, ...]
+) -> tuple[dict[str, float], Temperatures, list[tuple[np.ndarray, np.ndarray]]]:
+    """A mapping's weights over ``names`` (the score alone keeps weight 1) and the
+    temperatures of its utility, fitted on held-out ``rows`` scored by an earlier booster;
+    also the per-race utilities, to score the calibration."""
+    weights = dict(conditional_logit.SCORE_ONLY)
+    if tuple(names) != tuple(conditional_logit.SCORE_ONLY):
+        weights = conditional_logit.fit_weights(
+            per_race(rows, conditional_logit.inputs(rows, scores, names)), names
+        )
+    races = per_race(rows, conditional_logit.utility(weights, rows, scores))
+    return weights, fit_temperatures(races), races
+
+
 def fit_model(
     frame: pd.DataFrame,
     cutoff: int,
@@ -214,14 +232,21 @@ def fit_model(
         early = fit_booster(rows[~held_out], features, params)
         cal_rows = rows[held_out]
         cal_scores = np.asarray(early.predict(cal_rows[features].to_numpy(dtype=np.float32)))
-        weights[basis] = dict(conditional_logit.SCORE_ONLY)
-        if {"grid_slot", "is_pit_lane"} <= set(features):
-            matrix = conditional_logit.inputs(cal_rows, cal_scores)
-            weights[basis] = conditional_logit.fit_weights(per_race(cal_rows, matrix))
-        cal_utility = conditional_logit.utility(weights[basis], cal_rows, cal_scores)
-        races = per_race(cal_rows, cal_utility)
-        temperatures[basis] = fit_temperatures(races)
+        names = (
+            conditional_logit.INPUTS
+            if {"grid_slot", "is_pit_lane"} <= set(features)
+            else tuple(conditional_logit.SCORE_ONLY)
+        )
+        weights[basis], temperatures[basis], races = _fit_mapping(cal_rows, cal_scores, names)
         calibration[basis] = evaluate_scores(races, temperatures[basis])
+        if basis == PRE_QUALIFYING:
+            for stage in STAGE_INPUTS:
+                stage_cal = stage_rows(cal_rows, stage)
+                stage_scores = early.predict(stage_cal[features].to_numpy(dtype=np.float32))
+                key = stage_key(stage)
+                weights[key], temperatures[key], _ = _fit_mapping(
+                    stage_cal, np.asarray(stage_scores), conditional_logit.stage_inputs(stage)
+                )
         boosters[basis] = fit_booster(rows, features, params)
         logits[basis] = fit_race_logit(rows, basis)
     if PRE_QUALIFYING in bases:

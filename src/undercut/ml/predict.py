@@ -193,9 +193,11 @@ def build_prediction(
         "stage": stage,
         "drivers": drivers,
     }
-    if stage_columns(stage):
+    practice = stage_columns(stage)
+    # after qualifying practice is read where loaded: without F1DB nothing of it is used
+    if practice and rows[practice].notna().to_numpy().any():
         document["attribution"] = F1DB_ATTRIBUTION
-    used = [*features, *(c for c in stage_columns(stage) if c not in features)]
+    used = [*features, *(c for c in practice if c not in features)]
     snapshot = json.loads(rows[[*KEY, "constructor_id", *used]].to_json(orient="records"))
     return document, input_hash(rows, used, version, f"{basis}@{stage}"), {"rows": snapshot}
 
