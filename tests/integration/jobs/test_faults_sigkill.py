@@ -86,7 +86,7 @@ def _abandoned(settings: Settings, run_id: str) -> dict[str, Any]:
 
     def closed() -> dict[str, Any] | None:
         run = ledger.get_run(settings, run_id)
-        return run if run["status"] != "running" else None
+        return run if run["status"] not in ledger.OPEN_RUN else None
 
     wait_for(closed, 60, f"run {run_id} to be found abandoned", every=0.5)
     return _cli_json(["runs", run_id, "--home", str(settings.local_dir)])
@@ -373,7 +373,9 @@ def test_worker_killed_with_no_one_to_take_over_is_abandoned(
 
             def abandoned() -> dict[str, Any] | None:
                 items = client.get("/api/v1/runs", params={"kind": "job"}).json()["items"]
-                return items[0] if items[0]["status"] != "running" else None
+                # a run is still open while queued: a worker may be killed after it marked
+                # its step running and before it marked the run running
+                return items[0] if items[0]["status"] not in ledger.OPEN_RUN else None
 
             run = wait_for(abandoned, 120, "/api/v1/runs to find the job abandoned", every=0.5)
             assert isinstance(run, dict)
