@@ -7,15 +7,15 @@ with last_rounds as (
 )
 
 select
+    cs.constructor_id,
+-- @_constructor_columns
     cs.season,
     cs.round,
     cs.round = lr.round as final_round,
     cs.position,
     cs.position_text,
     cs.points,
-    cs.wins,
-    cs.constructor_id, c.url as constructor_url, c.constructor_name,
-    c.nationality as constructor_nationality
+    cs.wins
 from silver.constructor_standings as cs
 inner join last_rounds as lr on lr.season = cs.season
 left join silver.constructors as c on c.constructor_id = cs.constructor_id

@@ -55,8 +55,8 @@ select
     ds.position_text,
     ds.points,
     ds.wins,
-    ds.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
-    d.family_name, d.date_of_birth, d.nationality,
+    ds.driver_id,
+-- @_driver_columns
     ca.constructors
 from silver.driver_standings as ds
 inner join last_rounds as lr on lr.season = ds.season

@@ -33,10 +33,10 @@ select
     q.q1_place,
     q.q2_place,
     q.q3_place,
-    q.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
-    d.family_name, d.date_of_birth, d.nationality,
-    q.constructor_id, c.url as constructor_url, c.constructor_name,
-    c.nationality as constructor_nationality,
+    q.driver_id,
+-- @_driver_columns
+    q.constructor_id,
+-- @_constructor_columns
     case
         when q.q1_text is null and q.season >= 2006 then '' else q.q1_text
     end as q1_text,

@@ -20,10 +20,10 @@ select
     res.position_order,
     res.position_text,
     res.points,
-    res.driver_id, d.permanent_number, d.code, d.url as driver_url, d.given_name,
-    d.family_name, d.date_of_birth, d.nationality,
-    res.constructor_id, c.url as constructor_url, c.constructor_name,
-    c.nationality as constructor_nationality,
+    res.driver_id,
+-- @_driver_columns
+    res.constructor_id,
+-- @_constructor_columns
     res.grid,
     res.laps,
     res.status_id,
