@@ -23,6 +23,7 @@ readers fall back to the query (``/api/v1``) or answer 503 (Ergast).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,10 @@ def _depends_on(header: dict[str, str]) -> frozenset[str]:
     return frozenset(part.strip() for part in header["depends on"].split(","))
 
 
-def derivations() -> list[Derived]:
-    """Every derived table, in the order they are made."""
+@cache
+def derivations() -> tuple[Derived, ...]:
+    """Every derived table, in the order they are made (read and translated once: the files
+    do not change while the service runs, and every snapshot load asks again)."""
     made = [
         Derived(
             name,
@@ -72,7 +75,7 @@ def derivations() -> list[Derived]:
         Derived(name, query(name), query(name), _depends_on(QUERIES.header(name)))
         for name in MATERIALISED
     ]
-    return made
+    return tuple(made)
 
 
 def derive_duckdb(con: Any, tables: set[str] | frozenset[str]) -> list[str]:
