@@ -38,6 +38,7 @@ MATERIALISED = ("elo_current_drivers", "elo_current_constructors", "last_race", 
 # Columns PostgreSQL indexes on each Ergast table: what the Ergast queries filter on.
 INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
     "ergast_races": (("season", "round"), ("circuit_id",)),
+    "ergast_drivers": (("driver_id",),),
     "ergast_results": (("season", "round"), ("driver_id",), ("constructor_id",), ("status_id",)),
     "ergast_qualifying": (("season", "round"), ("driver_id",), ("constructor_id",)),
     "ergast_driver_standings": (("season", "round"), ("driver_id",)),

@@ -31,6 +31,9 @@ PARAMETER_TYPES = {
     "qualifying_position": "integer",
     "by_race": "boolean",
     "by_entry": "boolean",
+    "by_any": "boolean",
+    "by_result": "boolean",
+    "no_round": "boolean",
     "page_limit": "bigint",
     "page_offset": "bigint",
 }

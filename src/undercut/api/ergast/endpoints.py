@@ -41,6 +41,8 @@ SQL = SqlFolder(Path(__file__).parent / "sql")
 
 RACE_FILTERS = frozenset({"season", "round", "circuit"})
 ENTRY_FILTERS = frozenset({"constructor", "driver", "grid", "position", "fastest", "status"})
+# The filters on a race entry's own outcome (qualifying applies them to the driver's entry).
+RESULT_FILTERS = frozenset({"grid", "position", "fastest", "status"})
 LIST_FILTERS = RACE_FILTERS | ENTRY_FILTERS
 PARAMETERS = (
     *CRITERIA_NAMES,
@@ -312,14 +314,23 @@ def resolve(query: ErgastQuery, path: str, run: Run) -> Resolved:
         # Ergast reads fastest/0 as "any rank" (the criteria still echo the 0).
         parameters["fastest"] = None
     given = set(query.filters)
-    parameters["by_race"] = bool(given & RACE_FILTERS)
-    parameters["by_entry"] = bool(given & ENTRY_FILTERS)
+    parameters["by_race"] = _flag(given & RACE_FILTERS)
+    parameters["by_entry"] = _flag(given & ENTRY_FILTERS)
+    parameters["by_any"] = _flag(given & LIST_FILTERS)
+    parameters["by_result"] = _flag(any(parameters[name] is not None for name in RESULT_FILTERS))
+    parameters["no_round"] = _flag(parameters["round"] is None)
     criteria = {
         wire_name: str(int(values[name]) if name in NUMERIC_FILTERS else values[name])
         for name, wire_name in CRITERIA_NAMES.items()
         if name in values and name not in endpoint.hidden
     }
     return Resolved(endpoint, parameters, criteria)
+
+
+def _flag(value: object) -> bool | None:
+    """True or NULL, never False: the query text drops a filter whose flag is NULL, as it
+    drops an absent filter (``query_text``)."""
+    return True if value else None
 
 
 _CURRENT_SEASON = """
@@ -366,9 +377,11 @@ def fetch_page(
 ) -> tuple[int, list[wire.Item]]:
     """The total number of rows and one page of Ergast items."""
     given = [name for name, value in resolved.parameters.items() if value is not None]
-    sql = specialised(load_sql(resolved.endpoint.name), given)
+    whole = load_sql(resolved.endpoint.name)
+    # Counted before specialising: the text of ``final`` may be nested after that.
+    counted = whole.replace(_FINAL, _COUNTED) + "\nlimit $page_limit offset $page_offset"
     rows = run(
-        sql.replace(_FINAL, _COUNTED) + "\nlimit $page_limit offset $page_offset",
+        specialised(counted, given),
         {**resolved.parameters, "page_limit": limit, "page_offset": offset},
     )
     if rows:
@@ -376,6 +389,7 @@ def fetch_page(
     elif offset == 0:
         total = 0
     else:  # a page past the end: count on its own
+        sql = specialised(whole, given)
         (row,) = run("select count(*) as total from (" + sql + ") as counted", resolved.parameters)
         total = int(row["total"])
     return total, resolved.endpoint.shape(rows)

@@ -4,9 +4,10 @@ Each endpoint's SQL is written once for every combination of filters: a filter i
 ``($name is null or <condition>)``, true when the path does not give it. Planning that
 text costs DuckDB more than running it, and most of a path's filters are absent, so the
 text a database sees drops them: ``($name is null or <condition>)`` becomes ``true`` when
-``name`` is not given and ``(<condition>)`` when it is (the same rows either way), and then
-the CTEs that no longer feed the result are dropped. The text depends only on which
-filters are given, never on their values, which stay bound parameters.
+``name`` is not given and ``(<condition>)`` when it is (the same rows either way); then
+the CTEs that no longer feed the result are dropped, and those read once are nested where
+they are read. The text depends only on which filters are given, never on their values,
+which stay bound parameters.
 """
 
 from __future__ import annotations
@@ -49,16 +50,49 @@ def _cut_filters(sql: str, given: frozenset[str]) -> str:
     return "".join(parts)
 
 
+def _without_cte(sql: str, match: re.Match[str], end: int) -> str:
+    """``sql`` without the CTE ``match`` starts and ``end`` closes, and the comma that
+    separated it from its neighbour (the next one, or the previous one when it was last)."""
+    head, rest = sql[: match.start()], sql[end:]
+    if re.match(r"\s*,", rest):
+        rest = re.sub(r"^\s*,", "", rest, count=1)
+    else:
+        head = re.sub(r",\s*$", "\n", head)
+    if match[0].startswith("with"):
+        head += "with "
+    if re.fullmatch(r"\s*with\s*", head):  # no CTE left
+        head = ""
+    return head + rest.lstrip()
+
+
 def _drop_unused_ctes(sql: str) -> str:
     while True:
         for match in _CTE.finditer(sql):
             name = match[1]
             if len(re.findall(rf"\b{name}\b", sql)) > 1:
                 continue  # something reads it
+            sql = _without_cte(sql, match, _closing(sql, match.end()))
+            break
+        else:
+            return sql
+
+
+def _inline_single_use_ctes(sql: str) -> str:
+    """A CTE read once becomes a subquery where it is read: DuckDB plans a chain of CTEs
+    more slowly than the same query nested (measured: 23.5 M against 13.6 M instructions
+    for a page of results)."""
+    while True:
+        for match in _CTE.finditer(sql):
+            name = match[1]
+            reads = list(re.finditer(rf"\b(from|join)\s+{name}\b(?:\s+as\s+(\w+))?", sql))
+            if len(reads) != 1 or len(re.findall(rf"\b{name}\b", sql)) != 2:
+                continue  # read several times, or not in a FROM or JOIN
             end = _closing(sql, match.end())
-            rest = re.sub(r"^\s*,", "", sql[end:], count=1)
-            head = "with " if match[0].startswith("with") else ""
-            sql = sql[: match.start()] + head + rest.lstrip()
+            body = sql[match.end() : end - 1].strip()
+            read = reads[0]
+            inlined = f"{read[1]} (\n{body}\n) as {read[2] or name}"
+            sql = sql[: read.start()] + inlined + sql[read.end() :]
+            sql = _without_cte(sql, match, end)
             break
         else:
             return sql
@@ -66,7 +100,7 @@ def _drop_unused_ctes(sql: str) -> str:
 
 @cache
 def _specialised(sql: str, given: frozenset[str]) -> str:
-    return _drop_unused_ctes(_cut_filters(strip_comments(sql), given))
+    return _inline_single_use_ctes(_drop_unused_ctes(_cut_filters(strip_comments(sql), given)))
 
 
 def specialised(sql: str, given: Iterable[str]) -> str:

@@ -3,25 +3,24 @@
 --        sprint result, scoped_entries per Grand Prix result;
 --        final_*_standings one row per driver/constructor at the last standings round of
 --        each season.
--- depends on: serving.ergast_races, serving.ergast_results, serving.ergast_driver_standings,
---             serving.ergast_constructor_standings
--- Each filter is a parameter that is NULL when the path does not give it. The serving.*
--- tables hold the joins already (see serving/derived): a request filters, it does not join.
+-- depends on: _race_filter, serving.ergast_races, serving.ergast_results,
+--             serving.ergast_driver_standings, serving.ergast_constructor_standings
+-- Each filter is a parameter that is NULL when the path does not give it, and each flag
+-- (by_race, by_entry, ...) is true or NULL, so that the text a database plans drops both
+-- (query_text). The serving.* tables hold the joins already (see serving/derived): a
+-- request filters, it does not join.
 scoped_races as (
-    select ra.season, ra.round, ra.circuit_id
-    from serving.ergast_races as ra
-    where ($season is null or ra.season = $season)
-        and ($round is null or ra.round = $round)
-        and ($circuit is null or ra.circuit_id = $circuit)
+    select * from serving.ergast_races
+    where
+-- @_race_filter
 ),
 
 -- results of either session whose own values match the filters
 scoped_results as (
     select res.*
     from serving.ergast_results as res
-    where ($season is null or res.season = $season)
-        and ($round is null or res.round = $round)
-        and ($circuit is null or res.circuit_id = $circuit)
+    where
+-- @_race_filter
         and ($constructor is null or res.constructor_id = $constructor)
         and ($driver is null or res.driver_id = $driver)
         and ($grid is null or res.grid = $grid)

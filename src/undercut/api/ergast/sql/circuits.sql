@@ -10,8 +10,8 @@ final as (
         ci.country
     from silver.circuits as ci
     where ($circuit is null or ci.circuit_id = $circuit)
-        and (not $by_race or ci.circuit_id in (select circuit_id from scoped_races))
-        and (not $by_entry or ci.circuit_id in (select circuit_id from scoped_entries))
+        and ($by_race is null or ci.circuit_id in (select circuit_id from scoped_races))
+        and ($by_entry is null or ci.circuit_id in (select circuit_id from scoped_entries))
 )
 
 select * from final

@@ -10,7 +10,7 @@ final as (
         c.nationality as constructor_nationality
     from silver.constructors as c
     where ($constructor is null or c.constructor_id = $constructor)
-        and (not ($by_race or $by_entry)
+        and ($by_any is null
             or c.constructor_id in (select constructor_id from scoped_entries))
         and ($constructor_standing is null or c.constructor_id in (
             select constructor_id from final_constructor_standings

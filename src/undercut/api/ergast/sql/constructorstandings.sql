@@ -6,7 +6,8 @@ with final as (
     select cs.*
     from serving.ergast_constructor_standings as cs
     where ($season is null or cs.season = $season)
-        and (($round is null and cs.final_round) or cs.round = $round)
+        and ($round is null or cs.round = $round)
+        and ($no_round is null or cs.final_round)
         and ($constructor is null or cs.constructor_id = $constructor)
         and ($constructor_standing is null or cs.position = $constructor_standing)
 )

@@ -8,7 +8,8 @@ with final as (
     from serving.ergast_driver_standings as ds
     where ds.listed
         and ($season is null or ds.season = $season)
-        and (($round is null and ds.final_round) or ds.round = $round)
+        and ($round is null or ds.round = $round)
+        and ($no_round is null or ds.final_round)
         and ($driver is null or ds.driver_id = $driver)
         and ($driver_standing is null or ds.position = $driver_standing)
 )

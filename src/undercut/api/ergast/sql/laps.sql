@@ -1,7 +1,7 @@
 -- purpose: Ergast /laps: lap-by-lap timings of one race the path's filters select. The constructors,
 --          grid, results, fastest and status filters select drivers by their race entry.
 -- grain: one row per (driver, lap).
--- depends on: silver.lap_times, serving.ergast_races, _scope (scoped_races, scoped_entries)
+-- depends on: silver.lap_times, _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
@@ -14,11 +14,10 @@ final as (
         l.position,
         l.time_text
     from silver.lap_times as l
-    inner join serving.ergast_races as ra on ra.season = l.season and ra.round = l.round
-    where (l.season, l.round) in (select season, round from scoped_races)
-        and ($driver is null or l.driver_id = $driver)
+    inner join scoped_races as ra on ra.season = l.season and ra.round = l.round
+    where ($driver is null or l.driver_id = $driver)
         and ($lap is null or l.lap = $lap)
-        and (not $by_entry or (l.season, l.round, l.driver_id) in (
+        and ($by_entry is null or (l.season, l.round, l.driver_id) in (
             select season, round, driver_id from scoped_entries
         ))
 )

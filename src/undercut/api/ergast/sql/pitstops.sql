@@ -1,7 +1,7 @@
 -- purpose: Ergast /pitstops: the pit stops of one race the path's filters select. The constructors,
 --          grid, results, fastest and status filters select drivers by their race entry.
 -- grain: one row per (driver, stop).
--- depends on: silver.pit_stops, serving.ergast_races, _scope (scoped_races, scoped_entries)
+-- depends on: silver.pit_stops, _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
@@ -15,12 +15,11 @@ final as (
         p.time_of_day,
         p.duration_text
     from silver.pit_stops as p
-    inner join serving.ergast_races as ra on ra.season = p.season and ra.round = p.round
-    where (p.season, p.round) in (select season, round from scoped_races)
-        and ($driver is null or p.driver_id = $driver)
+    inner join scoped_races as ra on ra.season = p.season and ra.round = p.round
+    where ($driver is null or p.driver_id = $driver)
         and ($lap is null or p.lap = $lap)
         and ($stop is null or p.stop = $stop)
-        and (not $by_entry or (p.season, p.round, p.driver_id) in (
+        and ($by_entry is null or (p.season, p.round, p.driver_id) in (
             select season, round, driver_id from scoped_entries
         ))
 )

@@ -4,7 +4,7 @@
 --          (Q1, Q2, Q3), as the Ergast-compatible service does. Session places and times are
 --          those of serving.ergast_qualifying.
 -- grain: one row per qualifying entry (qualify_id).
--- depends on: serving.ergast_qualifying, _scope (scoped_races, scoped_entries)
+-- depends on: serving.ergast_qualifying, _race_filter, _scope (scoped_entries)
 with
 -- @_scope
 ,
@@ -12,15 +12,13 @@ with
 final as (
     select q.*
     from serving.ergast_qualifying as q
-    where (q.season, q.round) in (select season, round from scoped_races)
+    where
+-- @_race_filter
         and ($constructor is null or q.constructor_id = $constructor)
         and ($driver is null or q.driver_id = $driver)
-        and (
-            ($grid is null and $position is null and $fastest is null and $status is null)
-            or (q.season, q.round, q.driver_id) in (
-                select season, round, driver_id from scoped_entries
-            )
-        )
+        and ($by_result is null or (q.season, q.round, q.driver_id) in (
+            select season, round, driver_id from scoped_entries
+        ))
         and ($qualifying_position is null
             or $qualifying_position in (q.position, q.q1_place, q.q2_place, q.q3_place))
 )

@@ -1,15 +1,14 @@
 -- purpose: Ergast /races: the schedule (race and session dates/times) the path's filters select.
 -- grain: one row per race (season, round).
--- depends on: serving.ergast_races, _scope (scoped_races, scoped_entries)
+-- depends on: _scope (scoped_races, scoped_entries)
 with
 -- @_scope
 ,
 
 final as (
     select ra.*
-    from serving.ergast_races as ra
-    where (ra.season, ra.round) in (select season, round from scoped_races)
-        and (not $by_entry or (ra.season, ra.round) in (select season, round from scoped_entries))
+    from scoped_races as ra
+    where ($by_entry is null or (ra.season, ra.round) in (select season, round from scoped_entries))
 )
 
 select * from final

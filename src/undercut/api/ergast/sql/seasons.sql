@@ -9,8 +9,8 @@ final as (
     select s.season, s.url
     from silver.seasons as s
     where ($season is null or s.season = $season)
-        and (not $by_race or s.season in (select season from scoped_races))
-        and (not $by_entry or s.season in (select season from scoped_entries))
+        and ($by_race is null or s.season in (select season from scoped_races))
+        and ($by_entry is null or s.season in (select season from scoped_entries))
         and ($driver_standing is null or s.season in (
             select season from final_driver_standings
             where position = $driver_standing and ($driver is null or driver_id = $driver)
