@@ -63,6 +63,7 @@ INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("silver.circuits", ("circuit_id",)),
     ("gold.race_starts", ("driver_id",)),
     ("gold.race_starts", ("season", "round", "constructor_id")),
+    ("gold.teammate_h2h", ("driver_id",)),
     ("gold.driver_elo_history", ("driver_id",)),
     ("gold.constructor_elo_history", ("constructor_id",)),
     ("gold.driver_summary", ("driver_id",)),

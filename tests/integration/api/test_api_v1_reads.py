@@ -119,6 +119,19 @@ def test_ratings_teammates_next_race(client: TestClient) -> None:
     assert (nxt["season"], nxt["round"]) == (2025, 19) and nxt["circuitId"] == "americas"
 
 
+def test_teammate_head_to_heads_are_the_warehouse_ones(client: TestClient) -> None:
+    """The API and the dashboard tell the head-to-heads ``gold.teammate_h2h`` defines: before
+    1994 the archive has no qualifying classification and the grid stands in for it."""
+    senna = client.get("/api/v1/teammates/senna").json()
+    (prost,) = [r for r in senna if r["season"] == 1988]
+    assert prost["teammate_id"] == "prost" and prost["races"] == 16
+    assert (prost["quali_ahead"], prost["quali_behind"]) == (14, 2)
+    assert (prost["race_ahead"], prost["race_behind"]) == (9, 7)
+    hamilton = client.get("/api/v1/teammates/hamilton").json()
+    rosberg_2014 = [r for r in hamilton if (r["season"], r["teammate_id"]) == (2014, "rosberg")]
+    assert [(r["quali_ahead"], r["quali_behind"]) for r in rosberg_2014] == [(7, 12)]
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
