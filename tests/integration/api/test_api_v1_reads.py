@@ -119,6 +119,13 @@ def test_ratings_teammates_next_race(client: TestClient) -> None:
     assert (nxt["season"], nxt["round"]) == (2025, 19) and nxt["circuitId"] == "americas"
 
 
+def test_a_season_calendar_names_the_winner_the_race_summary_does(client: TestClient) -> None:
+    """A shared winning car credits its first-listed driver everywhere: Musso, who started
+    the car Fangio took over to win the 1956 Argentine Grand Prix."""
+    races = client.get("/api/v1/seasons/1956/races").json()["races"]
+    assert races[0]["winner"] == "musso"
+
+
 def test_teammate_head_to_heads_are_the_warehouse_ones(client: TestClient) -> None:
     """The API and the dashboard tell the head-to-heads ``gold.teammate_h2h`` defines: before
     1994 the archive has no qualifying classification and the grid stands in for it."""
