@@ -126,7 +126,8 @@ def predict(
     next_race: Annotated[
         bool,
         typer.Option(
-            "--next", help="Predict the next race of the calendar (the first without results)."
+            "--next",
+            help="Predict the next race (the first in the calendar after the newest result).",
         ),
     ] = False,
     last_race: Annotated[

@@ -23,6 +23,7 @@ import duckdb
 
 from undercut.config import Settings
 from undercut.lake import Lake, redact
+from undercut.serving.sql import query
 from undercut.sql import SqlFolder
 from undercut.warehouse import db
 
@@ -141,22 +142,26 @@ def weekend_digest(con: duckdb.DuckDBPyConnection, season: int, round_: int) -> 
 
 
 def latest_result(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
-    """The newest (season, round) that has a race result."""
-    if not db.table_exists(con, "silver.race_results"):
+    """The newest (season, round) that has a race result (serving query ``last_race``)."""
+    if not _has_results(con):
         return None
-    row = con.execute(
-        "select season, round from silver.race_results order by season desc, round desc limit 1"
-    ).fetchone()
+    row = con.execute(query("last_race")).fetchone()
     return (int(row[0]), int(row[1])) if row else None
 
 
 def next_race(con: duckdb.DuckDBPyConnection) -> RaceWeekend | None:
-    """The first race after the newest result (the one worth predicting)."""
-    latest = latest_result(con) or (0, 0)
-    for weekend in calendar(con):
-        if (weekend.season, weekend.round) > latest and not weekend.has_result:
-            return weekend
-    return None
+    """The race worth predicting (serving query ``next_race``: the first after the newest
+    result), with its session times."""
+    if not _has_results(con):
+        return None
+    row = con.execute(query("next_race")).fetchone()
+    if row is None:
+        return None
+    return next((w for w in calendar(con) if (w.season, w.round) == (row[0], row[1])), None)
+
+
+def _has_results(con: duckdb.DuckDBPyConnection) -> bool:
+    return db.table_exists(con, "silver.races") and db.table_exists(con, "silver.race_results")
 
 
 def qualifying_digest(con: duckdb.DuckDBPyConnection, season: int, round_: int) -> str | None:

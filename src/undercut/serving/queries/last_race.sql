@@ -1,4 +1,5 @@
--- purpose: the newest race that has results in the served warehouse (data freshness)
+-- purpose: the newest race that has results (data freshness, `predict --last`, the race
+--          after it is next_race)
 -- grain: one row (or none on an empty warehouse)
 -- depends on: silver.races, silver.race_results
 with finished as (
