@@ -53,10 +53,9 @@ def _cut_filters(sql: str, given: frozenset[str]) -> str:
 def _without_cte(sql: str, match: re.Match[str], end: int) -> str:
     """``sql`` without the CTE ``match`` starts and ``end`` closes, and the comma that
     separated it from its neighbour (the next one, or the previous one when it was last)."""
-    head, rest = sql[: match.start()], sql[end:]
-    if re.match(r"\s*,", rest):
-        rest = re.sub(r"^\s*,", "", rest, count=1)
-    else:
+    head = sql[: match.start()]
+    rest, dropped = re.subn(r"^\s*,", "", sql[end:], count=1)
+    if not dropped:
         head = re.sub(r",\s*$", "\n", head)
     if match[0].startswith("with"):
         head += "with "
