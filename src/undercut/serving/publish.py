@@ -13,11 +13,12 @@ profile, each justified by a measured plan (``EXPLAIN ANALYZE``, see the README)
   (``INDEXES``): without them a driver-standings query scanned all 27,000 race results once
   per listed driver (22 times 7 ms);
 - **statistics** (``ANALYZE``) of every table, so the planner knows their sizes;
-- **materialised views** in the ``serving`` schema of what every served copy derives
-  (``serving.derived``): the Ergast API's joined tables, and the serving queries that take
-  no parameter but rank or aggregate whole tables. Career and season summaries are gold
-  tables already, published as tables with indexes on their keys. Every publish makes the
-  views afresh from the data it publishes.
+- the ``serving`` schema of what every served copy derives (``serving.derived``): the
+  Ergast API's joined tables with their rendered JSON, made by DuckDB exactly as the
+  embedded profile makes them and copied as indexed tables; and the serving queries that
+  take no parameter but rank or aggregate whole tables, as **materialised views**. Career
+  and season summaries are gold tables already, published as tables with indexes on their
+  keys. Every publish makes them afresh from the data it publishes.
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ from typing import Any
 from undercut.appdb.base import get_engine
 from undercut.config import Settings
 from undercut.errors import InputError, WarehouseError
-from undercut.serving.derived import derive_postgresql
+from undercut.serving.derived import SCHEMA as DERIVED_SCHEMA
+from undercut.serving.derived import derive_duckdb, derive_postgresql
 from undercut.serving.store import SERVED_SCHEMAS, attach_readonly, built_at_of
 
 BATCH = 10_000
+# Where a publish derives the Ergast tables before copying them: the in-memory database
+# of its DuckDB connection (the warehouse itself is attached read-only).
+_DERIVED_HERE = "memory.serving"
 
 # (table, columns) of every index a publish makes; tables the warehouse lacks are skipped.
 INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -169,13 +174,20 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
             "and table_type = 'BASE TABLE' "
             "order by table_schema, table_name"
         ).fetchall()
+        published = {f"{schema}.{name}" for schema, name in tables}
+        step("deriving the Ergast tables")
+        derived = derive_duckdb(con, published, into=_DERIVED_HERE, materialised=False)
+        schemas = (*SERVED_SCHEMAS, DERIVED_SCHEMA)
         with pg.cursor() as cur:
-            for schema in SERVED_SCHEMAS:
+            for schema in schemas:
                 cur.execute(f"drop schema if exists {schema}_next cascade")
                 cur.execute(f"create schema {schema}_next")
             for schema, name in tables:
                 step(f"publishing {schema}.{name}")
                 result.row_counts[f"{schema}.{name}"] = _copy_table(con, cur, schema, name)
+            for name in derived:
+                step(f"publishing {DERIVED_SCHEMA}.{name}")
+                _copy_table(con, cur, DERIVED_SCHEMA, name, source=f"{_DERIVED_HERE}.{name}")
             cur.execute(
                 "create table meta_next.publishes (publish_id text primary key, "
                 "published_at timestamptz not null, row_counts text)"
@@ -185,11 +197,11 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
                 [result.publish_id, datetime.now(UTC), repr(result.row_counts)],
             )
             step("swapping in the new copy")
-            for schema in SERVED_SCHEMAS:
+            for schema in schemas:
                 cur.execute(f"drop schema if exists {schema} cascade")
                 cur.execute(f"alter schema {schema}_next rename to {schema}")
             step("indexing and materialising views")
-            _speed_up(cur, {f"{schema}.{name}" for schema, name in tables})
+            _speed_up(cur, published, derived)
         pg.commit()
     except BaseException:
         raw.rollback()
@@ -201,7 +213,7 @@ def publish(settings: Settings, on_step: Callable[[str], None] | None = None) ->
     return result
 
 
-def _speed_up(cur: Any, published: set[str]) -> None:
+def _speed_up(cur: Any, published: set[str], derived: list[str]) -> None:
     """Indexes, planner statistics and materialised views on the copy just swapped in."""
     for table, columns in INDEXES:
         if table in published:
@@ -211,14 +223,17 @@ def _speed_up(cur: Any, published: set[str]) -> None:
                 + ", ".join(_quote(column) for column in columns)
                 + ")"
             )
-    derive_postgresql(cur, published)
+    derive_postgresql(cur, published, derived)
     for table in sorted(published):
         schema, name = table.split(".")
         cur.execute(f"analyze {schema}.{_quote(name)}")
 
 
-def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
-    columns = con.execute(f"describe {schema}.{_quote(name)}").fetchall()
+def _copy_table(con: Any, cur: Any, schema: str, name: str, source: str | None = None) -> int:
+    """Copy a DuckDB table (``schema.name`` unless ``source`` names another) into
+    ``schema_next.name``."""
+    source = source or f"{schema}.{_quote(name)}"
+    columns = con.execute(f"describe {source}").fetchall()
     specs = [(str(c[0]), *pg_type(str(c[1]))) for c in columns]
     target = f"{schema}_next.{_quote(name)}"
     cur.execute(
@@ -227,7 +242,7 @@ def _copy_table(con: Any, cur: Any, schema: str, name: str) -> int:
         + ")"
     )
     passthrough = [ok for _, _, ok in specs]
-    result = con.execute(f"select * from {schema}.{_quote(name)}")
+    result = con.execute(f"select * from {source}")
     count = 0
     column_list = ", ".join(_quote(col) for col, _, _ in specs)
     with cur.copy(f"copy {target} ({column_list}) from stdin") as copy:

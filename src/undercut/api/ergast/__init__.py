@@ -11,7 +11,7 @@ import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from undercut.api.ergast.endpoints import (
@@ -82,7 +82,7 @@ def _page(request: Request, path: str, window: Window) -> tuple[Resolved, int, l
         return resolved, *fetch_page(run, resolved, window.limit, window.offset)
 
 
-def answer(request: Request, path: str, limit: str | None, offset: str | None) -> JSONResponse:
+def answer(request: Request, path: str, limit: str | None, offset: str | None) -> Response:
     """Serve one Ergast path: parse, check, query one page, wrap it in ``MRData``."""
     try:
         window = page_window(limit, offset)
@@ -93,7 +93,7 @@ def answer(request: Request, path: str, limit: str | None, offset: str | None) -
         return JSONResponse(
             {"detail": str(exc)}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)}
         )
-    body: dict[str, Any] = mrdata(
+    body = mrdata(
         url=str(request.url.remove_query_params(["limit", "offset"])).split("?")[0].lower(),
         window=window,
         total=total,
@@ -102,7 +102,7 @@ def answer(request: Request, path: str, limit: str | None, offset: str | None) -
         items_key=resolved.endpoint.items,
         items=items,
     )
-    return JSONResponse(body)
+    return Response(body, media_type="application/json")
 
 
 LimitQuery = Annotated[str | None, Query(description="Page size: default 30, at most 100.")]
@@ -124,5 +124,5 @@ OffsetQuery = Annotated[str | None, Query(description="Rows to skip before the p
 )
 def ergast(
     request: Request, path: str = "", limit: LimitQuery = None, offset: OffsetQuery = None
-) -> JSONResponse:
+) -> Response:
     return answer(request, path, limit, offset)

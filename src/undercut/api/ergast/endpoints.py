@@ -1,9 +1,10 @@
 """Each Ergast endpoint as configuration: its SQL, the filters it accepts, how rows nest.
 
 A request goes path -> ``ErgastQuery`` (grammar) -> ``Endpoint`` (here) -> SQL parameters
--> one page of rows -> Ergast items -> ``MRData`` (envelope). The SQL lives in ``sql/``,
-one file per endpoint, all sharing ``sql/_scope.sql`` (what the filters select); every
-filter is a bound parameter that is NULL when the path does not give it. Queries run
+-> one page of rows -> Ergast items as JSON text (most rendered once per served copy,
+``serving.ergast_wire``) -> ``MRData`` (envelope). The SQL lives in ``sql/``, one file
+per endpoint, all sharing ``sql/_scope.sql`` (what the filters select); every filter is
+a bound parameter that is NULL when the path does not give it. Queries run
 through a ``Run`` function: on the DuckDB warehouse snapshot (embedded profile) or on the
 copy ``undercut publish`` keeps in PostgreSQL (production profile, see ``dialect``).
 """
@@ -20,7 +21,6 @@ from typing import Any
 import duckdb
 import sqlalchemy as sa
 
-from undercut.api.ergast import wire
 from undercut.api.ergast.grammar import (
     CRITERIA_NAMES,
     NUMERIC_FILTERS,
@@ -29,11 +29,14 @@ from undercut.api.ergast.grammar import (
     check_numeric,
 )
 from undercut.api.ergast.query_text import specialised
+from undercut.serving import ergast_wire as wire
 from undercut.serving.dialect import PARAMETER, postgresql
 from undercut.sql import SqlFolder
 
 Row = dict[str, Any]
-Shape = Callable[[list[Row]], list[wire.Item]]
+# Rows -> the page's items, each as JSON text.
+Shape = Callable[[list[Row]], list[str]]
+Build = Callable[[Row], wire.Item]
 # Runs one Ergast query (``$name`` parameters) and returns its rows.
 Run = Callable[[str, Mapping[str, Any]], list[Row]]
 
@@ -51,51 +54,73 @@ PARAMETERS = (
 )
 
 
-def flat(build: Callable[[Row], wire.Item]) -> Shape:
+def _item(build: Build | None) -> Callable[[Row], str]:
+    """A row's item: built from its columns, or the one its table rendered (``item``)."""
+    if build is None:
+        return lambda row: row["item"]
+    return lambda row: wire.dumps(build(row))
+
+
+def _with(header: str, key: str, members: list[str]) -> str:
+    """A JSON object's text with one more key, a list of items already JSON text."""
+    return f'{header[:-1]},"{key}":[{",".join(members)}]}}'
+
+
+def flat(build: Build | None = None) -> Shape:
     """One item per row."""
-    return lambda rows: [build(row) for row in rows]
+    item = _item(build)
+    return lambda rows: [item(row) for row in rows]
 
 
-def by_race(key: str, build: Callable[[Row], wire.Item]) -> Shape:
-    """Rows of consecutive races nested under each race header (``Races[].Results``)."""
+def by_race(key: str, build: Build | None = None) -> Shape:
+    """Rows of consecutive races nested under each race header (``Races[].Results``), the
+    header rendered with the race (``race_item``)."""
+    item = _item(build)
 
-    def shape(rows: list[Row]) -> list[wire.Item]:
-        races = []
-        for _race, group in groupby(rows, key=lambda row: (row["season"], row["round"])):
-            members = list(group)
-            races.append({**wire.race(members[0]), key: [build(row) for row in members]})
-        return races
+    def shape(rows: list[Row]) -> list[str]:
+        return [
+            _with(members[0]["race_item"], key, [item(row) for row in members])
+            for members in _races(rows)
+        ]
 
     return shape
 
 
-def laps_by_race(rows: list[Row]) -> list[wire.Item]:
+def _races(rows: list[Row]) -> list[list[Row]]:
+    return [
+        list(group) for _, group in groupby(rows, key=lambda row: (row["season"], row["round"]))
+    ]
+
+
+def laps_by_race(rows: list[Row]) -> list[str]:
     """Lap timings nested twice: under the race, then under the lap number."""
     races = []
-    for _race, group in groupby(rows, key=lambda row: (row["season"], row["round"])):
-        members = list(group)
+    for members in _races(rows):
         laps = [
-            {"number": wire.text(number), "Timings": [wire.timing(row) for row in timings]}
+            wire.dumps(
+                {"number": wire.text(number), "Timings": [wire.timing(row) for row in timings]}
+            )
             for number, timings in groupby(members, key=lambda row: row["lap"])
         ]
-        races.append({**wire.race(members[0]), "Laps": laps})
+        races.append(_with(members[0]["race_item"], "Laps", laps))
     return races
 
 
-def standings(key: str, build: Callable[[Row], wire.Item]) -> Shape:
-    """Standings nested under the (season, round) they are the standings after."""
+def standings(key: str) -> Shape:
+    """Rendered standings nested under the (season, round) they are the standings after."""
 
-    def shape(rows: list[Row]) -> list[wire.Item]:
-        lists = []
-        for (season, round_), group in groupby(rows, key=lambda row: (row["season"], row["round"])):
-            lists.append(
-                {
-                    "season": wire.text(season),
-                    "round": wire.text(round_),
-                    key: [build(row) for row in group],
-                }
+    def shape(rows: list[Row]) -> list[str]:
+        return [
+            _with(
+                wire.dumps(
+                    {"season": wire.text(first["season"]), "round": wire.text(first["round"])}
+                ),
+                key,
+                [row["item"] for row in members],
             )
-        return lists
+            for members in _races(rows)
+            for first in members[:1]
+        ]
 
     return shape
 
@@ -133,12 +158,12 @@ ENDPOINTS: dict[str, Endpoint] = {
             LIST_FILTERS,
             final="circuit",
         ),
-        Endpoint("races", "RaceTable", "Races", flat(wire.schedule), LIST_FILTERS),
+        Endpoint("races", "RaceTable", "Races", flat(), LIST_FILTERS),
         Endpoint(
             "drivers",
             "DriverTable",
             "Drivers",
-            flat(wire.driver),
+            flat(),
             LIST_FILTERS | {"driver_standing"},
             final="driver",
         ),
@@ -157,7 +182,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "results",
             "RaceTable",
             "Races",
-            by_race("Results", wire.classification),
+            by_race("Results"),
             LIST_FILTERS,
             final="position",
         ),
@@ -165,7 +190,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "sprint",
             "RaceTable",
             "Races",
-            by_race("SprintResults", wire.classification),
+            by_race("SprintResults"),
             LIST_FILTERS,
             final="sprint_position",
             hidden=frozenset({"sprint_position"}),
@@ -174,7 +199,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "qualifying",
             "RaceTable",
             "Races",
-            by_race("QualifyingResults", wire.qualifying),
+            by_race("QualifyingResults"),
             LIST_FILTERS,
             final="qualifying_position",
             hidden=frozenset({"qualifying_position"}),
@@ -202,7 +227,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "driverstandings",
             "StandingsTable",
             "StandingsLists",
-            standings("DriverStandings", wire.driver_standing),
+            standings("DriverStandings"),
             frozenset({"season", "round", "driver"}),
             final="driver_standing",
         ),
@@ -210,7 +235,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "constructorstandings",
             "StandingsTable",
             "StandingsLists",
-            standings("ConstructorStandings", wire.constructor_standing),
+            standings("ConstructorStandings"),
             frozenset({"season", "round", "constructor"}),
             final="constructor_standing",
         ),
@@ -372,10 +397,8 @@ _FINAL = "select * from final"
 _COUNTED = "select *, count(*) over () as listing_total from final"
 
 
-def fetch_page(
-    run: Run, resolved: Resolved, limit: int, offset: int
-) -> tuple[int, list[wire.Item]]:
-    """The total number of rows and one page of Ergast items."""
+def fetch_page(run: Run, resolved: Resolved, limit: int, offset: int) -> tuple[int, list[str]]:
+    """The total number of rows and one page of Ergast items (JSON text)."""
     given = [name for name, value in resolved.parameters.items() if value is not None]
     whole = load_sql(resolved.endpoint.name)
     # Counted before specialising: the text of ``final`` may be nested after that.

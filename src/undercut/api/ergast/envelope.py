@@ -9,7 +9,8 @@ service does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from undercut.serving.ergast_wire import dumps
 
 DEFAULT_LIMIT = 30
 MAX_LIMIT = 100
@@ -47,17 +48,23 @@ def mrdata(
     table: str,
     criteria: dict[str, str],
     items_key: str,
-    items: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """The whole response body: paging as strings, then the table with its criteria."""
-    return {
-        "MRData": {
-            "xmlns": XMLNS,
-            "series": SERIES,
-            "url": url,
-            "limit": str(window.limit),
-            "offset": str(window.offset),
-            "total": str(total),
-            table: {**criteria, items_key: items},
+    items: list[str],
+) -> bytes:
+    """The whole response body: paging as strings, then the table with its criteria and
+    the items, which arrive as JSON text and are joined in without being parsed again.
+    The items are the last value of the body, so the envelope's text ends where they go."""
+    envelope = dumps(
+        {
+            "MRData": {
+                "xmlns": XMLNS,
+                "series": SERIES,
+                "url": url,
+                "limit": str(window.limit),
+                "offset": str(window.offset),
+                "total": str(total),
+                table: {**criteria, items_key: []},
+            }
         }
-    }
+    )
+    head = envelope.removesuffix("[]}}}")
+    return f"{head}[{','.join(items)}]}}}}}}".encode()

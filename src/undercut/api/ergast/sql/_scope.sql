@@ -10,14 +10,16 @@
 -- (query_text). The serving.* tables hold the joins already (see serving/derived): a
 -- request filters, it does not join.
 scoped_races as (
-    select * from serving.ergast_races
+    select season, round, circuit_id, race_item, item from serving.ergast_races
     where
 -- @_race_filter
 ),
 
 -- results of either session whose own values match the filters
 scoped_results as (
-    select res.*
+    select
+        res.session, res.season, res.round, res.circuit_id, res.driver_id, res.constructor_id,
+        res.status_id, res.position, res.position_order, res.race_item, res.item
     from serving.ergast_results as res
     where
 -- @_race_filter

@@ -3,7 +3,7 @@
 -- grain: one row per (season, constructor).
 -- depends on: serving.ergast_constructor_standings
 with final as (
-    select cs.*
+    select cs.season, cs.round, cs.position, cs.constructor_id, cs.item
     from serving.ergast_constructor_standings as cs
     where ($season is null or cs.season = $season)
         and ($round is null or cs.round = $round)

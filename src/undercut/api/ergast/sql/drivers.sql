@@ -6,7 +6,7 @@ with
 ,
 
 final as (
-    select d.*
+    select d.family_order, d.given_order, d.driver_id, d.item
     from serving.ergast_drivers as d
     where ($driver is null or d.driver_id = $driver)
         and ($by_any is null

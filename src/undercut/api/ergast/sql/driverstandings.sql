@@ -4,7 +4,7 @@
 -- grain: one row per (season, driver).
 -- depends on: serving.ergast_driver_standings
 with final as (
-    select ds.*
+    select ds.season, ds.round, ds.position, ds.driver_id, ds.item
     from serving.ergast_driver_standings as ds
     where ds.listed
         and ($season is null or ds.season = $season)

@@ -8,7 +8,9 @@ with
 
 final as (
     select
-        ra.*,
+        ra.season,
+        ra.round,
+        ra.race_item,
         l.lap,
         l.driver_id,
         l.position,

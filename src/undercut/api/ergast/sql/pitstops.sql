@@ -8,7 +8,9 @@ with
 
 final as (
     select
-        ra.*,
+        ra.season,
+        ra.round,
+        ra.race_item,
         p.driver_id,
         p.lap,
         p.stop,

@@ -10,7 +10,7 @@ with
 ,
 
 final as (
-    select q.*
+    select q.season, q.round, q.position, q.driver_id, q.race_item, q.item
     from serving.ergast_qualifying as q
     where
 -- @_race_filter

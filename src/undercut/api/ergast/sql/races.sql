@@ -6,7 +6,7 @@ with
 ,
 
 final as (
-    select ra.*
+    select ra.season, ra.round, ra.item
     from scoped_races as ra
     where ($by_entry is null or (ra.season, ra.round) in (select season, round from scoped_entries))
 )

@@ -6,7 +6,7 @@ with
 ,
 
 final as (
-    select * from scoped_entries
+    select season, round, position_order, race_item, item from scoped_entries
 )
 
 select * from final

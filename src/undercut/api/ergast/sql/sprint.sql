@@ -7,7 +7,7 @@ with
 ,
 
 final as (
-    select * from scoped_results
+    select season, round, position_order, race_item, item from scoped_results
     where session = 'sprint'
         and ($sprint_position is null or position = $sprint_position)
 )
