@@ -17,17 +17,18 @@ nothing is created at import time and each app serves its own home and database:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from undercut.api.security import Principal, principal_for
 from undercut.config import Settings
 from undercut.errors import AuthError, PermissionDeniedError
-from undercut.serving.store import Reader
+from undercut.serving.store import Reader, SnapshotStore
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -44,9 +45,19 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_reader(request: Request) -> Iterator[Reader]:
-    with request.app.state.store.reader() as reader:
-        yield reader
+async def get_reader(request: Request) -> AsyncIterator[Reader]:
+    """A reader, opened and closed on the event loop when that cannot block: a cursor of
+    the loaded in-memory snapshot. A sync dependency would cost a thread hop to open it
+    and another to close it, about a sixth of a small ``/api/v1`` read. A PostgreSQL
+    reader waits for a pooled connection, and a snapshot not loaded yet loads in the
+    request, so those are opened in the thread pool."""
+    store = request.app.state.store
+    if isinstance(store, SnapshotStore) and store.loaded:
+        with store.reader() as reader:
+            yield reader
+    else:
+        async with contextmanager_in_threadpool(store.reader()) as reader:
+            yield reader
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -341,6 +341,12 @@ class SnapshotStore:
     def version(self) -> str:
         return self._version
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a copy is being served, so that ``reader`` never loads one itself (its
+        refresh check is then a ``stat`` at most, and a newer copy loads in the background)."""
+        return self._con is not None
+
     @contextmanager
     def reader(self) -> Iterator[DuckReader]:
         self.maybe_refresh()
