@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from undercut.api.deps import WarehouseDep
-from undercut.api.routes.v1.common import Limit, Offset, Search, sort_param
+from undercut.api.routes.v1.common import Limit, Offset, ReadRouter, Search, sort_param
 from undercut.serving.v1 import circuits
 from undercut.serving.v1.circuits import CIRCUITS, CircuitDetail, CircuitSummary
 from undercut.serving.v1.listing import Page
 
-router = APIRouter(prefix="/circuits", tags=["circuits"])
+router = ReadRouter(prefix="/circuits", tags=["circuits"])
 
 CircuitId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `monza`.")]
 

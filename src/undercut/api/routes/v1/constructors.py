@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from undercut.api.deps import WarehouseDep
 from undercut.api.routes.v1.common import (
     Limit,
     Nationality,
     Offset,
+    ReadRouter,
     Search,
     SeasonFilter,
     sort_param,
@@ -19,7 +20,7 @@ from undercut.serving.v1 import constructors
 from undercut.serving.v1.constructors import CONSTRUCTORS, ConstructorDetail, ConstructorSummary
 from undercut.serving.v1.listing import Page
 
-router = APIRouter(prefix="/constructors", tags=["constructors"])
+router = ReadRouter(prefix="/constructors", tags=["constructors"])
 
 ConstructorId = Annotated[str, Path(max_length=64, description="Ergast ref, e.g. `ferrari`.")]
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import ReadRouter
 from undercut.serving.v1 import next_race as document
 from undercut.serving.v1.next_race import NextRace
 
-router = APIRouter(tags=["races"])
+router = ReadRouter(tags=["races"])
 
 
 @router.get("/next-race", response_model=NextRace)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import ReadRouter
 from undercut.serving.v1 import races
 from undercut.serving.v1.races import RaceResults, SeasonRaces
 
-router = APIRouter(tags=["races"])
+router = ReadRouter(tags=["races"])
 
 SeasonPath = Annotated[int, Path(ge=1950, le=2100, description="Championship year.")]
 RoundPath = Annotated[int, Path(ge=1, le=100, description="Round within the season.")]

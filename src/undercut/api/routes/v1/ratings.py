@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from undercut.api.deps import WarehouseDep
-from undercut.api.routes.v1.common import Limit
+from undercut.api.routes.v1.common import Limit, ReadRouter
 from undercut.serving.v1 import ratings
 from undercut.serving.v1.ratings import ConstructorHistory, DriverHistory, Rating
 
-router = APIRouter(prefix="/ratings", tags=["ratings"])
+router = ReadRouter(prefix="/ratings", tags=["ratings"])
 
 RefPath = Annotated[str, Path(max_length=64, description="Ergast ref.")]
 Active = Annotated[

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import ReadRouter
 from undercut.serving.v1 import standings
 from undercut.serving.v1.standings import ConstructorStandings, DriverStandings, Progression
 
-router = APIRouter(prefix="/standings", tags=["standings"])
+router = ReadRouter(prefix="/standings", tags=["standings"])
 
 SeasonPath = Annotated[int, Path(ge=1950, le=2100)]
 RoundQuery = Annotated[

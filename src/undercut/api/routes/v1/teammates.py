@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from undercut.api.deps import WarehouseDep
+from undercut.api.routes.v1.common import ReadRouter
 from undercut.serving.v1 import teammates as document
 from undercut.serving.v1.teammates import HeadToHead
 
-router = APIRouter(prefix="/teammates", tags=["drivers"])
+router = ReadRouter(prefix="/teammates", tags=["drivers"])
 
 
 @router.get("/{driver_id}", response_model=list[HeadToHead])
