@@ -421,18 +421,22 @@ class PostgresStore:
         self._tables: frozenset[str] = frozenset()
         self._published_at: str | None = None
         self._last_check = -float("inf")
+        self._looked = False
         self._checking = False
-        self._lock = threading.Lock()
+        # Reentrant: the first look-up reads the catalog while holding it.
+        self._lock = threading.RLock()
 
     def _refresh(self) -> None:
         """Look for a newer publish at most every ``serving_refresh_seconds``: in the
         request the first time (nothing to serve before), afterwards in a background
-        thread, so no request (cache hits run on the event loop) waits for PostgreSQL."""
+        thread, so no request (cache hits run on the event loop) waits for PostgreSQL.
+        The first look-up holds the lock: requests arriving while it runs wait for its
+        answer instead of finding no published copy."""
         now = time.monotonic()
-        if now - self._last_check < self.settings.serving_refresh_seconds:
+        if self._looked and now - self._last_check < self.settings.serving_refresh_seconds:
             return
         with self._lock:
-            if now - self._last_check < self.settings.serving_refresh_seconds:
+            if self._looked and now - self._last_check < self.settings.serving_refresh_seconds:
                 return
             self._last_check = now
             if "meta.publishes" in self._tables:
@@ -442,7 +446,8 @@ class PostgresStore:
                         target=self._read_catalog, daemon=True, name="undercut-publish-check"
                     ).start()
                 return
-        self._read_catalog()
+            self._read_catalog()
+            self._looked = True
 
     def _read_catalog(self) -> None:
         try:
@@ -547,9 +552,17 @@ def catalog_engine(settings: Settings) -> sa.Engine:
     return _serving_engine(normalise_url(settings.app_database_url), 0.0, pool_size=1)
 
 
+# Connections a serving process keeps open to PostgreSQL: enough for the requests one
+# process runs at once under load (32 clients over two processes), so that none is opened
+# and closed per request. With 8 kept and 8 more allowed on top, a second set was opened
+# and dropped again and again at 32 connections (a backend started per request), and the
+# tail of uncached reads reached seconds. More requests than this wait for a connection.
+SERVING_POOL = 16
+
+
 @cache
-def _serving_engine(url: str, timeout: float, pool_size: int = 8) -> sa.Engine:
-    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=600)
+def _serving_engine(url: str, timeout: float, pool_size: int = SERVING_POOL) -> sa.Engine:
+    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=600)
     if timeout > 0:
         limit = f"{max(1, round(timeout * 1000))}ms"
 

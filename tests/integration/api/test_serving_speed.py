@@ -152,3 +152,46 @@ def test_publish_indexes_and_materialises_views_afresh_each_time(
     assert races["Races"][0]["Results"][0]["Driver"]["code"] == "MAX"
     served = {row["id"]: row["rating"] for row in ratings}
     assert served["max_verstappen"] == pytest.approx(after)
+
+
+def test_concurrent_reads_on_postgresql_reuse_their_connections(
+    built_settings: Settings, postgres_url: str, tmp_path: Path
+) -> None:
+    """A process under load keeps its connections: a second burst of as many concurrent
+    reads as the pool holds runs on the same PostgreSQL backends, none started for it."""
+    import threading
+
+    from undercut.serving.store import SERVING_POOL, open_store
+
+    home = copy_home(built_settings, tmp_path / "home")
+    settings = home.model_copy(update={"database_url": postgres_url})
+    publish(settings)
+    store = open_store(settings)
+    barrier = threading.Barrier(SERVING_POOL)
+
+    def burst() -> set[int]:
+        pids: list[int] = []
+        failures: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                with store.reader() as reader:
+                    barrier.wait(timeout=30)  # every read holds its connection at once
+                    pids.append(reader.fetch("select pg_backend_pid() as pid")[0]["pid"])
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=read) for _ in range(SERVING_POOL)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not failures, failures[0]
+        return set(pids)
+
+    try:
+        first, second = burst(), burst()
+    finally:
+        store.close()
+    assert len(first) == SERVING_POOL
+    assert second == first

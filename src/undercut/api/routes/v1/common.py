@@ -66,7 +66,7 @@ class ReadRouter(APIRouter):
     """
 
     def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        model = kwargs.get("response_model")
+        model: Any = kwargs.get("response_model")
         declared = model is not None and not isinstance(model, DefaultPlaceholder)
         if declared and not inspect.iscoroutinefunction(endpoint):
             endpoint = _encoded(endpoint, TypeAdapter(model))
