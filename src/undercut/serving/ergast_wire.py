@@ -27,6 +27,8 @@ def text(value: Any) -> str | None:
     """Ergast's string form of a value: ``25`` not ``25.0``, ISO dates, ``None`` kept."""
     if value is None:
         return None
+    if type(value) is int:  # most values: a fast path for a call made ~600,000 times per copy
+        return str(value)
     if isinstance(value, str):
         return value if value.strip() else None
     if isinstance(value, bool):
@@ -265,10 +267,14 @@ def constructor_standing(row: Row) -> Item:
     )
 
 
+# One encoder for every item: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def dumps(item: Item) -> str:
     """An item as the compact JSON text the API sends (the encoding of FastAPI's
     ``JSONResponse``)."""
-    return json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _ENCODER.encode(item)
 
 
 # Derived table -> the JSON text columns rendered for each of its rows: ``item`` the row's
