@@ -32,6 +32,12 @@ def test_an_absent_filter_becomes_true_and_a_given_one_keeps_its_condition() -> 
     assert "is null" not in text
 
 
+def test_the_true_an_absent_filter_leaves_after_a_condition_is_dropped() -> None:
+    text = " ".join(specialised(SQL, ["a"]).split())
+    assert "where (t.a = $a) )" in text  # not "(t.a = $a) and true"
+    assert "and true" not in text
+
+
 def test_a_nested_filter_is_cut_inside_a_kept_one() -> None:
     text = specialised(SQL, ["b"])
     assert "(t.b in (" in text

@@ -97,9 +97,19 @@ def _inline_single_use_ctes(sql: str) -> str:
             return sql
 
 
+_AND_TRUE = re.compile(r"\s+and\s+true\b")
+
+
+def _without_true_terms(sql: str) -> str:
+    """``x and true`` is ``x``: the conditions an absent filter left are dropped from the
+    text too (DuckDB's optimizer rewrites each of them on every request)."""
+    return _AND_TRUE.sub("", sql)
+
+
 @cache
 def _specialised(sql: str, given: frozenset[str]) -> str:
-    return _inline_single_use_ctes(_drop_unused_ctes(_cut_filters(strip_comments(sql), given)))
+    cut = _without_true_terms(_cut_filters(strip_comments(sql), given))
+    return _inline_single_use_ctes(_drop_unused_ctes(cut))
 
 
 def specialised(sql: str, given: Iterable[str]) -> str:
