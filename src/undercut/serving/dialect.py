@@ -1,11 +1,10 @@
-"""DuckDB SQL on PostgreSQL (production profile): the Ergast queries (``api/ergast/sql``) and
-the tables derived from silver for them (``serving/derived``) are written once, for DuckDB.
+"""DuckDB SQL on PostgreSQL (production profile): the Ergast queries (``api/ergast/sql``)
+are written once, for DuckDB, and read the tables DuckDB derived for them (copied to
+PostgreSQL by ``undercut publish``).
 
-They use ``$name`` parameters; PostgreSQL gets ``:name`` bound by
-SQLAlchemy, cast to its type (a NULL parameter has none otherwise), and the two DuckDB
-functions they use spelt its way: ``strip_accents`` (for sorting names) and a list of
-structs (a driver's constructors) as a JSON array of objects. Only static query text is
-rewritten; values are always bound.
+They use ``$name`` parameters; PostgreSQL gets ``:name`` bound by SQLAlchemy, cast to its
+type (a NULL parameter has none otherwise). Only static query text is rewritten; values
+are always bound.
 """
 
 from __future__ import annotations
@@ -39,16 +38,8 @@ PARAMETER_TYPES = {
 }
 
 PARAMETER = re.compile(r"\$([a-z_]+)")
-_STRIP_ACCENTS = re.compile(r"strip_accents\((lower\([\w.]+\))\)")
-_ACCENTED = "áàâäãåçéèêëíìîïñóòôöõøúùûüýÿ"
-_PLAIN = "aaaaaaceeeeiiiinoooooouuuuyy"
-_STRUCT = re.compile(r"\{([^{}]*)\}")
-_STRUCT_KEY = re.compile(r"'(\w+)':")
 
 
 def postgresql(sql: str) -> str:
     """A DuckDB Ergast query as PostgreSQL runs it."""
-    text = PARAMETER.sub(lambda m: f"cast(:{m[1]} as {PARAMETER_TYPES[m[1]]})", sql)
-    text = _STRIP_ACCENTS.sub(lambda m: f"translate({m[1]}, '{_ACCENTED}', '{_PLAIN}')", text)
-    text = _STRUCT.sub(lambda m: "json_build_object(" + _STRUCT_KEY.sub(r"'\1',", m[1]) + ")", text)
-    return re.sub(r"\blist\(", "json_agg(", text)
+    return PARAMETER.sub(lambda m: f"cast(:{m[1]} as {PARAMETER_TYPES[m[1]]})", sql)
