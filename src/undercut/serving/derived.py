@@ -65,8 +65,8 @@ def _depends_on(header: dict[str, str]) -> frozenset[str]:
 
 @cache
 def derivations() -> tuple[Derived, ...]:
-    """Every derived table, in the order they are made (read and translated once: the files
-    do not change while the service runs, and every snapshot load asks again)."""
+    """Every derived table, in the order they are made (read once: the files do not change
+    while the service runs, and every snapshot load asks again)."""
     made = [
         Derived(name, DERIVED.text(name), _depends_on(DERIVED.header(name)))
         for name in DERIVED.names()
