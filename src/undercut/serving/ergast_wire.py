@@ -267,6 +267,18 @@ def constructor_standing(row: Row) -> Item:
     )
 
 
+def with_key(obj: str, key: str, value: str) -> str:
+    """The JSON object ``obj`` (as text) with one more key, last, whose value is JSON text
+    already: items are joined in without being parsed and encoded again."""
+    head = obj[:-1]
+    return f'{head}{"," if len(head) > 1 else ""}"{key}":{value}}}'
+
+
+def array(items: list[str]) -> str:
+    """A JSON array of items that are JSON text already."""
+    return f"[{','.join(items)}]"
+
+
 # One encoder for every item: ``json.dumps`` with options builds a new one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 

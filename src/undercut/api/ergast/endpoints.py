@@ -61,11 +61,6 @@ def _item(build: Build | None) -> Callable[[Row], str]:
     return lambda row: wire.dumps(build(row))
 
 
-def _with(header: str, key: str, members: list[str]) -> str:
-    """A JSON object's text with one more key, a list of items already JSON text."""
-    return f'{header[:-1]},"{key}":[{",".join(members)}]}}'
-
-
 def flat(build: Build | None = None) -> Shape:
     """One item per row."""
     item = _item(build)
@@ -79,14 +74,15 @@ def by_race(key: str, build: Build | None = None) -> Shape:
 
     def shape(rows: list[Row]) -> list[str]:
         return [
-            _with(members[0]["race_item"], key, [item(row) for row in members])
-            for members in _races(rows)
+            wire.with_key(members[0]["race_item"], key, wire.array([item(row) for row in members]))
+            for members in _by_round(rows)
         ]
 
     return shape
 
 
-def _races(rows: list[Row]) -> list[list[Row]]:
+def _by_round(rows: list[Row]) -> list[list[Row]]:
+    """Consecutive rows of one (season, round)."""
     return [
         list(group) for _, group in groupby(rows, key=lambda row: (row["season"], row["round"]))
     ]
@@ -95,14 +91,14 @@ def _races(rows: list[Row]) -> list[list[Row]]:
 def laps_by_race(rows: list[Row]) -> list[str]:
     """Lap timings nested twice: under the race, then under the lap number."""
     races = []
-    for members in _races(rows):
+    for members in _by_round(rows):
         laps = [
             wire.dumps(
                 {"number": wire.text(number), "Timings": [wire.timing(row) for row in timings]}
             )
             for number, timings in groupby(members, key=lambda row: row["lap"])
         ]
-        races.append(_with(members[0]["race_item"], "Laps", laps))
+        races.append(wire.with_key(members[0]["race_item"], "Laps", wire.array(laps)))
     return races
 
 
@@ -111,18 +107,15 @@ def standings(key: str) -> Shape:
 
     def shape(rows: list[Row]) -> list[str]:
         return [
-            _with(
-                wire.dumps(
-                    {"season": wire.text(first["season"]), "round": wire.text(first["round"])}
-                ),
-                key,
-                [row["item"] for row in members],
-            )
-            for members in _races(rows)
-            for first in members[:1]
+            wire.with_key(_round_header(members[0]), key, wire.array([r["item"] for r in members]))
+            for members in _by_round(rows)
         ]
 
     return shape
+
+
+def _round_header(row: Row) -> str:
+    return wire.dumps({"season": wire.text(row["season"]), "round": wire.text(row["round"])})
 
 
 @dataclass(frozen=True)

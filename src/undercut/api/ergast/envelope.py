@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from undercut.serving.ergast_wire import dumps
+from undercut.serving.ergast_wire import array, dumps, with_key
 
 DEFAULT_LIMIT = 30
 MAX_LIMIT = 100
@@ -51,20 +51,16 @@ def mrdata(
     items: list[str],
 ) -> bytes:
     """The whole response body: paging as strings, then the table with its criteria and
-    the items, which arrive as JSON text and are joined in without being parsed again.
-    The items are the last value of the body, so the envelope's text ends where they go."""
-    envelope = dumps(
+    the items, which arrive as JSON text and are joined in without being parsed again."""
+    paging = dumps(
         {
-            "MRData": {
-                "xmlns": XMLNS,
-                "series": SERIES,
-                "url": url,
-                "limit": str(window.limit),
-                "offset": str(window.offset),
-                "total": str(total),
-                table: {**criteria, items_key: []},
-            }
+            "xmlns": XMLNS,
+            "series": SERIES,
+            "url": url,
+            "limit": str(window.limit),
+            "offset": str(window.offset),
+            "total": str(total),
         }
     )
-    head = envelope.removesuffix("[]}}}")
-    return f"{head}[{','.join(items)}]}}}}}}".encode()
+    listing = with_key(dumps(criteria), items_key, array(items))
+    return f'{{"MRData":{with_key(paging, table, listing)}}}'.encode()

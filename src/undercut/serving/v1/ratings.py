@@ -66,7 +66,8 @@ _POINTS = TypeAdapter(list[RatingPoint])
 
 def _history(reader: Reader, kind: Kind, ref: str) -> list[RatingPoint]:
     """Every rating since the first race (1,118 points for Ferrari): validated as one list,
-    which costs a third less than building each point on its own."""
+    which cost 11-22% less than building each point on its own (1.8-2.0 ms against
+    1.4-1.8 ms for Ferrari, two alternated runs)."""
     rows = run(reader, f"elo_history_{kind}", id=ref)
     if not rows:
         raise NotFoundError(f"{kind[:-1]} {ref!r} has no rating")
