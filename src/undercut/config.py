@@ -125,6 +125,12 @@ class Settings(BaseSettings):
     serving_refresh_seconds: float = Field(
         default=1.0, description="How often the API looks for a newer warehouse to serve."
     )
+    serving_threads: int = Field(
+        default=2,
+        ge=1,
+        description="Threads per API process that run blocking work (warehouse reads, "
+        "app-database sessions); more requests wait their turn in arrival order.",
+    )
 
     @classmethod
     def settings_customise_sources(

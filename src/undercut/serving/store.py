@@ -58,8 +58,11 @@ def attach_readonly(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 class Reader(Protocol):
     """One request's read access to the served tables."""
 
-    dialect: str
-    tables: frozenset[str]
+    @property
+    def dialect(self) -> str: ...
+
+    @property
+    def tables(self) -> frozenset[str]: ...
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows as dicts, SQL with ``:name`` placeholders."""
@@ -493,8 +496,14 @@ class PostgresStore:
                 "PostgreSQL holds no published warehouse yet; run `undercut publish`"
             )
         # The serving engine's connections carry the statement timeout from their start.
-        with self.engine.connect() as conn, _cancelled_after(self.settings.serving_query_timeout):
-            yield PgReader(conn, self._tables)
+        try:
+            connection = self.engine.connect()
+        except sa.exc.TimeoutError as exc:
+            raise WarehouseError(
+                "PostgreSQL is busy: every serving connection stayed in use; retry shortly"
+            ) from exc
+        with connection, _cancelled_after(self.settings.serving_query_timeout):
+            yield PgReader(connection, self._tables)
 
     def status(self) -> dict[str, Any]:
         return {
@@ -569,7 +578,14 @@ SERVING_POOL = 16
 
 @cache
 def _serving_engine(url: str, timeout: float, pool_size: int = SERVING_POOL) -> sa.Engine:
-    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=600)
+    # A read waits for a connection no longer than it may run (then 503 and Retry-After).
+    engine = sa.create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_recycle=600,
+        pool_timeout=timeout if timeout > 0 else 30,
+    )
     if timeout > 0:
         limit = f"{max(1, round(timeout * 1000))}ms"
 

@@ -9,6 +9,7 @@ query parameters no route reads cannot turn every request into a cache miss.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import shutil
 import signal
@@ -302,6 +303,36 @@ def test_a_burst_of_uncached_requests_from_one_client_cannot_starve_the_others(
     refused = [r for r in burst if r.status_code == 429]
     assert all(r.headers["retry-after"] == "1" for r in refused)
     assert all("in progress from this client" in r.json()["detail"] for r in refused)
+
+
+def test_more_reads_at_once_than_threads_and_connections_all_answer_on_postgresql(
+    built_settings: Settings, postgres_url: str, tmp_path: Path
+) -> None:
+    """A read that took its pooled connection in one thread and then waited for another
+    to run in, while the threads waited for a connection, stalled both until the pool gave
+    up: with two threads, a burst of 48 reads deadlocked the process. Each read now takes
+    its connection in the thread that runs it, and gives it back there."""
+    from undercut.serving.publish import publish
+    from undercut.serving.store import SERVING_POOL
+
+    publish(built_settings.model_copy(update={"database_url": postgres_url}))
+    paths = [f"/api/v1/standings/{1950 + n}/drivers" for n in range(3 * SERVING_POOL)]
+
+    async def burst(base: str) -> list[int | str]:
+        limits = httpx.Limits(max_connections=len(paths))
+        async with httpx.AsyncClient(base_url=base, timeout=20, limits=limits) as client:
+            answers = await asyncio.gather(*map(client.get, paths), return_exceptions=True)
+        return [getattr(a, "status_code", type(a).__name__) for a in answers]
+
+    with serving(
+        built_settings.local_dir,
+        tmp_path / "serve.log",
+        UNDERCUT_DATABASE_URL=postgres_url,
+        UNDERCUT_SERVING_THREADS="2",
+        UNDERCUT_CACHE_SECONDS="0",
+    ) as base:
+        first, second = asyncio.run(burst(base)), asyncio.run(burst(base))
+    assert Counter(first + second) == {200: 2 * len(paths)}
 
 
 def test_a_query_running_too_long_is_cancelled_with_503_and_retry_after(

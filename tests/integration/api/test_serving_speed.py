@@ -195,3 +195,40 @@ def test_concurrent_reads_on_postgresql_reuse_their_connections(
         store.close()
     assert len(first) == SERVING_POOL
     assert second == first
+
+
+def test_a_read_that_finds_every_connection_busy_gives_up_as_503(
+    built_settings: Settings, postgres_url: str, tmp_path: Path
+) -> None:
+    """A read waits for a pooled connection no longer than a query may run, then answers
+    503 with Retry-After (a WarehouseError) rather than a 500 after half a minute."""
+    import threading
+
+    from undercut.errors import WarehouseError
+    from undercut.serving.store import SERVING_POOL, open_store
+
+    home = copy_home(built_settings, tmp_path / "home")
+    settings = home.model_copy(update={"database_url": postgres_url, "serving_query_timeout": 1})
+    publish(settings)
+    store = open_store(settings)
+    holding, release = threading.Barrier(SERVING_POOL + 1), threading.Event()
+
+    def hold() -> None:
+        with store.reader():
+            holding.wait(timeout=30)
+            release.wait(timeout=30)
+
+    threads = [threading.Thread(target=hold) for _ in range(SERVING_POOL)]
+    for thread in threads:
+        thread.start()
+    try:
+        holding.wait(timeout=30)
+        with pytest.raises(WarehouseError, match="busy"), store.reader():
+            pass
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join()
+    with store.reader() as reader:  # the connections given back serve the next read
+        assert reader.fetch("select 1 as one") == [{"one": 1}]
+    store.close()
