@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -31,11 +31,12 @@ from undercut.serving.colours import TeamColours
 from undercut.serving.store import Reader
 from undercut.web import assets, charts, data, formats, race_charts
 from undercut.web.styles import driver_styles
+from undercut.web.threads import PageRouter
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 
-router = APIRouter(include_in_schema=False)
+router = PageRouter(include_in_schema=False)
 
 
 @cache

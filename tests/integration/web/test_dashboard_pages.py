@@ -215,3 +215,31 @@ def test_a_hindcast_is_labelled_and_kept_out_of_the_live_accuracy(
         assert "No scored forecasts yet" in live and "web-test-hindcast" not in live
         hindcasts = _text(model.split('id="hindcast-heading"')[1].split("</section>")[0])
         assert "2025:18" in hindcasts and "web-test-hindcast" in hindcasts
+
+
+def test_pages_render_in_threads_of_their_own_not_the_apis(client: TestClient) -> None:
+    """A page can take tens of milliseconds to render (a race page: about 60), and the
+    API's reads run in a few threads per process (``serving_threads``): pages rendered in
+    those, two at once held every API read up behind them. With every API thread taken, a
+    page still renders."""
+    import threading
+
+    from anyio import CapacityLimiter, to_thread
+
+    borrower = object()
+    limiter: CapacityLimiter = client.portal.call(to_thread.current_default_thread_limiter)
+    taken = 0
+    while limiter.available_tokens:
+        client.portal.call(limiter.acquire_on_behalf_of, (borrower, taken))
+        taken += 1
+    answers: list[int] = []
+    page = threading.Thread(target=lambda: answers.append(client.get("/races/2023/1").status_code))
+    try:
+        page.start()
+        page.join(timeout=30)
+        rendered_meanwhile = not page.is_alive()
+    finally:
+        for n in range(taken):
+            client.portal.call(limiter.release_on_behalf_of, (borrower, n))
+        page.join()
+    assert taken >= 1 and rendered_meanwhile and answers == [200]
