@@ -184,8 +184,10 @@ def _client(
     offset: int,
     out: multiprocessing.Queue,  # type: ignore[type-arg]
 ) -> None:
+    # The Host header names the port, as HTTP clients (and wrk) send it: the answers the
+    # server warmed at start are cached under that host (Ergast answers repeat it).
     paths = [
-        f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n".encode()
+        f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n\r\n".encode()
         for url in urls
     ]
     samples: list[Sample] = []
