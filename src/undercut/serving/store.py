@@ -568,11 +568,12 @@ def catalog_engine(settings: Settings) -> sa.Engine:
     return _serving_engine(normalise_url(settings.app_database_url), 0.0, pool_size=1)
 
 
-# Connections a serving process keeps open to PostgreSQL: enough for the requests one
-# process runs at once under load (32 clients over two processes), so that none is opened
-# and closed per request. With 8 kept and 8 more allowed on top, a second set was opened
-# and dropped again and again at 32 connections (a backend started per request), and the
-# tail of uncached reads reached seconds. More requests than this wait for a connection.
+# Connections a serving process keeps open to PostgreSQL, so that none is opened and
+# closed per request. With 8 kept and 8 more allowed on top, a second set was opened and
+# dropped again and again at 32 connections (a backend started per request), and the tail
+# of uncached reads reached seconds. A read now holds one only while a thread runs it
+# (``serving_threads``, see ``api.deps.DeferredReader``), so fewer would do; more requests
+# than this wait for a connection.
 SERVING_POOL = 16
 
 
