@@ -8,7 +8,8 @@ snapshot; with --database-url also PostgreSQL, published there first) it runs th
 twice, response cache on and off, and prints:
 
 1. cold start (cache on): the mix at 32 connections from the moment the server answers its
-   liveness probe, latency per second since the process was started, so a stall shows;
+   liveness probe and every worker listens, latency per second since the process was
+   started, so a stall shows;
 2. for 8, 32 and 128 connections: requests/s, p50/p90/p99/max and errors for the mix of
    four Ergast endpoints and for each of them on its own;
 3. cache off: every recorded Ergast shape (``$UNDERCUT_TEST_DATA/ergast-api-responses``)
@@ -34,6 +35,7 @@ import asyncio
 import multiprocessing
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,6 +46,8 @@ import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from undercut.cli.serve import default_workers
 
 ENDPOINTS = {
     "results": "/ergast/f1/2023/results.json",
@@ -125,6 +129,24 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 90)
         except OSError:
             time.sleep(0.05)
     raise SystemExit(f"undercut serve did not answer on {base} within {timeout:.0f}s")
+
+
+def _wait_workers(port: int, workers: int, timeout: float = 60) -> None:
+    """Until every worker listens: each has a socket of its own on Linux (see
+    ``undercut.api.listeners``) and listens once started, and clients that connect before
+    then all land on the workers already up."""
+    if shutil.which("ss") is None:
+        print("(ss not found: not waiting for every worker to listen)")
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        listing = subprocess.run(
+            ["ss", "-tlnH", f"( sport = :{port} )"], capture_output=True, text=True
+        ).stdout
+        if len(listing.splitlines()) >= workers:
+            return
+        time.sleep(0.05)
+    print(f"(not every one of {workers} workers listened within {timeout:.0f}s)")
 
 
 async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
@@ -307,6 +329,7 @@ def start_server(
         start_new_session=True,
     )
     _wait_ready(f"http://127.0.0.1:{port}", process)
+    _wait_workers(port, args.workers or default_workers())
     return Server(port, process, started_at)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -10,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,8 +61,11 @@ def serve(
               undercut serve --get /api/v1/standings/2023/drivers
     """
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
 
     from undercut.api.app import create_app
+    from undercut.api.listeners import check_free, spreads_connections, worker_listener
     from undercut.api.observability import configure_logging
     from undercut.api.security import check_secret
     from undercut.api.warmup import WARM_HOST_ENV
@@ -82,32 +86,27 @@ def serve(
         )
         logging.getLogger("undercut.serve").warning(warning)
         err_console().print(warning, style="bold red", markup=False, highlight=False)
+    check_free(host, port)
     err_console().print(
         f"serving {settings.home} on http://{host}:{port} "
         f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs"
     )
+    options: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False}
     if workers == 1:
-        uvicorn.run(
-            create_app(settings, run_migrations=False, warm=f"{host}:{port}"),
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-        )
+        uvicorn.run(create_app(settings, run_migrations=False, warm=f"{host}:{port}"), **options)
         return
     # Worker processes build their own app from the environment: pass the home on.
     os.environ["UNDERCUT_HOME"] = settings.home
     os.environ[WARM_HOST_ENV] = f"{host}:{port}"
-    with _shared_metrics():
-        uvicorn.run(
-            "undercut.api.app:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,
-            access_log=False,
-        )
+    config = uvicorn.Config(
+        "undercut.api.app:app_from_environment", factory=True, workers=workers, **options
+    )
+    listener = worker_listener(host, port) if spreads_connections() else config.bind_socket()
+    supervisor = Multiprocess(config, sockets=[listener])
+    with _shared_metrics(), contextlib.suppress(KeyboardInterrupt):
+        supervisor.run()
+    if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+        raise typer.Exit(1)  # a worker could not start; its error is in the log above
 
 
 @contextmanager

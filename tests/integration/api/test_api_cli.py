@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,6 +86,22 @@ def test_serve_refuses_the_placeholder_secret_in_production(
     monkeypatch.setenv("UNDERCUT_ENVIRONMENT", "production")
     assert _run(monkeypatch, ["serve", "--home", str(tmp_path), "--get", "/health"]) == 2
     assert "UNDERCUT_SECRET_KEY" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_says_in_one_line_that_its_port_is_taken(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    workers: str,
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        args = ["serve", "--home", str(tmp_path), "--port", str(port), "--workers", workers]
+        assert _run(monkeypatch, args) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}: another program holds the port" in err
+    assert "serving " not in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("localhost", False)])

@@ -3,13 +3,20 @@ shared by every worker through Redis."""
 
 from __future__ import annotations
 
+import os
+import re
 import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
-from support.jobs import cli_env, kill_group, start_serve
+from support.jobs import cli_env, kill_group, start_serve, wait_for
 from undercut.config import Settings
 
 pytestmark = pytest.mark.xdist_group("built_home")
@@ -42,3 +49,67 @@ def test_worker_processes_share_one_rate_limit(
         kill_group(server, signal.SIGINT)
     assert statuses == [200] * 6 + [429] * 4
     assert health["status"] == "ok" and health["checks"]["redis"]["status"] == "ok"
+
+
+def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    """The server's worker processes (uvicorn spawns them; the resource tracker it may
+    start beside them is left out)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [
+        int(pid)
+        for pid in children
+        if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def _connections_per_process(port: int) -> Counter[str]:
+    """How many of the established connections to ``port`` each process holds (``ss``)."""
+    listing = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return Counter(re.findall(r"pid=(\d+)", listing))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads on Linux")
+def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_one(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    """A burst of connections that arrives while one worker is busy (here: stopped) is
+    shared between the two. With one shared socket the idle worker took all 32 and kept
+    them (keep-alive) while the other idled once its work was done."""
+    env = cli_env(
+        built_settings.local_dir,
+        UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}",
+        UNDERCUT_LOG_LEVEL="INFO",
+    )
+    log = tmp_path / "serve.log"
+    server, base = start_serve(env, log, "--workers", "2")
+    port = int(base.rsplit(":", 1)[1])
+    clients: list[socket.socket] = []
+    try:
+        wait_for(lambda: log.read_text().count('"warmed up in') == 2, 60, "both workers")
+        time.sleep(2)  # past the last steps of start-up, into the accept loop
+        workers = _worker_pids(server)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGSTOP)
+        try:
+            for _ in range(32):
+                client = socket.create_connection(("127.0.0.1", port), timeout=30)
+                client.sendall(
+                    f"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+                )
+                clients.append(client)
+            time.sleep(1)  # time enough for the idle worker to take every connection it can
+        finally:
+            os.kill(workers[0], signal.SIGCONT)
+        assert all(client.recv(4096).startswith(b"HTTP/1.1 200") for client in clients)
+        spread = _connections_per_process(port)
+    finally:
+        for client in clients:
+            client.close()
+        kill_group(server, signal.SIGINT)
+    assert set(spread) == {str(pid) for pid in workers}, spread
+    assert min(spread.values()) >= 4, spread  # an even split by hash; 32/0 before
