@@ -113,3 +113,43 @@ def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_on
         kill_group(server, signal.SIGINT)
     assert set(spread) == {str(pid) for pid in workers}, spread
     assert min(spread.values()) >= 4, spread  # an even split by hash; 32/0 before
+
+
+def _listening_processes(port: int) -> set[str]:
+    listing = subprocess.run(
+        ["ss", "-tlnpH", f"( sport = :{port} )"], capture_output=True, text=True, check=True
+    ).stdout
+    return set(re.findall(r"pid=(\d+)", listing))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads on Linux")
+def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    """The kernel stops sending connections to a dead worker's socket at once, and the
+    replacement listens on a socket of its own once it has started."""
+    env = cli_env(
+        built_settings.local_dir, UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}"
+    )
+    server, base = start_serve(env, tmp_path / "serve.log", "--workers", "2")
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        listening = wait_for(
+            lambda: len(found := _listening_processes(port)) == 2 and found, 60, "two workers"
+        )
+        assert isinstance(listening, set)
+        killed = sorted(listening)[0]
+        os.kill(int(killed), signal.SIGKILL)
+        statuses = [
+            httpx.get(f"{base}/health/live", headers={"Connection": "close"}).status_code
+            for _ in range(10)
+        ]
+        replaced = wait_for(
+            lambda: len(found := _listening_processes(port)) == 2 and killed not in found,
+            60,
+            "a replacement worker",
+        )
+    finally:
+        kill_group(server, signal.SIGINT)
+    assert statuses == [200] * 10
+    assert replaced
