@@ -62,10 +62,11 @@ def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
     ]
 
 
-def _connections_per_process(port: int) -> Counter[str]:
-    """How many of the established connections to ``port`` each process holds (``ss``)."""
+def _processes_on(port: int, *state: str) -> Counter[str]:
+    """How many of the sockets on ``port`` in ``state`` (``ss`` terms) each process
+    holds."""
     listing = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        ["ss", "-tnpH", *state, f"( sport = :{port} )"],
         capture_output=True,
         text=True,
         check=True,
@@ -106,20 +107,13 @@ def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_on
         finally:
             os.kill(workers[0], signal.SIGCONT)
         assert all(client.recv(4096).startswith(b"HTTP/1.1 200") for client in clients)
-        spread = _connections_per_process(port)
+        spread = _processes_on(port, "state", "established")
     finally:
         for client in clients:
             client.close()
         kill_group(server, signal.SIGINT)
     assert set(spread) == {str(pid) for pid in workers}, spread
     assert min(spread.values()) >= 4, spread  # an even split by hash; 32/0 before
-
-
-def _listening_processes(port: int) -> set[str]:
-    listing = subprocess.run(
-        ["ss", "-tlnpH", f"( sport = :{port} )"], capture_output=True, text=True, check=True
-    ).stdout
-    return set(re.findall(r"pid=(\d+)", listing))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads on Linux")
@@ -135,7 +129,9 @@ def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
     port = int(base.rsplit(":", 1)[1])
     try:
         listening = wait_for(
-            lambda: len(found := _listening_processes(port)) == 2 and found, 60, "two workers"
+            lambda: len(found := set(_processes_on(port, "state", "listening"))) == 2 and found,
+            60,
+            "two workers",
         )
         assert isinstance(listening, set)
         killed = sorted(listening)[0]
@@ -145,7 +141,10 @@ def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
             for _ in range(10)
         ]
         replaced = wait_for(
-            lambda: len(found := _listening_processes(port)) == 2 and killed not in found,
+            lambda: (
+                len(found := set(_processes_on(port, "state", "listening"))) == 2
+                and killed not in found
+            ),
             60,
             "a replacement worker",
         )
