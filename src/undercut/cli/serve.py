@@ -27,8 +27,9 @@ def serve(
             "--workers",
             min=1,
             max=64,
-            help="Worker processes, each with its own event loop, snapshot and cache "
-            "(default: one per CPU core available).",
+            help="Worker processes, each with its own event loop, snapshot and cache, and on "
+            "Linux its own listening socket, so that the kernel spreads connections over "
+            "them (default: one per CPU core available).",
             show_default=False,
         ),
     ] = None,
@@ -86,7 +87,7 @@ def serve(
         )
         logging.getLogger("undercut.serve").warning(warning)
         err_console().print(warning, style="bold red", markup=False, highlight=False)
-    check_free(host, port)
+    port = check_free(host, port)  # the port the system chose, given --port 0
     err_console().print(
         f"serving {settings.home} on http://{host}:{port} "
         f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs"
