@@ -51,17 +51,6 @@ def test_worker_processes_share_one_rate_limit(
     assert health["status"] == "ok" and health["checks"]["redis"]["status"] == "ok"
 
 
-def _worker_pids(server: subprocess.Popen[bytes]) -> list[int]:
-    """The server's worker processes (uvicorn spawns them; the resource tracker it may
-    start beside them is left out)."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return [
-        int(pid)
-        for pid in children
-        if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
-    ]
-
-
 def _processes_on(port: int, *state: str) -> Counter[str]:
     """How many of the sockets on ``port`` in ``state`` (``ss`` terms) each process
     holds."""
@@ -74,6 +63,18 @@ def _processes_on(port: int, *state: str) -> Counter[str]:
     return Counter(re.findall(r"pid=(\d+)", listing))
 
 
+def _listening_workers(port: int) -> list[int]:
+    """The worker processes listening on ``port``, once both are (each has a socket of its
+    own, listening once the worker has started)."""
+    found = wait_for(
+        lambda: len(pids := _processes_on(port, "state", "listening")) == 2 and pids,
+        60,
+        "both workers listening",
+    )
+    assert isinstance(found, Counter)
+    return sorted(int(pid) for pid in found)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT spreads on Linux")
 def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_one(
     built_settings: Settings, tmp_path: Path
@@ -82,19 +83,13 @@ def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_on
     shared between the two. With one shared socket the idle worker took all 32 and kept
     them (keep-alive) while the other idled once its work was done."""
     env = cli_env(
-        built_settings.local_dir,
-        UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}",
-        UNDERCUT_LOG_LEVEL="INFO",
+        built_settings.local_dir, UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}"
     )
-    log = tmp_path / "serve.log"
-    server, base = start_serve(env, log, "--workers", "2")
+    server, base = start_serve(env, tmp_path / "serve.log", "--workers", "2")
     port = int(base.rsplit(":", 1)[1])
     clients: list[socket.socket] = []
     try:
-        wait_for(lambda: log.read_text().count('"warmed up in') == 2, 60, "both workers")
-        time.sleep(2)  # past the last steps of start-up, into the accept loop
-        workers = _worker_pids(server)
-        assert len(workers) == 2
+        workers = _listening_workers(port)
         os.kill(workers[0], signal.SIGSTOP)
         try:
             for _ in range(32):
@@ -128,22 +123,16 @@ def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
     server, base = start_serve(env, tmp_path / "serve.log", "--workers", "2")
     port = int(base.rsplit(":", 1)[1])
     try:
-        listening = wait_for(
-            lambda: len(found := set(_processes_on(port, "state", "listening"))) == 2 and found,
-            60,
-            "two workers",
-        )
-        assert isinstance(listening, set)
-        killed = sorted(listening)[0]
-        os.kill(int(killed), signal.SIGKILL)
+        killed = _listening_workers(port)[0]
+        os.kill(killed, signal.SIGKILL)
         statuses = [
             httpx.get(f"{base}/health/live", headers={"Connection": "close"}).status_code
             for _ in range(10)
         ]
         replaced = wait_for(
             lambda: (
-                len(found := set(_processes_on(port, "state", "listening"))) == 2
-                and killed not in found
+                len(found := _processes_on(port, "state", "listening")) == 2
+                and str(killed) not in found
             ),
             60,
             "a replacement worker",
