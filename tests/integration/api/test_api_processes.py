@@ -115,8 +115,10 @@ def test_a_burst_of_keep_alive_clients_is_shared_by_a_busy_worker_and_an_idle_on
 def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
     built_settings: Settings, tmp_path: Path
 ) -> None:
-    """The kernel stops sending connections to a dead worker's socket at once, and the
-    replacement listens on a socket of its own once it has started."""
+    """Once a dead worker's socket is closed, the kernel sends every new connection to the
+    other worker; the replacement listens on a socket of its own once it has started.
+    (Connections already queued on the dead worker's socket are reset, as are those it
+    had accepted.)"""
     env = cli_env(
         built_settings.local_dir, UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}"
     )
@@ -125,6 +127,11 @@ def test_a_killed_worker_is_replaced_and_the_other_answers_meanwhile(
     try:
         killed = _listening_workers(port)[0]
         os.kill(killed, signal.SIGKILL)
+        wait_for(
+            lambda: str(killed) not in _processes_on(port, "state", "listening"),
+            30,
+            "the killed worker's socket to close",
+        )
         statuses = [
             httpx.get(f"{base}/health/live", headers={"Connection": "close"}).status_code
             for _ in range(10)
