@@ -109,7 +109,9 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def _headers(status: int, headers: dict[str, str] | None) -> dict[str, str] | None:
+def error_headers(status: int, headers: dict[str, str] | None = None) -> dict[str, str] | None:
+    """The headers an error answer carries, in JSON or as a page: how to authenticate for a
+    401, when to retry for a 503."""
     defaults = (
         {"WWW-Authenticate": "Bearer"}
         if status == 401
@@ -130,7 +132,7 @@ def error_response(
     return JSONResponse(
         {"detail": message, "error": code, **extra},
         status_code=status,
-        headers=_headers(status, headers),
+        headers=error_headers(status, headers),
     )
 
 
@@ -147,7 +149,7 @@ def answer(
         from undercut.web.pages import error_page
 
         try:
-            return error_page(request, status, str(message), _headers(status, headers))
+            return error_page(request, status, str(message), error_headers(status, headers))
         except Exception:  # the page itself failed: the JSON answer still says what happened
             log.exception("the error page for %s could not be rendered", request.url.path)
     return error_response(status, code, message, headers, **extra)

@@ -25,10 +25,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from undercut import __version__
+from undercut.api.errors import error_headers, status_for
 from undercut.config import Settings
 from undercut.errors import NotFoundError, StorageError, UndercutError, WarehouseError
 from undercut.serving.colours import TeamColours
-from undercut.serving.store import Reader
+from undercut.serving.store import QueryTimeoutError, Reader
 from undercut.web import assets, charts, data, formats, race_charts
 from undercut.web.styles import driver_styles
 from undercut.web.threads import PageRouter
@@ -81,8 +82,9 @@ def _colours(request: Request, reader: Reader) -> TeamColours:
 def render(
     request: Request, template: str, build: Callable[[Page], dict[str, Any] | Response]
 ) -> Response:
-    """Run a page builder over the served data and render its template."""
-    status = 200
+    """Run a page builder over the served data and render its template; an error is the
+    page of its status (the API's mapping, ``undercut.api.errors``), so a page and the
+    API never tell one error apart."""
     try:
         with request.app.state.store.reader() as reader, request.app.state.sessions() as session:
             page = Page(
@@ -93,20 +95,16 @@ def render(
                 _colours(request, reader),
             )
             context = build(page)
-        if isinstance(context, Response):
-            return context
-    except NotFoundError as exc:
-        template, status = "message.html", 404
-        context = {"title": "Not found", "text": str(exc)}
-    except WarehouseError as exc:
-        template, status = "message.html", 503
-        context = {"title": "No data yet", "text": str(exc), "empty_warehouse": True}
     except UndercutError as exc:
-        template, status = "message.html", 503
-        context = {"title": "Not available", "text": str(exc)}
+        status, _ = status_for(exc)
+        # A query that ran too long is no sign of an empty warehouse: no advice to load one.
+        empty = isinstance(exc, WarehouseError) and not isinstance(exc, QueryTimeoutError)
+        return error_page(request, status, str(exc), error_headers(status), empty_warehouse=empty)
+    if isinstance(context, Response):
+        return context
     context.setdefault("charts", [])
     context["chart_map"] = {c.id: c for c in context["charts"]}
-    return templates().TemplateResponse(request, template, context, status_code=status)
+    return templates().TemplateResponse(request, template, context)
 
 
 ERROR_TITLES = {
@@ -118,13 +116,21 @@ ERROR_TITLES = {
 
 
 def error_page(
-    request: Request, status: int, text: str, headers: Mapping[str, str] | None = None
+    request: Request,
+    status: int,
+    text: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    empty_warehouse: bool = False,
 ) -> Response:
-    """An error as a page of the dashboard (``undercut.api.errors`` decides who gets one)."""
+    """An error as a page of the dashboard (``undercut.api.errors`` decides who gets one);
+    ``empty_warehouse`` adds how to load one."""
     title = ERROR_TITLES.get(status, "Something went wrong" if status >= 500 else "Not possible")
+    if empty_warehouse:
+        title = "No data yet"
     if status == 429:
         text = f"Too many pages asked for in a short time from your address: {text}."
-    context = {"title": title, "text": text, "charts": []}
+    context = {"title": title, "text": text, "charts": [], "empty_warehouse": empty_warehouse}
     return templates().TemplateResponse(
         request, "message.html", context, status_code=status, headers=dict(headers or {})
     )

@@ -189,6 +189,7 @@ def test_an_empty_home_gets_a_helpful_page(tmp_path: Path) -> None:
             response = client.get(path)
             assert response.status_code == 503, path
             assert "undercut ingest archive" in response.text
+            assert int(response.headers["retry-after"]) >= 1, path  # as the API's 503s say
 
 
 def test_a_hindcast_is_labelled_and_kept_out_of_the_live_accuracy(

@@ -62,6 +62,18 @@ def test_api_paths_answer_json_even_to_a_browser(server: str) -> None:
             assert response.headers["content-type"].startswith("application/json"), path
 
 
+def test_bad_input_in_a_page_address_is_the_clients_error_as_in_the_api(server: str) -> None:
+    """A NUL character in a driver id is refused as bad input (400) by the API; the driver's
+    page answered 503, a server fault counted by the 5xx alert, with no Retry-After."""
+    with httpx.Client(base_url=server) as client:
+        api = client.get("/api/v1/drivers/ham%00ilton", headers=PROGRAM)
+        assert api.status_code == 400 and api.json()["error"] == "bad_request"
+        page = client.get("/drivers/ham%00ilton", headers=BROWSER)
+        _is_friendly_page(page, 400)
+        assert "NUL characters are not allowed" in page.text
+        assert "undercut ingest archive" not in page.text  # no "load the warehouse" advice
+
+
 def test_pages_and_static_files_have_their_own_higher_limit(server: str) -> None:
     """A browsing session (pages and their static files) goes well past the API's limit;
     past the pages' own limit a browser gets a page, a program JSON, both saying when to
