@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from undercut.errors import InputError
+
 _INCLUDE = re.compile(r"^\s*-- @(\w+)\s*$", re.MULTILINE)
 _HEADER = re.compile(r"^--\s*([a-zA-Z][\w .]*?)\s*:\s*(.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
@@ -95,6 +97,15 @@ def strip_comments(sql: str) -> str:
 def param_names(sql: str) -> list[str]:
     """The ``:name`` parameters of a query, in order of first use (comments ignored)."""
     return list(dict.fromkeys(_PARAM.findall(strip_comments(sql))))
+
+
+def check_params(params: Mapping[str, Any] | None) -> None:
+    """No stored value contains a NUL character, and PostgreSQL refuses them in text: say
+    so as bad input in both profiles (warehouse and app database) rather than failing in
+    one."""
+    for name, value in (params or {}).items():
+        if isinstance(value, str) and "\x00" in value:
+            raise InputError(f"{name}: NUL characters are not allowed")
 
 
 def duckdb_params(sql: str, params: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ PermissionDeniedError 403, SourceError 502, WarehouseError/ModelError 503.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -178,7 +179,16 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
             request, 422, "invalid_request", "the address has a value that cannot be used"
         )
     errors = jsonable_encoder(exc.errors())
-    return JSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
+    return AsciiJSONResponse({"detail": errors, "error": "invalid_request"}, status_code=422)
+
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped. A refusal repeats the input it refuses,
+    and a JSON body may carry text that is no text (a lone surrogate, ``"\\ud83c"``):
+    encoded as UTF-8 it failed, and the client got a 500 instead of its 422."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 HTTP_CODES = {

@@ -32,10 +32,11 @@ import duckdb
 import sqlalchemy as sa
 
 from undercut.config import Settings
-from undercut.errors import InputError, WarehouseError
+from undercut.errors import WarehouseError
 from undercut.serving.derived import SCHEMA as DERIVED_SCHEMA
 from undercut.serving.derived import derive_duckdb
 from undercut.serving.sql import duckdb_params
+from undercut.sql import check_params
 from undercut.warehouse import db
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,6 @@ class ServingStore(Protocol):
     def status(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
-
-
-def check_params(params: Mapping[str, Any] | None) -> None:
-    """No stored value contains a NUL character, and PostgreSQL refuses them in text: say
-    so as bad input in both profiles rather than failing in one."""
-    for name, value in (params or {}).items():
-        if isinstance(value, str) and "\x00" in value:
-            raise InputError(f"{name}: NUL characters are not allowed")
 
 
 class QueryTimeoutError(WarehouseError):

@@ -136,6 +136,42 @@ def test_a_locked_name_answers_like_an_unknown_one(live: Live) -> None:
     }
 
 
+NUL_REQUESTS = (
+    ("/api/v1/runs/ab%00c", None),
+    ("/api/v1/runs?status=%00", None),
+    ("/api/v1/runs?kind=ab%00c", None),
+    ("/api/v1/accuracy?model_version=%00", None),
+    ("/auth/token", {"username": "ab\x00c", "password": "x"}),
+)
+
+
+def test_a_nul_character_is_bad_input_in_both_profiles(live: Live) -> None:
+    """PostgreSQL refuses a NUL character in text. On that profile a NUL in a run id, a
+    filter or a user name failed the request with a 500 (for anyone, before signing in: a
+    way to trip the 5xx alert), where SQLite took it. Both now refuse it as bad input."""
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        for path, form in NUL_REQUESTS:
+            answer = http.post(path, data=form) if form else http.get(path)
+            assert answer.status_code == 400, (path, answer.text)
+            assert answer.json()["error"] == "bad_request", path
+            assert "NUL characters are not allowed" in answer.json()["detail"], path
+        assert http.get("/health/live").status_code == 200  # the pool's connections still work
+
+
+def test_a_lone_surrogate_in_a_json_body_is_a_422_not_a_500(live: Live) -> None:
+    """``"\\ud83c"`` is valid JSON but no text: the body is refused (422), and the answer,
+    which repeats the input it refuses, was itself not encodable, so the client got a 500
+    and its connection was dropped."""
+    body = b'{"refresh_token": "\\ud83c"}'
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        for path in ("/auth/refresh", "/auth/logout"):
+            answer = http.post(path, content=body, headers={"content-type": "application/json"})
+            assert answer.status_code == 422, (path, answer.text)
+            (error,) = answer.json()["detail"]
+            assert error["loc"] == ["body", "refresh_token"] and error["input"] == "\ud83c"
+            assert http.get("/health/live").status_code == 200  # the connection still serves
+
+
 # --- tokens -------------------------------------------------------------------------------
 def _user_id(settings: Settings, name: str) -> int:
     with session_factory(settings)() as session:
