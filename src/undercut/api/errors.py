@@ -32,6 +32,7 @@ from undercut.errors import (
     ValidationError,
     WarehouseError,
 )
+from undercut.serving.store import QueryTimeoutError
 
 log = logging.getLogger("undercut.api")
 # Seconds a client should wait after a 503 (the warehouse reloading, a query cancelled).
@@ -110,9 +111,7 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def error_headers(status: int, headers: dict[str, str] | None = None) -> dict[str, str] | None:
-    """The headers an error answer carries, in JSON or as a page: how to authenticate for a
-    401, when to retry for a 503."""
+def _headers(status: int, headers: dict[str, str] | None) -> dict[str, str] | None:
     defaults = (
         {"WWW-Authenticate": "Bearer"}
         if status == 401
@@ -133,7 +132,7 @@ def error_response(
     return JSONResponse(
         {"detail": message, "error": code, **extra},
         status_code=status,
-        headers=error_headers(status, headers),
+        headers=_headers(status, headers),
     )
 
 
@@ -143,14 +142,23 @@ def answer(
     code: str,
     message: object,
     headers: dict[str, str] | None = None,
+    *,
+    empty_warehouse: bool = False,
     **extra: object,
 ) -> Response:
-    """The error answer for this request: a dashboard page for a browser, else JSON."""
+    """The error answer for this request: a dashboard page for a browser (with how to load
+    the warehouse when it is empty), else JSON."""
     if wants_html(request):
         from undercut.web.pages import error_page
 
         try:
-            return error_page(request, status, str(message), error_headers(status, headers))
+            return error_page(
+                request,
+                status,
+                str(message),
+                _headers(status, headers),
+                empty_warehouse=empty_warehouse,
+            )
         except Exception:  # the page itself failed: the JSON answer still says what happened
             log.exception("the error page for %s could not be rendered", request.url.path)
     return error_response(status, code, message, headers, **extra)
@@ -161,7 +169,9 @@ async def _undercut_error(request: Request, exc: Exception) -> Response:
     status, code = status_for(exc)
     if status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
-    return answer(request, status, code, str(exc))
+    # A query that ran too long is no sign of an empty warehouse: no advice to load one.
+    empty = isinstance(exc, WarehouseError) and not isinstance(exc, QueryTimeoutError)
+    return answer(request, status, code, str(exc), empty_warehouse=empty)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

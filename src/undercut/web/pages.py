@@ -25,11 +25,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from undercut import __version__
-from undercut.api.errors import error_headers, status_for
 from undercut.config import Settings
-from undercut.errors import NotFoundError, StorageError, UndercutError, WarehouseError
+from undercut.errors import NotFoundError, StorageError, WarehouseError
 from undercut.serving.colours import TeamColours
-from undercut.serving.store import QueryTimeoutError, Reader
+from undercut.serving.store import Reader
 from undercut.web import assets, charts, data, formats, race_charts
 from undercut.web.styles import driver_styles
 from undercut.web.threads import PageRouter
@@ -82,24 +81,18 @@ def _colours(request: Request, reader: Reader) -> TeamColours:
 def render(
     request: Request, template: str, build: Callable[[Page], dict[str, Any] | Response]
 ) -> Response:
-    """Run a page builder over the served data and render its template; an error is the
-    page of its status (the API's mapping, ``undercut.api.errors``), so a page and the
-    API never tell one error apart."""
-    try:
-        with request.app.state.store.reader() as reader, request.app.state.sessions() as session:
-            page = Page(
-                reader,
-                session,
-                request.app.state.settings,
-                _names(request, reader),
-                _colours(request, reader),
-            )
-            context = build(page)
-    except UndercutError as exc:
-        status, _ = status_for(exc)
-        # A query that ran too long is no sign of an empty warehouse: no advice to load one.
-        empty = isinstance(exc, WarehouseError) and not isinstance(exc, QueryTimeoutError)
-        return error_page(request, status, str(exc), error_headers(status), empty_warehouse=empty)
+    """Run a page builder over the served data and render its template. An error is left
+    to the API's one mapping (``undercut.api.errors``): a browser gets the page of its
+    status (``error_page``), a program JSON, with the status the API gives that error."""
+    with request.app.state.store.reader() as reader, request.app.state.sessions() as session:
+        page = Page(
+            reader,
+            session,
+            request.app.state.settings,
+            _names(request, reader),
+            _colours(request, reader),
+        )
+        context = build(page)
     if isinstance(context, Response):
         return context
     context.setdefault("charts", [])

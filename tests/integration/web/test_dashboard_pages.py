@@ -31,6 +31,9 @@ def client(
         yield client
 
 
+BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -138,9 +141,11 @@ def test_unknown_things_are_html_404s(client: TestClient) -> None:
         "/races/2023/40",
         "/seasons/2023?round=40",
     ):
-        response = client.get(path)
+        response = client.get(path, headers=BROWSER)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html")
+        program = client.get(path)  # a program gets the same error as the API's JSON
+        assert program.status_code == 404 and program.json()["error"] == "not_found", path
 
 
 def test_a_season_or_round_that_is_not_a_number_is_an_html_404(client: TestClient) -> None:
@@ -153,7 +158,7 @@ def test_a_season_or_round_that_is_not_a_number_is_an_html_404(client: TestClien
         "/races/2023/first",
         "/races/%3Cscript%3E/1",
     ):
-        response = client.get(path)
+        response = client.get(path, headers=BROWSER)
         assert response.status_code == 404, path
         assert response.headers["content-type"].startswith("text/html"), path
         assert "is not a number" in _text(response.text), path
@@ -186,9 +191,10 @@ def test_an_empty_home_gets_a_helpful_page(tmp_path: Path) -> None:
     settings = get_settings(home=str(tmp_path / "empty")).model_copy(update={"rate_limit": "none"})
     with TestClient(create_app(settings)) as client:
         for path in ("/", "/seasons/2023", "/model", "/drivers/hamilton"):
-            response = client.get(path)
+            response = client.get(path, headers=BROWSER)
             assert response.status_code == 503, path
-            assert "undercut ingest archive" in response.text
+            assert response.headers["content-type"].startswith("text/html"), path
+            assert "No data yet" in response.text and "undercut build" in response.text, path
             assert int(response.headers["retry-after"]) >= 1, path  # as the API's 503s say
 
 
