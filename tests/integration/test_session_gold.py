@@ -188,6 +188,50 @@ def test_races_without_openf1_use_ergast_lap_times(
     ) == [("openf1", True)]
 
 
+def test_a_laps_time_and_its_running_position_come_from_one_copy(
+    sessions_settings: Settings, tmp_path: Path
+) -> None:
+    """Two copies of Verstappen's lap 2, the archive's without a position. The lap table
+    took the archive's time and the lap chart the API's (it picked among copies with a
+    position), so the gap it showed after lap 3 was not the one the lap times add up to."""
+    home = copy_home(sessions_settings, tmp_path / "home")
+    con = duckdb.connect(str(home.warehouse_path))
+    con.execute("""insert into silver.lap_times by name
+        select * from (values
+            (2022, 1, 'leclerc', 1, 1, 100000, 'jolpica'),
+            (2022, 1, 'leclerc', 2, 1, 95000, 'jolpica'),
+            (2022, 1, 'leclerc', 3, 1, 95000, 'jolpica'),
+            (2022, 1, 'max_verstappen', 1, 2, 101000, 'jolpica'),
+            (2022, 1, 'max_verstappen', 2, 2, 95500, 'jolpica'),
+            (2022, 1, 'max_verstappen', 2, null, 94000, 'archive'),
+            (2022, 1, 'max_verstappen', 3, 2, 95200, 'jolpica'))
+        as t(season, round, driver_id, lap, position, time_ms, source)""")
+    con.close()
+    build_gold(home)
+    where = "where season = 2022 and round = 1"
+    times = dict(
+        ((driver, lap), ms)
+        for driver, lap, ms in warehouse_rows(
+            home, f"select driver_id, lap, lap_time_ms from gold.race_laps {where}"
+        )
+    )
+    assert times[("max_verstappen", 2)] == 94000  # the archive's copy
+    charted = warehouse_rows(
+        home,
+        "select driver_id, lap, gap_to_leader_ms from gold.race_lap_positions "
+        f"{where} order by lap, driver_id",
+    )
+
+    def elapsed(driver: str, lap: int) -> int:
+        return sum(times[(driver, n)] for n in range(1, lap + 1))
+
+    assert charted, "no lap chart"
+    for driver, lap, gap in charted:
+        assert gap == elapsed(driver, lap) - elapsed("leclerc", lap), (driver, lap)
+    assert ("max_verstappen", 3, 200) in charted
+    assert ("max_verstappen", 2) not in {(d, n) for d, n, _ in charted}  # no position timed
+
+
 def test_gold_builds_on_a_home_without_session_data(built_settings: Settings) -> None:
     counts = warehouse_rows(
         built_settings,

@@ -7,6 +7,9 @@ header never builds a table before its inputs. A Python table is built by a func
 warehouse and returns an Arrow table — used where SQL is the wrong tool (the sequential Elo
 update). Both kinds are ordered together, topologically, by their gold dependencies.
 
+A file named ``_<part>.sql`` is no table: it holds CTEs that several tables include (a line
+``-- @_<part>``), so a rule they share is written once.
+
 A SQL table whose header says ``-- incremental by: season`` promises that its rows of a
 season depend only on that season's rows of its inputs (and on unkeyed inputs such as
 seeds); the build may then rebuild just the seasons whose inputs changed.
@@ -84,7 +87,7 @@ def referenced_tables(sql: str) -> set[str]:
 
 
 def sql_table(folder: SqlFolder, name: str) -> GoldTable:
-    sql = folder.read(name)
+    sql = folder.text(name)  # with its ``-- @_part`` includes, so they count in its hash
     meta = header(sql)
     depends = declared_dependencies(sql) | referenced_tables(sql)
     depends.discard(f"gold.{name}")
@@ -119,7 +122,8 @@ def discover(directory: Path | None = None) -> list[GoldTable]:
     folder = SqlFolder(directory) if directory else db.sql_folder("gold")
     tables: dict[str, GoldTable] = {}
     built_in_python = [python_table(name) for name in python_tables.PYTHON_TABLES]
-    for table in [*(sql_table(folder, name) for name in folder.names()), *built_in_python]:
+    sql_tables = [sql_table(folder, name) for name in folder.names() if not name.startswith("_")]
+    for table in [*sql_tables, *built_in_python]:
         if table.name in tables:
             raise WarehouseError(
                 f"{table.origin}: gold table {table.name!r} is also defined by "

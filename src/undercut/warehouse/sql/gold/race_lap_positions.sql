@@ -2,7 +2,7 @@
 --          Prix lap (a lap chart, a gap chart).
 -- grain: season, round, driver_id, lap.
 -- source: the Ergast-source lap times carry the position as timed ('archive' or 'jolpica';
--- one copy of each lap, the archive's first); a race with OpenF1 timing and no Ergast laps
+-- one copy of each lap, _race_lap_copies); a race with OpenF1 timing and no Ergast laps
 -- is ranked here: among the drivers who completed a lap, in the order they crossed the
 -- line at its end (the lap's start plus its duration, or else the start of the next lap).
 -- gap_to_leader_ms: how long after the first driver to complete the lap this driver
@@ -10,18 +10,19 @@
 -- OpenF1: the crossing times), so a lapped driver's gap exceeds a lap.
 -- incremental by: season
 -- depends on: silver.lap_times, silver.session_laps
-with ergast_laps as (
+with
+-- @_race_lap_copies
+,
+
+-- every copy's time counts towards the elapsed time; only a lap with a position is charted
+ergast_laps as (
     select season, round, driver_id, lap, position, time_ms, source
-    from silver.lap_times
-    where season is not null and round is not null and driver_id is not null
-        and lap is not null and position is not null
-    qualify row_number() over (
-        partition by season, round, driver_id, lap
-        order by case source when 'archive' then 0 else 1 end, source
-    ) = 1
+    from ergast_lap_times
 ),
 
-ergast_races as (select distinct season, round from ergast_laps),
+ergast_races as (
+    select distinct season, round from ergast_laps where position is not null
+),
 
 ergast_timed as (
     select
@@ -41,17 +42,6 @@ ergast_timed as (
     )
 ),
 
-session_laps as (
-    select season, round, driver_id, lap, lap_started_at, lap_time_ms, source
-    from silver.session_laps
-    where session_name = 'Race'
-        and season is not null and round is not null and driver_id is not null
-        and lap is not null
-    qualify row_number() over (
-        partition by season, round, driver_id, lap order by session_key
-    ) = 1
-),
-
 crossings as (
     select
         season,
@@ -63,7 +53,7 @@ crossings as (
             lead(lap_started_at) over (partition by season, round, driver_id order by lap)
         ) as crossed_at,
         source
-    from session_laps as l
+    from race_session_laps as l
     where not exists (
         select 1 from ergast_races as e where e.season = l.season and e.round = l.round
     )
@@ -85,6 +75,7 @@ openf1_laps as (
 
 laps as (
     select season, round, driver_id, lap, position, elapsed_ms, source from ergast_timed
+    where position is not null
     union all
     select season, round, driver_id, lap, position, elapsed_ms, source from openf1_laps
 ),

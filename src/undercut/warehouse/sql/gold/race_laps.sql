@@ -3,7 +3,7 @@
 -- grain: season, round, driver_id, lap.
 -- source: 'openf1' for a race with OpenF1 timing (sectors, tyres, track status, pit-in
 -- and pit-out laps from timing); any other race uses the Ergast-source lap times of
--- silver.lap_times ('archive' or 'jolpica'; one copy of each lap, the archive's first), with
+-- silver.lap_times ('archive' or 'jolpica'; one copy of each lap, _race_lap_copies), with
 -- pit-in laps from silver.pit_stops, the lap after as the pit-out lap, and no sectors,
 -- tyres or track status.
 -- A clean lap is timed, not lap 1, neither a pit-in nor a pit-out lap, run under green
@@ -15,15 +15,9 @@
 -- or more behind.
 -- incremental by: season
 -- depends on: silver.session_laps, silver.lap_times, silver.pit_stops
-with session_laps as (
-    select *
-    from silver.session_laps
-    where session_name = 'Race'
-        and season is not null and round is not null and driver_id is not null
-    qualify row_number() over (
-        partition by season, round, driver_id, lap order by session_key
-    ) = 1
-),
+with
+-- @_race_lap_copies
+,
 
 openf1_laps as (
     select
@@ -43,29 +37,17 @@ openf1_laps as (
         coalesce(is_pit_out_lap, false) as is_pit_out_lap,
         epoch_ms(lap_started_at) as started_ms,
         source
-    from session_laps
+    from race_session_laps
 ),
 
 covered as (select distinct season, round from openf1_laps),
 
 ergast_times as (
-    select
-        l.season,
-        l.round,
-        l.driver_id,
-        l.lap,
-        l.time_ms,
-        l.source
-    from silver.lap_times as l
-    where l.season is not null and l.round is not null and l.driver_id is not null
-        and l.lap is not null
-        and not exists (
-            select 1 from covered as c where c.season = l.season and c.round = l.round
-        )
-    qualify row_number() over (
-        partition by l.season, l.round, l.driver_id, l.lap
-        order by case l.source when 'archive' then 0 else 1 end, l.source
-    ) = 1
+    select l.season, l.round, l.driver_id, l.lap, l.time_ms, l.source
+    from ergast_lap_times as l
+    where not exists (
+        select 1 from covered as c where c.season = l.season and c.round = l.round
+    )
 ),
 
 pit_in_laps as (
