@@ -198,3 +198,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from support.ergast import conformance_summary
 
     conformance_summary(terminalreporter)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A run's ``axe.json`` holds the pages it checked: the test processes each add theirs
+    to it, so the run's first step (the controller, before any worker) clears the last
+    run's."""
+    if not hasattr(session.config, "workerinput"):
+        from support.browser import ARTIFACTS
+
+        (ARTIFACTS / "axe.json").unlink(missing_ok=True)

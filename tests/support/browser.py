@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -127,8 +128,15 @@ def check_page(
 
 
 def write_axe_counts() -> Path:
-    """``axe.json``: the counts of every page checked so far by this test process."""
+    """``axe.json``: the counts of every page checked so far, by this test process and the
+    others (each adds its pages to the file under a lock, rather than the last to finish
+    writing only its own)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / "axe.json"
-    path.write_text(json.dumps(AXE_COUNTS, indent=2, sort_keys=True))
+    with (ARTIFACTS / "axe.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        counts = json.loads(path.read_text()) if path.exists() else {}
+        for page, widths in AXE_COUNTS.items():
+            counts.setdefault(page, {}).update(widths)
+        path.write_text(json.dumps(counts, indent=2, sort_keys=True))
     return path
