@@ -106,6 +106,12 @@ class Settings(BaseSettings):
         description="Requests one client may have in progress per API process (more: 429); "
         "0 disables.",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies (addresses or networks, comma-separated, `*` any) whose "
+        "X-Forwarded-For and X-Forwarded-Proto name the client: behind a load balancer, its "
+        "address, or every client counts as the balancer against the limits.",
+    )
     serving_query_timeout: float = Field(
         default=10.0,
         description="Seconds a serving query may run before it is cancelled (503 + "

@@ -92,7 +92,14 @@ def serve(
         f"serving {settings.home} on http://{host}:{port} "
         f"({workers} worker{'s' if workers > 1 else ''}); docs at /docs"
     )
-    options: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False}
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+        # a client behind a trusted proxy is counted as itself, not as the proxy
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
     if workers == 1:
         uvicorn.run(create_app(settings, run_migrations=False, warm=f"{host}:{port}"), **options)
         return

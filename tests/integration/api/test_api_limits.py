@@ -4,13 +4,16 @@ several API processes (here, several apps) share one count and one response cach
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from fastapi.testclient import TestClient
 
 from support.api import USER_PASSWORD, add_users, api_settings, bearer, login
+from support.jobs import cli_env, free_port, kill_group, live, start_cli, wait_for
 from undercut.api.app import create_app
 from undercut.config import Settings
 
@@ -88,3 +91,41 @@ def test_unreachable_redis_degrades_without_failing_reads(
         health = client.get("/health")
         assert health.status_code == 200 and health.json()["status"] == "degraded"
         assert health.json()["checks"]["redis"]["status"] == "down"
+
+
+def test_behind_a_trusted_proxy_each_client_has_a_limit_of_its_own(
+    built_settings: Settings, tmp_path: Path
+) -> None:
+    """A load balancer on another address (here 127.0.0.2) sends every client's requests.
+    Unless it is trusted, every client counts as the balancer: one client spent the limit
+    of all. A trusted balancer's ``X-Forwarded-For`` names the client; anyone else's is
+    ignored, so a client cannot spoof its way to a new budget."""
+    env = cli_env(
+        built_settings.local_dir,
+        UNDERCUT_DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}",
+        UNDERCUT_RATE_LIMIT="3/1000d",
+        UNDERCUT_FORWARDED_ALLOW_IPS="127.0.0.2",
+    )
+    port = free_port()
+    server = start_cli(["serve", "--workers", "1", "--port", str(port)], env, tmp_path / "log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: server.poll() is not None or live(url), 90, "undercut serve")
+        assert server.poll() is None, (tmp_path / "log").read_text()
+
+        def client(address: str) -> httpx.Client:
+            return httpx.Client(
+                base_url=url, transport=httpx.HTTPTransport(local_address=address), timeout=30
+            )
+
+        def get(http: httpx.Client, forwarded_for: str) -> httpx.Response:
+            return http.get("/api/v1/circuits/monza", headers={"x-forwarded-for": forwarded_for})
+
+        with client("127.0.0.2") as balancer, client("127.0.0.3") as direct:
+            assert [get(balancer, "203.0.113.7").status_code for _ in range(3)] == [200] * 3
+            _limited(get(balancer, "203.0.113.7"))
+            assert get(balancer, "203.0.113.8").status_code == 200  # another client
+            spoofed = [get(direct, f"203.0.113.{n}").status_code for n in range(10, 14)]
+            assert spoofed == [200, 200, 200, 429]  # one budget, whatever it claims
+    finally:
+        kill_group(server, signal.SIGINT)
