@@ -4,8 +4,9 @@ Nothing is created at import time: ``create_app`` takes settings so that tests, 
 workers each build an app for their own home and database. The lifespan opens what every
 request shares (app-database sessions, the serving store, Redis) and closes it again.
 
-Layers, outermost first: request id + access log + metrics → CORS → rate limit → response
-cache → routes. Errors become HTTP responses in one place, ``undercut.api.errors``.
+Layers, outermost first: request id + access log + metrics → body limit → CORS → rate
+limit → response cache → routes. Errors become HTTP responses in one place,
+``undercut.api.errors``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fastapi import FastAPI
 
 from undercut import __version__
 from undercut.api import docs, errors
+from undercut.api.body_limit import MAX_BODY_BYTES, BodyLimitMiddleware
 from undercut.api.breaker import Breaker
 from undercut.api.cache import CacheMiddleware, MemoryStore, RedisStore, TieredStore
 from undercut.api.cors import CorsMiddleware
@@ -172,6 +174,7 @@ def create_app(
     )
     app.add_middleware(RateLimitMiddleware, settings=settings, limiter=limiter)
     app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
 

@@ -172,6 +172,29 @@ def test_a_lone_surrogate_in_a_json_body_is_a_422_not_a_500(live: Live) -> None:
             assert http.get("/health/live").status_code == 200  # the connection still serves
 
 
+def test_a_huge_body_is_refused_before_it_is_read(live: Live) -> None:
+    """Every body the API takes is a few hundred bytes (a sign-in, a token, a job's
+    options). A 200 MB refresh token was read, parsed and repeated in the 422 whole: the
+    process grew by 0.8 GB for one request, anyone's, before signing in."""
+    big = b'{"refresh_token": "' + b"a" * (8 * 1024 * 1024) + b'"}'
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts what arrives
+        for start in range(0, len(big), 65536):
+            yield big[start : start + 65536]
+
+    with httpx.Client(base_url=live.url, timeout=60) as http:
+        for body in (big, chunks()):
+            answer = http.post(
+                "/auth/refresh", content=body, headers={"content-type": "application/json"}
+            )
+            assert answer.status_code == 413, answer.text[:200]
+            assert answer.json()["error"] == "too_large" and len(answer.content) < 1000
+        form = {"username": "someone", "password": "x" * (1024 * 1024)}
+        assert http.post("/auth/token", data=form).status_code == 413
+        small = {"username": "someone", "password": "x"}
+        assert http.post("/auth/token", data=small).status_code == 401
+
+
 # --- tokens -------------------------------------------------------------------------------
 def _user_id(settings: Settings, name: str) -> int:
     with session_factory(settings)() as session:
