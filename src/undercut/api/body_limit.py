@@ -9,6 +9,7 @@ the API's JSON error (and a browser's error page) through ``undercut.api.errors`
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,8 +34,8 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        announced = dict(scope.get("headers", [])).get(b"content-length")
-        if announced is not None and announced.isdigit() and int(announced) > self.max_bytes:
+        announced = Headers(scope=scope).get("content-length", "")
+        if announced.isdigit() and int(announced) > self.max_bytes:
             answer = errors.answer(Request(scope), 413, "too_large", self._detail())
             await answer(scope, receive, send)
             return
