@@ -13,7 +13,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from support.api import USER_PASSWORD, add_users, api_settings, bearer, login
-from support.jobs import cli_env, free_port, kill_group, live, start_cli, wait_for
+from support.jobs import cli_env, kill_group, start_serve
 from undercut.api.app import create_app
 from undercut.config import Settings
 
@@ -106,12 +106,8 @@ def test_behind_a_trusted_proxy_each_client_has_a_limit_of_its_own(
         UNDERCUT_RATE_LIMIT="3/1000d",
         UNDERCUT_FORWARDED_ALLOW_IPS="127.0.0.2",
     )
-    port = free_port()
-    server = start_cli(["serve", "--workers", "1", "--port", str(port)], env, tmp_path / "log")
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_serve(env, tmp_path / "serve.log", "--workers", "1")
     try:
-        wait_for(lambda: server.poll() is not None or live(url), 90, "undercut serve")
-        assert server.poll() is None, (tmp_path / "log").read_text()
 
         def client(address: str) -> httpx.Client:
             return httpx.Client(
